@@ -1,0 +1,85 @@
+package io.flowlens.observability;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.util.function.Supplier;
+
+import io.flowlens.contracts.problem.Problem;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+/**
+ * Calls another Flowlens service through its generated REST client and turns every way that can fail into a
+ * {@link ProblemException}: the callee's 4xx keeps its status and problem body (the caller asked for something wrong),
+ * its 5xx becomes 502, a refused connection or an open circuit 503, and a timeout 504.
+ */
+public final class DownstreamCall {
+
+    private DownstreamCall() {
+    }
+
+    public static <T> T call(String service, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (WebApplicationException e) {
+            throw fromResponse(service, e);
+        } catch (ProcessingException e) {
+            throw timedOut(e)
+                    ? gatewayTimeout(service, e)
+                    : new ProblemException(503, "downstream-unavailable", "Downstream service unavailable",
+                    service + " cannot be reached", e);
+        } catch (TimeoutException e) {
+            throw gatewayTimeout(service, e);
+        } catch (CircuitBreakerOpenException e) {
+            throw new ProblemException(503, "downstream-unavailable", "Downstream service unavailable",
+                    service + " is failing; calls are paused by the circuit breaker", e);
+        }
+    }
+
+    private static ProblemException fromResponse(String service, WebApplicationException e) {
+        Response response = e.getResponse();
+        int status = response.getStatus();
+        if (status >= 500) {
+            return new ProblemException(502, "downstream-error", "Downstream service failed",
+                    service + " answered " + status, e);
+        }
+        Problem problem = readProblem(response);
+        if (problem == null) {
+            return new ProblemException(status, "http-" + status, "Downstream rejected the request",
+                    service + " answered " + status, null);
+        }
+        String type = problem.getType() != null && problem.getType().startsWith(Problems.TYPE_BASE)
+                ? problem.getType().substring(Problems.TYPE_BASE.length()) : "http-" + status;
+        return new ProblemException(status, type, problem.getTitle(), problem.getDetail(), null);
+    }
+
+    private static Problem readProblem(Response response) {
+        try {
+            return response.hasEntity() ? response.readEntity(Problem.class) : null;
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    private static ProblemException gatewayTimeout(String service, Throwable cause) {
+        return new ProblemException(504, "downstream-timeout", "Downstream service timed out",
+                service + " did not answer in time", cause);
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+            if (t instanceof ConnectException) {
+                return false;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,185 @@
+package io.flowlens.users;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.flowlens.observability.ContractClient;
+import io.flowlens.observability.RecordedSpans;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.http.ContentType.JSON;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+/** Every endpoint of the users contract in-process; each exchange is validated against the contract. */
+@HelidonTest
+class UsersResourceTest {
+
+    private static final String PROBLEM = "application/problem+json";
+
+    private static String uniqueEmail() {
+        return "user-" + UUID.randomUUID() + "@example.com";
+    }
+
+    @Test
+    void seedUsersExistOnAFreshStart() {
+        ContractClient.given("users").get("/users/1")
+                .then().statusCode(200).body("id", is(1)).body("email", is("ada@example.com"));
+    }
+
+    @Test
+    void createsAUserAndFindsItAgain() {
+        String email = uniqueEmail();
+        int id = ContractClient.given("users").contentType(JSON)
+                .body("{\"name\":\" Grace  \",\"email\":\"" + email.toUpperCase() + "\"}")
+                .post("/users")
+                .then().statusCode(201)
+                .header("Location", containsString("/users/"))
+                .body("name", is("Grace"))
+                .body("email", is(email))
+                .extract().path("id");
+        ContractClient.given("users").get("/users/" + id).then().statusCode(200).body("email", is(email));
+    }
+
+    @Test
+    void listsUsersInPages() {
+        ContractClient.given("users").queryParam("limit", 2).queryParam("offset", 1).get("/users")
+                .then().statusCode(200)
+                .body("items", hasSize(2))
+                .body("items[0].id", is(2))
+                .body("limit", is(2))
+                .body("offset", is(1))
+                .body("total", greaterThanOrEqualTo(3));
+    }
+
+    @Test
+    void listUsesContractDefaults() {
+        ContractClient.given("users").get("/users").then().statusCode(200).body("limit", is(20)).body("offset", is(0));
+    }
+
+    @Test
+    void unknownUserIs404Problem() {
+        ContractClient.given("users").get("/users/987654")
+                .then().statusCode(404).contentType(PROBLEM)
+                .body("type", is("https://flowlens.io/problems/not-found"))
+                .body("status", is(404))
+                .body("detail", is("user 987654 does not exist"))
+                .body("instance", is("/users/987654"))
+                .body("traceId", matchesPattern("[0-9a-f]{32}"));
+    }
+
+    @Test
+    void duplicateEmailIs409AndCaseInsensitive() {
+        ContractClient.given("users").contentType(JSON).body("{\"name\":\"Copy\",\"email\":\"ADA@example.com\"}")
+                .post("/users")
+                .then().statusCode(409).contentType(PROBLEM).body("type", endsWithType("conflict"));
+    }
+
+    @Test
+    void invalidEmailIs400WithTheField() {
+        long before = total();
+        ContractClient.givenInvalidRequest("users").contentType(JSON).body("{\"name\":\"X\",\"email\":\"not-an-email\"}")
+                .post("/users")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("violations.field", hasItem("email"))
+                .body("traceId", notNullValue());
+        assertThat("nothing written", total(), is(before));
+    }
+
+    @Test
+    void missingAndBlankFieldsAre400() {
+        ContractClient.givenInvalidRequest("users").contentType(JSON).body("{\"email\":\"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(400).body("violations.field", hasItem("name"));
+        ContractClient.givenInvalidRequest("users").contentType(JSON).body("{\"name\":\"   \",\"email\":\"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(400).body("violations.field", hasItem("name"));
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        ContractClient.givenInvalidRequest("users").contentType(JSON).body("{\"name\":")
+                .post("/users").then().statusCode(400).contentType(PROBLEM).body("type", endsWithType("malformed-body"));
+    }
+
+    @Test
+    void wrongTypesAre400() {
+        ContractClient.givenInvalidRequest("users").get("/users/abc")
+                .then().statusCode(400).contentType(PROBLEM).body("detail", containsString("userId"));
+        ContractClient.givenInvalidRequest("users").queryParam("limit", 0).get("/users")
+                .then().statusCode(400).body("violations.field", hasItem("limit"));
+        ContractClient.givenInvalidRequest("users").queryParam("limit", 101).get("/users")
+                .then().statusCode(400).body("violations.field", hasItem("limit"));
+        ContractClient.givenInvalidRequest("users").get("/users/0").then().statusCode(400);
+    }
+
+    @Test
+    void servesItsOwnContractAndSwaggerUi() {
+        ContractClient.givenInvalidRequest("users").get("/openapi")
+                .then().statusCode(200).body(containsString("title: Flowlens users service"));
+        ContractClient.givenInvalidRequest("users").redirects().follow(true).get("/openapi/ui")
+                .then().statusCode(200).body(containsString("swagger"));
+    }
+
+    @Test
+    void healthReportsTheDatabase() {
+        ContractClient.givenInvalidRequest("users").get("/health/ready")
+                .then().statusCode(200).body("status", is("UP")).body("checks.name", hasItem("database"));
+        ContractClient.givenInvalidRequest("users").get("/health/live").then().statusCode(200);
+        ContractClient.givenInvalidRequest("users").get("/health/started").then().statusCode(200);
+        ContractClient.givenInvalidRequest("users").get("/metrics").then().statusCode(200);
+    }
+
+    @Test
+    void registrationMakesServerBusinessAndDatabaseSpansInOneTrace() {
+        RecordedSpans.reset();
+        ContractClient.given("users").contentType(JSON).body("{\"name\":\"Span\",\"email\":\"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(201);
+        List<SpanData> trace = RecordedSpans.awaitTrace(s -> s.getName().equals("POST /users"), Duration.ofSeconds(5));
+
+        SpanData server = RecordedSpans.named(trace, "POST /users");
+        SpanData business = RecordedSpans.named(trace, "users.register");
+        SpanData insert = RecordedSpans.named(trace, "INSERT users");
+        assertThat(server.getKind(), is(SpanKind.SERVER));
+        assertThat(business.getKind(), is(SpanKind.INTERNAL));
+        assertThat(business.getParentSpanId(), is(server.getSpanId()));
+        assertThat(insert.getKind(), is(SpanKind.CLIENT));
+        assertThat(insert.getParentSpanId(), is(business.getSpanId()));
+        assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.system")), is("h2"));
+        assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.operation.name")), is("INSERT"));
+        assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.collection.name")), is("users"));
+        assertThat(business.getAttributes().get(AttributeKey.longKey("flowlens.user.id")), notNullValue());
+        assertThat(business.getAttributes().get(AttributeKey.stringKey("flowlens.user.email_domain")), is("example.com"));
+    }
+
+    @Test
+    void clientErrorsAreNotMarkedAsServerErrors() {
+        RecordedSpans.reset();
+        ContractClient.given("users").get("/users/424242").then().statusCode(404);
+        List<SpanData> trace = RecordedSpans.awaitTrace(s -> s.getName().equals("GET /users/{userId}"), Duration.ofSeconds(5));
+        SpanData server = RecordedSpans.named(trace, "GET /users/{userId}");
+        assertThat(server.getStatus().getStatusCode(), is(org.hamcrest.Matchers.not(StatusCode.ERROR)));
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("flowlens.problem.type")), is("not-found"));
+        assertThat(RecordedSpans.named(trace, "SELECT users").getParentSpanId(), equalTo(server.getSpanId()));
+    }
+
+    private static org.hamcrest.Matcher<String> endsWithType(String type) {
+        return startsWith("https://flowlens.io/problems/" + type);
+    }
+
+    private static long total() {
+        return ((Number) ContractClient.given("users").get("/users").then().statusCode(200).extract().path("total")).longValue();
+    }
+}
