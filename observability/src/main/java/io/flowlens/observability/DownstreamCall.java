@@ -1,5 +1,6 @@
 package io.flowlens.observability;
 
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -28,7 +29,7 @@ public final class DownstreamCall {
         } catch (WebApplicationException e) {
             throw fromResponse(service, e);
         } catch (ProcessingException e) {
-            throw timedOut(e)
+            throw timedOut(e) || Thread.currentThread().isInterrupted()
                     ? gatewayTimeout(service, e)
                     : new ProblemException(503, "downstream-unavailable", "Downstream service unavailable",
                     service + " cannot be reached", e);
@@ -54,7 +55,7 @@ public final class DownstreamCall {
         }
         String type = problem.getType() != null && problem.getType().startsWith(Problems.TYPE_BASE)
                 ? problem.getType().substring(Problems.TYPE_BASE.length()) : "http-" + status;
-        return new ProblemException(status, type, problem.getTitle(), problem.getDetail(), null);
+        return ProblemException.forwarded(status, type, problem.getTitle(), problem.getDetail(), problem.getViolations());
     }
 
     private static Problem readProblem(Response response) {
@@ -72,8 +73,10 @@ public final class DownstreamCall {
 
     private static boolean timedOut(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            // an interrupt is how the Fault Tolerance @Timeout stops a call that takes too long
             if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException
-                    || t instanceof java.util.concurrent.TimeoutException) {
+                    || t instanceof java.util.concurrent.TimeoutException || t instanceof InterruptedException
+                    || t instanceof InterruptedIOException) {
                 return true;
             }
             if (t instanceof ConnectException) {

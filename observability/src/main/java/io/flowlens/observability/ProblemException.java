@@ -1,6 +1,9 @@
 package io.flowlens.observability;
 
+import java.util.List;
 import java.util.Objects;
+
+import io.flowlens.contracts.problem.Violation;
 
 /**
  * A failure that has an HTTP meaning; {@link ProblemExceptionMapper} turns it into an RFC 9457 problem+json answer.
@@ -10,6 +13,7 @@ public final class ProblemException extends RuntimeException {
     private final int status;
     private final String type;
     private final String title;
+    private final List<Violation> violations;
 
     /**
      * @param status HTTP status of the answer
@@ -19,10 +23,22 @@ public final class ProblemException extends RuntimeException {
      * @param cause  underlying failure, may be {@code null}
      */
     public ProblemException(int status, String type, String title, String detail, Throwable cause) {
+        this(status, type, title, detail, List.of(), cause);
+    }
+
+    private ProblemException(int status, String type, String title, String detail, List<Violation> violations,
+                             Throwable cause) {
         super(detail, cause);
         this.status = status;
         this.type = Objects.requireNonNull(type, "type");
         this.title = Objects.requireNonNull(title, "title");
+        this.violations = violations == null ? List.of() : List.copyOf(violations);
+    }
+
+    /** A downstream service's 4xx answer, passed on unchanged to our caller (same type, detail and violations). */
+    public static ProblemException forwarded(int status, String type, String title, String detail,
+                                             List<Violation> violations) {
+        return new ProblemException(status, type, title, detail, violations, null);
     }
 
     public static ProblemException notFound(String resource, Object id) {
@@ -51,5 +67,9 @@ public final class ProblemException extends RuntimeException {
 
     public String title() {
         return title;
+    }
+
+    public List<Violation> violations() {
+        return violations;
     }
 }

@@ -40,6 +40,7 @@ public final class RecordedSpans {
 
     public static SpanData named(List<SpanData> spans, String name) {
         return spans.stream().filter(s -> s.getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no span '" + name + "' in " + spans.stream().map(SpanData::getName).toList()));
+                .orElseThrow(() -> new AssertionError("no span '" + name + "' in "
+                        + spans.stream().map(SpanData::getName).toList()));
     }
 }

@@ -104,7 +104,8 @@ class UsersResourceTest {
     void missingAndBlankFieldsAre400() {
         ContractClient.givenInvalidRequest("users").contentType(JSON).body("{\"email\":\"" + uniqueEmail() + "\"}")
                 .post("/users").then().statusCode(400).body("violations.field", hasItem("name"));
-        ContractClient.givenInvalidRequest("users").contentType(JSON).body("{\"name\":\"   \",\"email\":\"" + uniqueEmail() + "\"}")
+        ContractClient.givenInvalidRequest("users").contentType(JSON)
+                .body("{\"name\":\"   \",\"email\":\"" + uniqueEmail() + "\"}")
                 .post("/users").then().statusCode(400).body("violations.field", hasItem("name"));
     }
 

@@ -1,0 +1,25 @@
+package io.flowlens.orchestrator;
+
+import java.math.BigDecimal;
+
+import io.flowlens.contracts.orchestrator.api.DemoApi;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+
+/** {@code GET /demo/full-flow/{userId}}: runs the saga and reports every step with the trace id. */
+@ApplicationScoped
+public class DemoResource implements DemoApi {
+
+    private final FullFlow flow;
+
+    @Inject
+    public DemoResource(FullFlow flow) {
+        this.flow = flow;
+    }
+
+    @Override
+    public Response runFullFlow(Long userId, BigDecimal amount, String currency) {
+        return Response.ok(flow.run(userId, amount, currency)).build();
+    }
+}

@@ -1,0 +1,75 @@
+package io.flowlens.orchestrator;
+
+import io.flowlens.contracts.orders.client.OrdersApi;
+import io.flowlens.contracts.orders.client.model.Order;
+import io.flowlens.contracts.orders.client.model.OrderCancellation;
+import io.flowlens.contracts.orders.client.model.OrderConfirmation;
+import io.flowlens.contracts.orders.client.model.OrderCreate;
+import io.flowlens.contracts.payments.client.PaymentsApi;
+import io.flowlens.contracts.payments.client.model.Payment;
+import io.flowlens.contracts.payments.client.model.PaymentCreate;
+import io.flowlens.contracts.users.client.UsersApi;
+import io.flowlens.contracts.users.client.model.User;
+import io.flowlens.contracts.users.client.model.UserCreate;
+import io.flowlens.contracts.users.client.model.UserPage;
+import io.flowlens.observability.DownstreamCall;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Every call the orchestrator makes to another service, bounded by a Fault Tolerance timeout and translated into
+ * problem answers by {@link DownstreamCall}: the callers never see a raw client exception and never wait forever.
+ */
+@ApplicationScoped
+@Timeout(3000)
+public class DownstreamServices {
+
+    private final UsersApi users;
+    private final OrdersApi orders;
+    private final PaymentsApi payments;
+
+    @Inject
+    public DownstreamServices(@RestClient UsersApi users, @RestClient OrdersApi orders, @RestClient PaymentsApi payments) {
+        this.users = users;
+        this.orders = orders;
+        this.payments = payments;
+    }
+
+    public User getUser(long userId) {
+        return DownstreamCall.call("users", () -> users.getUser(userId));
+    }
+
+    public UserPage listUsers(int limit, int offset) {
+        return DownstreamCall.call("users", () -> users.listUsers(limit, offset));
+    }
+
+    public User createUser(UserCreate request) {
+        return DownstreamCall.call("users", () -> users.createUser(request));
+    }
+
+    public Order createOrder(OrderCreate request) {
+        return DownstreamCall.call("orders", () -> orders.createOrder(request));
+    }
+
+    public Order getOrder(long orderId) {
+        return DownstreamCall.call("orders", () -> orders.getOrder(orderId));
+    }
+
+    public Order confirmOrder(long orderId, long paymentId) {
+        return DownstreamCall.call("orders", () -> orders.confirmOrder(orderId, new OrderConfirmation().paymentId(paymentId)));
+    }
+
+    public Order cancelOrder(long orderId, String reason) {
+        return DownstreamCall.call("orders", () -> orders.cancelOrder(orderId, new OrderCancellation().reason(reason)));
+    }
+
+    public Payment authorize(PaymentCreate request) {
+        return DownstreamCall.call("payments", () -> payments.createPayment(request));
+    }
+
+    public Payment getPayment(long paymentId) {
+        return DownstreamCall.call("payments", () -> payments.getPayment(paymentId));
+    }
+}

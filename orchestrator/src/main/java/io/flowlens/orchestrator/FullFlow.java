@@ -1,0 +1,120 @@
+package io.flowlens.orchestrator;
+
+import java.math.BigDecimal;
+import java.util.function.Supplier;
+
+import io.flowlens.contracts.orchestrator.model.FlowOutcome;
+import io.flowlens.contracts.orchestrator.model.FlowResult;
+import io.flowlens.contracts.orchestrator.model.FlowStep;
+import io.flowlens.contracts.orders.client.model.Order;
+import io.flowlens.contracts.orders.client.model.OrderCreate;
+import io.flowlens.contracts.payments.client.model.Payment;
+import io.flowlens.contracts.payments.client.model.PaymentCreate;
+import io.flowlens.contracts.payments.client.model.PaymentStatus;
+import io.flowlens.observability.BusinessSpan;
+import io.flowlens.observability.ProblemException;
+import io.flowlens.observability.Problems;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The full flow as a saga: user → order → payment → confirm; a declined or failed payment after the order exists is
+ * compensated by cancelling the order. Everything runs inside one {@code flow.run} span, so the whole flow is one trace.
+ */
+@ApplicationScoped
+public class FullFlow {
+
+    static final AttributeKey<Long> USER_ID = AttributeKey.longKey("flowlens.user.id");
+    static final AttributeKey<Long> ORDER_ID = AttributeKey.longKey("flowlens.order.id");
+    static final AttributeKey<Long> PAYMENT_ID = AttributeKey.longKey("flowlens.payment.id");
+    static final AttributeKey<Double> AMOUNT = AttributeKey.doubleKey("flowlens.amount");
+    static final AttributeKey<String> CURRENCY = AttributeKey.stringKey("flowlens.currency");
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("flowlens.flow.outcome");
+
+    private final DownstreamServices services;
+    private final FlowRunStore runs;
+    private final Tracer tracer;
+
+    @Inject
+    public FullFlow(DownstreamServices services, FlowRunStore runs, Tracer tracer) {
+        this.services = services;
+        this.runs = runs;
+        this.tracer = tracer;
+    }
+
+    public FlowResult run(long userId, BigDecimal amount, String currency) {
+        Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, currency);
+        return BusinessSpan.call(tracer, "flow.run", attributes, span -> {
+            FlowResult result = new FlowResult().traceId(Problems.currentTraceId()).userId(userId);
+            long runId = runs.start(result.getTraceId(), userId, amount, currency);
+            try {
+                execute(result, span, amount, currency);
+                runs.finish(runId, result.getOrderId(), result.getPaymentId(), result.getOutcome().name());
+                return result;
+            } catch (RuntimeException failure) {
+                runs.finish(runId, result.getOrderId(), result.getPaymentId(), "FAILED");
+                throw failure;
+            }
+        });
+    }
+
+    private void execute(FlowResult result, Span span, BigDecimal amount, String currency) {
+        step(result, FlowStep.NameEnum.GET_USER, 200, () -> services.getUser(result.getUserId()));
+        Order order = step(result, FlowStep.NameEnum.CREATE_ORDER, 201, () -> services.createOrder(
+                new OrderCreate().userId(result.getUserId()).amount(amount).currency(currency)
+                        .description("full-flow demo order")));
+        result.orderId(order.getId()).orderStatus(order.getStatus());
+        span.setAttribute(ORDER_ID, order.getId());
+
+        Payment payment;
+        try {
+            payment = step(result, FlowStep.NameEnum.AUTHORIZE_PAYMENT, 201, () -> services.authorize(
+                    new PaymentCreate().orderId(order.getId()).amount(amount).currency(currency)));
+        } catch (RuntimeException paymentFailure) {
+            // the order exists but nobody will pay it: compensate, then report the payment failure
+            compensate(result, order.getId(), "payment failed: " + paymentFailure.getMessage());
+            throw paymentFailure;
+        }
+        result.paymentId(payment.getId()).paymentStatus(payment.getStatus()).declineReason(payment.getDeclineReason());
+        span.setAttribute(PAYMENT_ID, payment.getId());
+
+        if (payment.getStatus() == PaymentStatus.AUTHORIZED) {
+            Order confirmed = step(result, FlowStep.NameEnum.CONFIRM_ORDER, 200,
+                    () -> services.confirmOrder(order.getId(), payment.getId()));
+            result.orderStatus(confirmed.getStatus()).outcome(FlowOutcome.COMPLETED);
+        } else {
+            compensate(result, order.getId(), "payment declined: " + payment.getDeclineReason());
+            result.outcome(FlowOutcome.PAYMENT_DECLINED);
+        }
+        span.setAttribute(OUTCOME, result.getOutcome().name());
+    }
+
+    private void compensate(FlowResult result, long orderId, String reason) {
+        Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200, () -> services.cancelOrder(orderId, reason));
+        result.orderStatus(cancelled.getStatus());
+    }
+
+    /** Runs one step and records it: its duration and the HTTP status the callee answered (the contract's on success). */
+    private static <T> T step(FlowResult result, FlowStep.NameEnum name, int successStatus, Supplier<T> call) {
+        long start = System.nanoTime();
+        FlowStep step = new FlowStep().name(name);
+        result.addStepsItem(step);
+        try {
+            T value = call.get();
+            step.status(FlowStep.StatusEnum.OK).httpStatus(successStatus);
+            return value;
+        } catch (ProblemException problem) {
+            step.status(FlowStep.StatusEnum.FAILED).httpStatus(problem.status()).detail(problem.getMessage());
+            throw problem;
+        } catch (RuntimeException failure) {
+            step.status(FlowStep.StatusEnum.FAILED).detail(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+            throw failure;
+        } finally {
+            step.durationMs((System.nanoTime() - start) / 1_000_000);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.flowlens.orchestrator;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.flowlens.contracts.orders.model.OrderStatus;
+import io.flowlens.observability.ContractClient;
+import io.flowlens.observability.RecordedSpans;
+import io.helidon.microprofile.testing.junit5.AddBean;
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.http.ContentType.JSON;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.matchesPattern;
+
+/**
+ * The orchestrator against stand-in services on the same test server (see {@link FakeDownstreams}): the saga's
+ * outcomes, its compensation, the gateway routes and the spans one flow makes.
+ */
+@HelidonTest
+@AddBean(FakeDownstreams.Users.class)
+@AddBean(FakeDownstreams.Orders.class)
+@AddBean(FakeDownstreams.Payments.class)
+@AddConfig(key = "server.port", value = "18765")
+@AddConfig(key = "users/mp-rest/url", value = "http://localhost:18765/fake")
+@AddConfig(key = "orders/mp-rest/url", value = "http://localhost:18765/fake")
+@AddConfig(key = "payments/mp-rest/url", value = "http://localhost:18765/fake")
+@AddConfig(key = "io.flowlens.orchestrator.DownstreamServices/Timeout/value", value = "500")
+class FullFlowTest {
+
+    @Test
+    void authorizedPaymentCompletesTheFlow() {
+        JsonPath flow = ContractClient.given("orchestrator").get("/demo/full-flow/1")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(flow.getString("outcome"), is("COMPLETED"));
+        assertThat(flow.getString("orderStatus"), is("CONFIRMED"));
+        assertThat(flow.getString("paymentStatus"), is("AUTHORIZED"));
+        assertThat(flow.getString("traceId"), matchesPattern("[0-9a-f]{32}"));
+        assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CONFIRM_ORDER"));
+        assertThat(flow.getList("steps.status"), everyItem(is("OK")));
+        assertThat(FakeDownstreams.ORDERS.get(flow.getLong("orderId")).getStatus(), is(OrderStatus.CONFIRMED));
+    }
+
+    @Test
+    void declinedPaymentCancelsTheOrder() {
+        JsonPath flow = ContractClient.given("orchestrator").queryParam("amount", "5000").get("/demo/full-flow/2")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(flow.getString("outcome"), is("PAYMENT_DECLINED"));
+        assertThat(flow.getString("declineReason"), is("LIMIT_EXCEEDED"));
+        assertThat(flow.getString("orderStatus"), is("CANCELLED"));
+        assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CANCEL_ORDER"));
+        assertThat(FakeDownstreams.ORDERS.get(flow.getLong("orderId")).getStatus(), is(OrderStatus.CANCELLED));
+    }
+
+    @Test
+    void unknownUserIs404AndCreatesNoOrder() {
+        int ordersBefore = FakeDownstreams.ORDERS.size();
+        ContractClient.given("orchestrator").get("/demo/full-flow/999")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("type", is("https://flowlens.io/problems/not-found"))
+                .body("detail", is("user 999 does not exist"));
+        assertThat(FakeDownstreams.ORDERS.size(), is(ordersBefore));
+    }
+
+    @Test
+    void failingPaymentsIs502AndTheOrderIsCompensated() {
+        int ordersBefore = FakeDownstreams.ORDERS.size();
+        ContractClient.given("orchestrator").queryParam("amount", FakeDownstreams.FAILING_AMOUNT.toPlainString())
+                .get("/demo/full-flow/1")
+                .then().statusCode(502).body("type", is("https://flowlens.io/problems/downstream-error"));
+        assertThat(FakeDownstreams.ORDERS.size(), is(ordersBefore + 1));
+        assertThat(FakeDownstreams.ORDERS.values().stream().filter(o -> o.getStatus() == OrderStatus.PENDING).toList(),
+                is(List.of()));
+    }
+
+    @Test
+    void slowDownstreamAnswers504WithinTheTimeout() {
+        long start = System.nanoTime();
+        ContractClient.given("orchestrator").queryParam("amount", FakeDownstreams.SLOW_AMOUNT.toPlainString())
+                .get("/demo/full-flow/1")
+                .then().statusCode(504).contentType("application/problem+json");
+        assertThat((System.nanoTime() - start) / 1_000_000, lessThan(1900L));
+    }
+
+    @Test
+    void invalidFlowParametersAre400() {
+        ContractClient.givenInvalidRequest("orchestrator").queryParam("currency", "usd").get("/demo/full-flow/1")
+                .then().statusCode(400).body("violations.field", hasItem("currency"));
+        ContractClient.givenInvalidRequest("orchestrator").queryParam("amount", "-1").get("/demo/full-flow/1")
+                .then().statusCode(400).body("violations.field", hasItem("amount"));
+        ContractClient.givenInvalidRequest("orchestrator").get("/demo/full-flow/x").then().statusCode(400);
+    }
+
+    @Test
+    void gatewayForwardsEveryRoute() {
+        ContractClient.given("orchestrator").get("/users/2").then().statusCode(200).body("id", is(2));
+        ContractClient.given("orchestrator").get("/users").then().statusCode(200).body("limit", is(20));
+        ContractClient.given("orchestrator").contentType(JSON).body("{\"name\":\"Gate\",\"email\":\"gate@example.com\"}")
+                .post("/users").then().statusCode(201).header("Location", containsString("/users/"));
+        int orderId = ContractClient.given("orchestrator").contentType(JSON)
+                .body("{\"userId\":1,\"amount\":10.50,\"currency\":\"EUR\"}")
+                .post("/orders").then().statusCode(201).body("status", is("PENDING")).extract().path("id");
+        ContractClient.given("orchestrator").get("/orders/" + orderId).then().statusCode(200).body("currency", is("EUR"));
+        ContractClient.given("orchestrator").contentType(JSON)
+                .body("{\"orderId\":" + orderId + ",\"amount\":10.50,\"currency\":\"EUR\"}")
+                .post("/payments").then().statusCode(201).body("status", is("AUTHORIZED"));
+    }
+
+    @Test
+    void gatewayPassesDownstreamProblemsThrough() {
+        ContractClient.given("orchestrator").get("/users/777")
+                .then().statusCode(404).body("detail", is("user 777 does not exist"));
+        ContractClient.given("orchestrator").get("/payments/5").then().statusCode(404);
+    }
+
+    @Test
+    void gatewayValidatesBeforeCallingDownstream() {
+        int ordersBefore = FakeDownstreams.ORDERS.size();
+        ContractClient.givenInvalidRequest("orchestrator").contentType(JSON)
+                .body("{\"userId\":1,\"amount\":-5,\"currency\":\"eur\"}")
+                .post("/orders").then().statusCode(400).body("violations.field", hasItem("currency"));
+        assertThat(FakeDownstreams.ORDERS.size(), is(ordersBefore));
+    }
+
+    @Test
+    void downstreamValidationProblemsKeepTheirViolations() {
+        // the generated client model drops exclusiveMinimum, so 0 is caught by orders, not the gateway
+        int ordersBefore = FakeDownstreams.ORDERS.size();
+        ContractClient.givenInvalidRequest("orchestrator").contentType(JSON)
+                .body("{\"userId\":1,\"amount\":0,\"currency\":\"EUR\"}")
+                .post("/orders").then().statusCode(400).body("violations.field", hasItem("amount"));
+        assertThat(FakeDownstreams.ORDERS.size(), is(ordersBefore));
+    }
+
+    @Test
+    void oneFlowIsOneTraceWithBusinessClientAndDownstreamServerSpans() {
+        RecordedSpans.reset();
+        String traceId = ContractClient.given("orchestrator").get("/demo/full-flow/3")
+                .then().statusCode(200).extract().path("traceId");
+        List<SpanData> trace = RecordedSpans.awaitTrace(
+                s -> s.getName().equals("GET /demo/full-flow/{userId}"), Duration.ofSeconds(5));
+
+        SpanData server = RecordedSpans.named(trace, "GET /demo/full-flow/{userId}");
+        SpanData flow = RecordedSpans.named(trace, "flow.run");
+        assertThat(server.getTraceId(), is(traceId));
+        assertThat(server.getKind(), is(SpanKind.SERVER));
+        assertThat(flow.getParentSpanId(), is(server.getSpanId()));
+        assertThat(flow.getAttributes().get(AttributeKey.longKey("flowlens.user.id")), is(3L));
+        assertThat(flow.getAttributes().get(AttributeKey.stringKey("flowlens.flow.outcome")), is("COMPLETED"));
+        List<SpanData> clients = trace.stream()
+                .filter(s -> s.getKind() == SpanKind.CLIENT && s.getParentSpanId().equals(flow.getSpanId()))
+                .filter(s -> s.getAttributes().get(AttributeKey.stringKey("db.system")) == null)
+                .toList();
+        assertThat("user, order, payment, confirm calls", clients.size(), is(4));
+        for (SpanData client : clients) {
+            assertThat("each client call reached a server span in the same trace", trace.stream()
+                    .anyMatch(s -> s.getKind() == SpanKind.SERVER && s.getParentSpanId().equals(client.getSpanId())), is(true));
+        }
+        assertThat(RecordedSpans.named(trace, "INSERT flow_runs").getParentSpanId(), is(flow.getSpanId()));
+        assertThat(trace.stream().noneMatch(s -> s.getStatus().getStatusCode() == StatusCode.ERROR), is(true));
+    }
+
+    @Test
+    void failedFlowMarksTheBusinessSpanAsError() {
+        RecordedSpans.reset();
+        ContractClient.given("orchestrator").queryParam("amount", FakeDownstreams.FAILING_AMOUNT.toPlainString())
+                .get("/demo/full-flow/2").then().statusCode(502);
+        List<SpanData> trace = RecordedSpans.awaitTrace(
+                s -> s.getName().equals("GET /demo/full-flow/{userId}"), Duration.ofSeconds(5));
+        SpanData flow = RecordedSpans.named(trace, "flow.run");
+        assertThat(flow.getStatus().getStatusCode(), is(StatusCode.ERROR));
+        assertThat(flow.getAttributes().get(AttributeKey.stringKey("error.type")), is("downstream-error"));
+        assertThat(RecordedSpans.named(trace, "GET /demo/full-flow/{userId}").getStatus().getStatusCode(),
+                is(StatusCode.ERROR));
+    }
+}
