@@ -1,0 +1,342 @@
+#!/usr/bin/env bash
+# The local tracing backends without Docker: Elasticsearch (Maven Central integ-test zip) and Jaeger v2
+# (built from source with Go), plus k6 for the perf scripts. See stack/README.md.
+#
+#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6)
+#   bin/stack.sh up             install, then start ES and Jaeger and wait until both are ready
+#   bin/stack.sh down           stop what `up` started (by pid file), Jaeger first
+#   bin/stack.sh status         pid, port, health of each component
+#   bin/stack.sh logs NAME [-f] tail es|jaeger|install logs
+set -euo pipefail
+
+# shellcheck source=bin/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# --- versions (pinned: a fresh machine must build the same stack) ---------------------------------------
+ES_VERSION=9.2.8
+ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:${ES_VERSION}:zip"
+# Jaeger v2 is published under module tags v1.x (the module path has no /v2): v1.76.0 is Jaeger 2.13.0.
+JAEGER_MODULE=github.com/jaegertracing/jaeger
+JAEGER_MODULE_VERSION=v1.76.0
+JAEGER_RELEASE=v2.13.0
+K6_VERSION=v1.8.1
+
+# --- ports and knobs (env overrides; a test instance sets its own) ---------------------------------------
+ES_PORT="${ES_PORT:-9200}"
+JAEGER_OTLP_HTTP_PORT="${JAEGER_OTLP_HTTP_PORT:-4318}"
+JAEGER_OTLP_GRPC_PORT="${JAEGER_OTLP_GRPC_PORT:-4317}"
+JAEGER_QUERY_PORT="${JAEGER_QUERY_PORT:-16686}"
+JAEGER_QUERY_GRPC_PORT="${JAEGER_QUERY_GRPC_PORT:-16685}"
+JAEGER_HEALTH_PORT="${JAEGER_HEALTH_PORT:-13133}"
+JAEGER_METRICS_PORT="${JAEGER_METRICS_PORT:-8888}"
+ES_HEAP="${ES_HEAP:-512m}"
+ES_USER="${FLOWLENS_ES_USER:-flowlens}"
+START_TIMEOUT="${FLOWLENS_START_TIMEOUT:-120}"
+JAEGER_CONFIG="${JAEGER_CONFIG:-$FLOWLENS_ROOT/stack/jaeger-elasticsearch.yaml}"
+INSTANCE="${FLOWLENS_INSTANCE:-default}"
+
+# --- layout -----------------------------------------------------------------------------------------------
+# Installs are shared by all instances under one STACK_DIR; each instance has its own data, logs and pids.
+BIN_DIR="$STACK_DIR/bin"
+DOWNLOAD_DIR="$STACK_DIR/downloads"
+INSTALL_LOG_DIR="$STACK_DIR/logs"
+ES_HOME="$STACK_DIR/elasticsearch-$ES_VERSION"
+if [[ "$INSTANCE" == default ]]; then
+    INSTANCE_DIR="$STACK_DIR"
+else
+    [[ "$INSTANCE" =~ ^[A-Za-z0-9_-]+$ ]] || die "FLOWLENS_INSTANCE must be letters, digits, - or _ (got '$INSTANCE')"
+    INSTANCE_DIR="$STACK_DIR/instances/$INSTANCE"
+fi
+ES_STATE="$INSTANCE_DIR/es"           # config/ data/ logs/ tmp/ run/ — all owned by the ES user
+ES_CLUSTER="flowlens-$INSTANCE"
+ES_PIDFILE="$ES_STATE/run/elasticsearch.pid"
+ES_LOG="$ES_STATE/logs/$ES_CLUSTER.log"  # ES names its main log after the cluster
+ES_CONSOLE_LOG="$ES_STATE/logs/console.log"
+JAEGER_BIN="$BIN_DIR/jaeger"
+JAEGER_STATE="$INSTANCE_DIR/jaeger"
+JAEGER_PIDFILE="$JAEGER_STATE/jaeger.pid"
+JAEGER_LOG="$JAEGER_STATE/jaeger.log"
+K6_BIN="$BIN_DIR/k6"
+
+# Go builds must not pick up a go.work or GOFLAGS from the caller's environment.
+go_clean_env() { env GOWORK=off GOFLAGS= "$@"; }
+
+# --- install ----------------------------------------------------------------------------------------------
+
+ensure_es_user() {
+    # ES refuses to run as root; as a normal user we simply run it as ourselves.
+    if (( EUID != 0 )); then
+        ES_USER="$(id -un)"
+        return 0
+    fi
+    if ! id -u "$ES_USER" >/dev/null 2>&1; then
+        log "creating system user '$ES_USER' to run Elasticsearch (it refuses to run as root)"
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$ES_USER"
+    fi
+}
+
+install_es() {
+    local t0 zip="$DOWNLOAD_DIR/elasticsearch-$ES_VERSION.zip"
+    if [[ -x "$ES_HOME/bin/elasticsearch" ]]; then
+        log "elasticsearch $ES_VERSION: present ($ES_HOME)"
+        return 0
+    fi
+    t0="$(now_ms)"
+    mkdir -p "$DOWNLOAD_DIR" "$INSTALL_LOG_DIR"
+    if [[ ! -s "$zip" ]]; then
+        command -v mvn >/dev/null || die "Maven (mvn) is needed to download Elasticsearch, or put the zip at $zip"
+        local java_home
+        java_home="$(find_java21)"
+        log "elasticsearch $ES_VERSION: downloading $ES_ARTIFACT from Maven Central"
+        # Run from the download dir: in the repo root Maven would load the project's pom.xml.
+        if ! (cd "$DOWNLOAD_DIR" && JAVA_HOME="$java_home" mvn -B -q dependency:copy \
+                -Dartifact="$ES_ARTIFACT" -DoutputDirectory="$DOWNLOAD_DIR") >"$INSTALL_LOG_DIR/install-es.log" 2>&1; then
+            tail -n 30 "$INSTALL_LOG_DIR/install-es.log" >&2
+            die "download of $ES_ARTIFACT failed (log: $INSTALL_LOG_DIR/install-es.log)"
+        fi
+    fi
+    # Unpack beside the target and rename, so an interrupted unzip never looks like an install.
+    local tmp="$STACK_DIR/.unpack-es.$$"
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    unzip -q "$zip" -d "$tmp"
+    mv "$tmp/elasticsearch-$ES_VERSION" "$ES_HOME"
+    rm -rf "$tmp"
+    if (( EUID == 0 )); then chown -R "$ES_USER": "$ES_HOME"; fi
+    log "elasticsearch $ES_VERSION: installed in $(elapsed "$t0")"
+}
+
+jaeger_installed_version() { cat "$JAEGER_BIN.version" 2>/dev/null || true; }
+
+install_jaeger() {
+    local t0 dir
+    # The binary carries no trustworthy version of its own (a plain `go build` stamps none), hence the marker.
+    if [[ -x "$JAEGER_BIN" && "$(jaeger_installed_version)" == "$JAEGER_MODULE_VERSION" ]]; then
+        log "jaeger $JAEGER_RELEASE ($JAEGER_MODULE@$JAEGER_MODULE_VERSION): present"
+        return 0
+    fi
+    command -v go >/dev/null || die "the Go toolchain is needed to build Jaeger ($JAEGER_MODULE@$JAEGER_MODULE_VERSION)"
+    t0="$(now_ms)"
+    mkdir -p "$BIN_DIR" "$DOWNLOAD_DIR" "$INSTALL_LOG_DIR"
+    log "jaeger $JAEGER_RELEASE: building from source, takes several minutes the first time" \
+        "(log: $INSTALL_LOG_DIR/install-jaeger.log)"
+    # `go install ...@v1.76.0` is refused (Jaeger's go.mod has replace directives); building inside the
+    # downloaded module works because the module's own go.mod/go.sum are then the main module.
+    dir="$(cd "$DOWNLOAD_DIR" && go_clean_env go mod download -json "$JAEGER_MODULE@$JAEGER_MODULE_VERSION" \
+        | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+    [[ -n "$dir" && -d "$dir/cmd/jaeger" ]] || die "go mod download $JAEGER_MODULE@$JAEGER_MODULE_VERSION gave no module dir"
+    local pkg="$JAEGER_MODULE/internal/version"
+    if ! (cd "$dir" && go_clean_env go build \
+            -ldflags "-X $pkg.latestVersion=$JAEGER_RELEASE -X $pkg.date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+            -o "$JAEGER_BIN.tmp" ./cmd/jaeger) >"$INSTALL_LOG_DIR/install-jaeger.log" 2>&1; then
+        tail -n 30 "$INSTALL_LOG_DIR/install-jaeger.log" >&2
+        die "jaeger build failed (log: $INSTALL_LOG_DIR/install-jaeger.log)"
+    fi
+    mv "$JAEGER_BIN.tmp" "$JAEGER_BIN"
+    printf '%s\n' "$JAEGER_MODULE_VERSION" >"$JAEGER_BIN.version"
+    log "jaeger $JAEGER_RELEASE: built in $(elapsed "$t0")"
+}
+
+install_k6() {
+    local t0 have=""
+    [[ -x "$K6_BIN" ]] && have="$("$K6_BIN" version 2>/dev/null | awk '{print $2; exit}')"
+    if [[ "$have" == "$K6_VERSION" ]]; then
+        log "k6 $K6_VERSION: present"
+        return 0
+    fi
+    command -v go >/dev/null || die "the Go toolchain is needed to install k6 $K6_VERSION"
+    t0="$(now_ms)"
+    mkdir -p "$BIN_DIR" "$INSTALL_LOG_DIR"
+    log "k6 $K6_VERSION: installing with go install (had: ${have:-none})"
+    if ! (cd "$BIN_DIR" && GOBIN="$BIN_DIR" go_clean_env go install "go.k6.io/k6@$K6_VERSION") \
+            >"$INSTALL_LOG_DIR/install-k6.log" 2>&1; then
+        tail -n 30 "$INSTALL_LOG_DIR/install-k6.log" >&2
+        die "k6 install failed (log: $INSTALL_LOG_DIR/install-k6.log)"
+    fi
+    log "k6 $K6_VERSION: installed in $(elapsed "$t0")"
+}
+
+cmd_install() {
+    local t0
+    t0="$(now_ms)"
+    take_lock "$STACK_DIR/.install.lock"
+    ensure_es_user
+    install_es
+    install_jaeger
+    install_k6
+    log "install: done in $(elapsed "$t0")"
+}
+
+# --- Elasticsearch ----------------------------------------------------------------------------------------
+
+# The ES server JVM's command line names its tmp dir (jvm.options: -Djava.io.tmpdir=${ES_TMPDIR}), which is
+# unique per instance; ES_PATH_CONF is not on it.
+ES_PID_MATCH="-Djava.io.tmpdir=$ES_STATE/tmp "  # trailing space: pid_running joins argv with spaces
+es_pid() { pid_running "$ES_PIDFILE" "$ES_PID_MATCH"; }
+
+as_es_user() {
+    if (( EUID == 0 )); then runuser -u "$ES_USER" -- "$@"; else "$@"; fi
+}
+
+start_es() {
+    local pid t0 java_home
+    if pid="$(es_pid)"; then
+        log "elasticsearch: already running (pid $pid, port $ES_PORT), left as is"
+        return 0
+    fi
+    require_free_port "$ES_PORT" "Elasticsearch HTTP"
+    java_home="$(find_java21)"
+    mkdir -p "$ES_STATE"/{data,logs,tmp,run}
+    # A per-instance copy of the config: ES writes its keystore there, and instances must not share it.
+    if [[ ! -f "$ES_STATE/config/elasticsearch.yml" ]]; then
+        rm -rf "$ES_STATE/config"
+        cp -r "$ES_HOME/config" "$ES_STATE/config"
+    fi
+    if (( EUID == 0 )); then
+        chown -R "$ES_USER": "$ES_STATE"
+        # The ES user must be able to walk down to its folders; a repo under /root (mode 700) would not allow it.
+        runuser -u "$ES_USER" -- test -w "$ES_STATE/run" \
+            || die "user '$ES_USER' cannot write $ES_STATE/run: a parent folder is not traversable (try chmod o+x on it)" \
+                "or set FLOWLENS_STACK_DIR to a folder outside it"
+    fi
+    t0="$(now_ms)"
+    log "elasticsearch: starting on 127.0.0.1:$ES_PORT (JDK $java_home, heap $ES_HEAP)"
+    # -d returns once the node has started (or failed); cwd = logs so gc.log and heap dumps land there.
+    # env -i: a caller's JAVA_TOOL_OPTIONS or ES_* variables must not leak into the node.
+    if ! (close_lock_fds; cd "$ES_STATE/logs" && as_es_user env -i PATH="/usr/bin:/bin" HOME="$ES_STATE/tmp" LANG=C.UTF-8 \
+            ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" ES_TMPDIR="$ES_STATE/tmp" \
+            ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
+            "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE" \
+            -E cluster.name="$ES_CLUSTER" \
+            -E node.name="$ES_CLUSTER-node" \
+            -E discovery.type=single-node \
+            -E network.host=127.0.0.1 \
+            -E http.port="$ES_PORT" \
+            -E cluster.routing.allocation.disk.threshold_enabled=false \
+            -E path.data="$ES_STATE/data" \
+            -E path.logs="$ES_STATE/logs" \
+            -E xpack.security.enabled=false) >>"$ES_CONSOLE_LOG" 2>&1; then
+        printf 'ERROR: elasticsearch failed to start. Last lines of %s and %s:\n' "$ES_CONSOLE_LOG" "$ES_LOG" >&2
+        tail -n 20 "$ES_CONSOLE_LOG" >&2 || true
+        tail -n 40 "$ES_LOG" >&2 2>/dev/null || true
+        exit 1
+    fi
+    pid="$(es_pid)" || die "elasticsearch: started but no live pid in $ES_PIDFILE (see $ES_LOG)"
+    wait_http "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" \
+        "$START_TIMEOUT" elasticsearch "$ES_LOG" "$pid"
+    log "elasticsearch: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$ES_PORT)"
+}
+
+stop_es() { stop_pid "$ES_PIDFILE" "$ES_PID_MATCH" elasticsearch 60; }
+
+# --- Jaeger -----------------------------------------------------------------------------------------------
+
+jaeger_pid() { pid_running "$JAEGER_PIDFILE" "$JAEGER_BIN"; }
+
+check_jaeger_ports() {
+    local p
+    for p in "$JAEGER_OTLP_HTTP_PORT:OTLP/HTTP" "$JAEGER_OTLP_GRPC_PORT:OTLP/gRPC" "$JAEGER_QUERY_PORT:query HTTP" \
+             "$JAEGER_QUERY_GRPC_PORT:query gRPC" "$JAEGER_HEALTH_PORT:health" "$JAEGER_METRICS_PORT:metrics"; do
+        require_free_port "${p%%:*}" "jaeger ${p#*:}"
+    done
+}
+
+start_jaeger() {
+    local pid t0 p
+    if pid="$(jaeger_pid)"; then
+        log "jaeger: already running (pid $pid, query port $JAEGER_QUERY_PORT), left as is"
+        return 0
+    fi
+    [[ -f "$JAEGER_CONFIG" ]] || die "jaeger config not found: $JAEGER_CONFIG"
+    check_jaeger_ports
+    mkdir -p "$JAEGER_STATE"
+    t0="$(now_ms)"
+    log "jaeger: starting (OTLP http :$JAEGER_OTLP_HTTP_PORT grpc :$JAEGER_OTLP_GRPC_PORT, query :$JAEGER_QUERY_PORT)"
+    # The config file reads these through ${env:...}.
+    ES_PORT="$ES_PORT" JAEGER_OTLP_HTTP_PORT="$JAEGER_OTLP_HTTP_PORT" JAEGER_OTLP_GRPC_PORT="$JAEGER_OTLP_GRPC_PORT" \
+    JAEGER_QUERY_PORT="$JAEGER_QUERY_PORT" JAEGER_QUERY_GRPC_PORT="$JAEGER_QUERY_GRPC_PORT" \
+    JAEGER_HEALTH_PORT="$JAEGER_HEALTH_PORT" JAEGER_METRICS_PORT="$JAEGER_METRICS_PORT" \
+        start_detached "$JAEGER_PIDFILE" "$JAEGER_LOG" "$JAEGER_BIN" --config "file:$JAEGER_CONFIG"
+    pid="$(tr -dc '0-9' <"$JAEGER_PIDFILE")"
+    wait_http "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" "$START_TIMEOUT" jaeger "$JAEGER_LOG" "$pid"
+    log "jaeger: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$JAEGER_QUERY_PORT)"
+}
+
+stop_jaeger() { stop_pid "$JAEGER_PIDFILE" "$JAEGER_BIN" jaeger 30; }
+
+# --- commands ---------------------------------------------------------------------------------------------
+
+cmd_up() {
+    local t0
+    t0="$(now_ms)"
+    (cmd_install) # subshell: the shared install lock is released before this instance starts
+    take_lock "$INSTANCE_DIR/.up.lock"
+    # Check every port before starting anything, so a clash does not leave half a stack running.
+    es_pid >/dev/null || require_free_port "$ES_PORT" "Elasticsearch HTTP"
+    jaeger_pid >/dev/null || check_jaeger_ports
+    start_es
+    start_jaeger
+    log "up: done in $(elapsed "$t0") — instance '$INSTANCE'"
+    cat >&2 <<EOF
+  Elasticsearch  http://127.0.0.1:$ES_PORT
+  OTLP           http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT/v1/traces (http), 127.0.0.1:$JAEGER_OTLP_GRPC_PORT (grpc)
+  Jaeger query   http://127.0.0.1:$JAEGER_QUERY_PORT/api/v3/services
+EOF
+}
+
+cmd_down() {
+    take_lock "$INSTANCE_DIR/.up.lock"
+    stop_jaeger   # first, so its last batch can still reach ES
+    stop_es
+}
+
+cmd_status() {
+    local pid health code rc=0
+    if pid="$(es_pid)"; then
+        health="$(curl -s --max-time 3 "http://127.0.0.1:$ES_PORT/_cluster/health" \
+            | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')"
+        printf 'elasticsearch  running  pid %-7s port %-5s rss %-7s cluster %s\n' \
+            "$pid" "$ES_PORT" "$(rss_mb "$pid")" "${health:-unreachable}"
+        [[ -n "$health" ]] || rc=1
+    else
+        printf 'elasticsearch  stopped  (port %s)\n' "$ES_PORT"
+        rc=1
+    fi
+    if pid="$(jaeger_pid)"; then
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" || true)"
+        printf 'jaeger         running  pid %-7s port %-5s rss %-7s health HTTP %s\n' \
+            "$pid" "$JAEGER_QUERY_PORT" "$(rss_mb "$pid")" "$code"
+        [[ "$code" == 200 ]] || rc=1
+    else
+        printf 'jaeger         stopped  (query port %s)\n' "$JAEGER_QUERY_PORT"
+        rc=1
+    fi
+    return "$rc"
+}
+
+cmd_logs() {
+    local file
+    case "${1:-}" in
+        es | elasticsearch) file="$ES_LOG" ;;
+        es-console) file="$ES_CONSOLE_LOG" ;;
+        jaeger) file="$JAEGER_LOG" ;;
+        install-es | install-jaeger | install-k6) file="$INSTALL_LOG_DIR/$1.log" ;;
+        *) die "usage: bin/stack.sh logs es|es-console|jaeger|install-es|install-jaeger|install-k6 [-f]" ;;
+    esac
+    [[ -f "$file" ]] || die "no log yet: $file"
+    if [[ "${2:-}" == -f ]]; then tail -n 100 -F "$file"; else tail -n 100 "$file"; fi
+}
+
+usage() {
+    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+case "${1:-}" in
+    install) cmd_install ;;
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    logs) shift; cmd_logs "$@" ;;
+    *) usage ;;
+esac
