@@ -1,31 +1,44 @@
 package io.flowlens.observability;
 
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Predicate;
 
 import io.opentelemetry.sdk.trace.data.SpanData;
 
-/** Waits for the spans a test expects to reach {@link MemorySpanExporterProvider} (the SDK exports in batches). */
+/**
+ * Waits for the spans of one request to reach {@link MemorySpanExporterProvider} (the SDK exports in batches). A test
+ * sends its own W3C {@code traceparent}, so it finds exactly its request's trace, never a late span of an earlier test.
+ */
 public final class RecordedSpans {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private RecordedSpans() {
     }
 
-    public static void reset() {
-        MemorySpanExporterProvider.SPANS.reset();
+    /** A sampled W3C trace context to send as the {@code traceparent} header. */
+    public record Traceparent(String traceId, String header) {
     }
 
-    /** The spans of one trace once one of them matches {@code complete}, polling up to {@code timeout}. */
-    public static List<SpanData> awaitTrace(Predicate<SpanData> complete, Duration timeout) {
+    public static Traceparent traceparent() {
+        byte[] trace = new byte[16];
+        byte[] parent = new byte[8];
+        RANDOM.nextBytes(trace);
+        RANDOM.nextBytes(parent);
+        String traceId = HexFormat.of().formatHex(trace);
+        return new Traceparent(traceId, "00-" + traceId + "-" + HexFormat.of().formatHex(parent) + "-01");
+    }
+
+    /** The spans of trace {@code traceId} once a span named {@code lastSpan} (the one that ends last) arrived. */
+    public static List<SpanData> awaitTrace(String traceId, String lastSpan, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            List<SpanData> spans = MemorySpanExporterProvider.SPANS.getFinishedSpanItems();
-            for (SpanData span : spans) {
-                if (complete.test(span)) {
-                    String traceId = span.getTraceId();
-                    return spans.stream().filter(s -> s.getTraceId().equals(traceId)).toList();
-                }
+            List<SpanData> spans = MemorySpanExporterProvider.SPANS.getFinishedSpanItems().stream()
+                    .filter(s -> s.getTraceId().equals(traceId)).toList();
+            if (spans.stream().anyMatch(s -> s.getName().equals(lastSpan))) {
+                return spans;
             }
             try {
                 Thread.sleep(20);
@@ -34,8 +47,7 @@ public final class RecordedSpans {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError("no span matched within " + timeout + "; recorded: "
-                + MemorySpanExporterProvider.SPANS.getFinishedSpanItems().stream().map(SpanData::getName).toList());
+        throw new AssertionError("no span '" + lastSpan + "' in trace " + traceId + " within " + timeout);
     }
 
     public static SpanData named(List<SpanData> spans, String name) {

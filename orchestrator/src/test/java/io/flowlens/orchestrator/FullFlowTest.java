@@ -147,11 +147,9 @@ class FullFlowTest {
 
     @Test
     void oneFlowIsOneTraceWithBusinessClientAndDownstreamServerSpans() {
-        RecordedSpans.reset();
         String traceId = ContractClient.given("orchestrator").get("/demo/full-flow/3")
                 .then().statusCode(200).extract().path("traceId");
-        List<SpanData> trace = RecordedSpans.awaitTrace(
-                s -> s.getName().equals("GET /demo/full-flow/{userId}"), Duration.ofSeconds(5));
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceId, "GET /demo/full-flow/{userId}", Duration.ofSeconds(5));
 
         SpanData server = RecordedSpans.named(trace, "GET /demo/full-flow/{userId}");
         SpanData flow = RecordedSpans.named(trace, "flow.run");
@@ -175,11 +173,10 @@ class FullFlowTest {
 
     @Test
     void failedFlowMarksTheBusinessSpanAsError() {
-        RecordedSpans.reset();
-        ContractClient.given("orchestrator").queryParam("amount", FakeDownstreams.FAILING_AMOUNT.toPlainString())
-                .get("/demo/full-flow/2").then().statusCode(502);
-        List<SpanData> trace = RecordedSpans.awaitTrace(
-                s -> s.getName().equals("GET /demo/full-flow/{userId}"), Duration.ofSeconds(5));
+        String traceId = ContractClient.given("orchestrator")
+                .queryParam("amount", FakeDownstreams.FAILING_AMOUNT.toPlainString())
+                .get("/demo/full-flow/2").then().statusCode(502).extract().path("traceId");
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceId, "GET /demo/full-flow/{userId}", Duration.ofSeconds(5));
         SpanData flow = RecordedSpans.named(trace, "flow.run");
         assertThat(flow.getStatus().getStatusCode(), is(StatusCode.ERROR));
         assertThat(flow.getAttributes().get(AttributeKey.stringKey("error.type")), is("downstream-error"));

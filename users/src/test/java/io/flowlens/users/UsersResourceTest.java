@@ -145,10 +145,11 @@ class UsersResourceTest {
 
     @Test
     void registrationMakesServerBusinessAndDatabaseSpansInOneTrace() {
-        RecordedSpans.reset();
-        ContractClient.given("users").contentType(JSON).body("{\"name\":\"Span\",\"email\":\"" + uniqueEmail() + "\"}")
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        ContractClient.given("users").header("traceparent", traceparent.header()).contentType(JSON)
+                .body("{\"name\":\"Span\",\"email\":\"" + uniqueEmail() + "\"}")
                 .post("/users").then().statusCode(201);
-        List<SpanData> trace = RecordedSpans.awaitTrace(s -> s.getName().equals("POST /users"), Duration.ofSeconds(5));
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /users", Duration.ofSeconds(5));
 
         SpanData server = RecordedSpans.named(trace, "POST /users");
         SpanData business = RecordedSpans.named(trace, "users.register");
@@ -167,9 +168,9 @@ class UsersResourceTest {
 
     @Test
     void clientErrorsAreNotMarkedAsServerErrors() {
-        RecordedSpans.reset();
-        ContractClient.given("users").get("/users/424242").then().statusCode(404);
-        List<SpanData> trace = RecordedSpans.awaitTrace(s -> s.getName().equals("GET /users/{userId}"), Duration.ofSeconds(5));
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        ContractClient.given("users").header("traceparent", traceparent.header()).get("/users/424242").then().statusCode(404);
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "GET /users/{userId}", Duration.ofSeconds(5));
         SpanData server = RecordedSpans.named(trace, "GET /users/{userId}");
         assertThat(server.getStatus().getStatusCode(), is(org.hamcrest.Matchers.not(StatusCode.ERROR)));
         assertThat(server.getAttributes().get(AttributeKey.stringKey("flowlens.problem.type")), is("not-found"));

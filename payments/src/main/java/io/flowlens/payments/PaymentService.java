@@ -1,0 +1,69 @@
+package io.flowlens.payments;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.flowlens.contracts.payments.model.DeclineReason;
+import io.flowlens.contracts.payments.model.Payment;
+import io.flowlens.contracts.payments.model.PaymentCreate;
+import io.flowlens.contracts.payments.model.PaymentStatus;
+import io.flowlens.observability.BusinessSpan;
+import io.flowlens.observability.Money;
+import io.flowlens.observability.ProblemException;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Authorizing payments: applies the {@link AuthorizationPolicy} and records every decision. */
+@ApplicationScoped
+public class PaymentService {
+
+    static final AttributeKey<Long> ORDER_ID = AttributeKey.longKey("flowlens.order.id");
+    static final AttributeKey<Long> PAYMENT_ID = AttributeKey.longKey("flowlens.payment.id");
+    static final AttributeKey<Double> AMOUNT = AttributeKey.doubleKey("flowlens.amount");
+    static final AttributeKey<String> CURRENCY = AttributeKey.stringKey("flowlens.currency");
+    static final AttributeKey<String> STATUS = AttributeKey.stringKey("flowlens.payment.status");
+    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+    private final PaymentStore store;
+    private final AuthorizationPolicy policy;
+    private final Tracer tracer;
+
+    @Inject
+    public PaymentService(PaymentStore store, Tracer tracer,
+                          @ConfigProperty(name = "payments.limit") BigDecimal limit,
+                          @ConfigProperty(name = "payments.currencies") List<String> currencies) {
+        this.store = store;
+        this.tracer = tracer;
+        this.policy = new AuthorizationPolicy(limit, Set.copyOf(currencies));
+    }
+
+    /** Decides and records a payment. A decline is a failed authorization: its span is marked as an error. */
+    public Payment authorize(PaymentCreate request) {
+        BigDecimal amount = Money.requireCents(request.getAmount(), "amount");
+        Attributes attributes = Attributes.of(ORDER_ID, request.getOrderId(), AMOUNT, amount.doubleValue(),
+                CURRENCY, request.getCurrency());
+        return BusinessSpan.call(tracer, "payments.authorize", attributes, span -> {
+            Optional<DeclineReason> decline = policy.decline(amount, request.getCurrency());
+            PaymentStatus status = decline.isPresent() ? PaymentStatus.DECLINED : PaymentStatus.AUTHORIZED;
+            Payment payment = store.insert(request.getOrderId(), amount, request.getCurrency(), status, decline.orElse(null));
+            span.setAttribute(PAYMENT_ID, payment.getId());
+            span.setAttribute(STATUS, status.name());
+            decline.ifPresent(reason -> {
+                span.setAttribute(ERROR_TYPE, reason.name());
+                span.setStatus(StatusCode.ERROR, "payment declined: " + reason.name());
+            });
+            return payment;
+        });
+    }
+
+    public Payment get(long id) {
+        return store.find(id).orElseThrow(() -> ProblemException.notFound("payment", id));
+    }
+}
