@@ -1,0 +1,106 @@
+package io.flowlens.orders;
+
+import java.math.BigDecimal;
+
+import io.flowlens.contracts.orders.model.Order;
+import io.flowlens.contracts.orders.model.OrderCreate;
+import io.flowlens.contracts.orders.model.OrderStatus;
+import io.flowlens.contracts.users.client.UsersApi;
+import io.flowlens.observability.BusinessSpan;
+import io.flowlens.observability.DownstreamCall;
+import io.flowlens.observability.Money;
+import io.flowlens.observability.ProblemException;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Tracer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/** Creating orders for users that exist, and moving them through {@link OrderLifecycle}. */
+@ApplicationScoped
+public class OrderService {
+
+    static final AttributeKey<Long> USER_ID = AttributeKey.longKey("flowlens.user.id");
+    static final AttributeKey<Long> ORDER_ID = AttributeKey.longKey("flowlens.order.id");
+    static final AttributeKey<Long> PAYMENT_ID = AttributeKey.longKey("flowlens.payment.id");
+    static final AttributeKey<Double> AMOUNT = AttributeKey.doubleKey("flowlens.amount");
+    static final AttributeKey<String> CURRENCY = AttributeKey.stringKey("flowlens.currency");
+    static final AttributeKey<Boolean> COMPENSATION = AttributeKey.booleanKey("flowlens.compensation");
+    static final AttributeKey<String> CANCEL_REASON = AttributeKey.stringKey("flowlens.cancel.reason");
+
+    private final OrderStore store;
+    private final UsersApi users;
+    private final Tracer tracer;
+
+    @Inject
+    public OrderService(OrderStore store, @RestClient UsersApi users, Tracer tracer) {
+        this.store = store;
+        this.users = users;
+        this.tracer = tracer;
+    }
+
+    /** A PENDING order; 422 when the user does not exist, 502/503/504 when the users service cannot tell. */
+    public Order create(OrderCreate request) {
+        BigDecimal amount = Money.requireCents(request.getAmount(), "amount");
+        long userId = request.getUserId();
+        Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, request.getCurrency());
+        return BusinessSpan.call(tracer, "orders.create", attributes, span -> {
+            requireUser(userId);
+            Order order = store.insert(userId, amount, request.getCurrency(), request.getDescription());
+            span.setAttribute(ORDER_ID, order.getId());
+            return order;
+        });
+    }
+
+    public Order get(long id) {
+        return store.find(id).orElseThrow(() -> ProblemException.notFound("order", id));
+    }
+
+    /** PENDING → CONFIRMED, recording the authorized payment. */
+    public Order confirm(long id, long paymentId) {
+        return BusinessSpan.call(tracer, "orders.confirm", Attributes.of(ORDER_ID, id, PAYMENT_ID, paymentId),
+                span -> move(id, OrderStatus.CONFIRMED, paymentId, null));
+    }
+
+    /** CONFIRMED → PAID. */
+    public Order markPaid(long id) {
+        return BusinessSpan.call(tracer, "orders.pay", Attributes.of(ORDER_ID, id),
+                span -> move(id, OrderStatus.PAID, null, null));
+    }
+
+    /** The saga's compensation: PENDING or CONFIRMED → CANCELLED. Cancelling a cancelled order changes nothing. */
+    public Order cancel(long id, String reason) {
+        Attributes attributes = Attributes.of(ORDER_ID, id, COMPENSATION, true, CANCEL_REASON, reason);
+        return BusinessSpan.call(tracer, "orders.cancel", attributes, span -> {
+            Order current = get(id);
+            if (current.getStatus() == OrderStatus.CANCELLED) {
+                return current;
+            }
+            return move(id, OrderStatus.CANCELLED, null, reason);
+        });
+    }
+
+    private void requireUser(long userId) {
+        try {
+            DownstreamCall.call("users", () -> users.getUser(userId));
+        } catch (ProblemException problem) {
+            if (problem.status() == 404) {
+                throw ProblemException.unprocessable("user " + userId + " does not exist");
+            }
+            throw problem;
+        }
+    }
+
+    /** Compare-and-set on the current status, so a concurrent transition makes this one a 409, not a lost update. */
+    private Order move(long id, OrderStatus to, Long paymentId, String cancelReason) {
+        Order current = get(id);
+        if (!OrderLifecycle.allows(current.getStatus(), to)) {
+            throw ProblemException.conflict("order " + id + " is " + current.getStatus() + " and cannot become " + to);
+        }
+        if (!store.transition(id, current.getStatus(), to, paymentId, cancelReason)) {
+            throw ProblemException.conflict("order " + id + " changed concurrently; read it again");
+        }
+        return get(id);
+    }
+}
