@@ -1,0 +1,44 @@
+# Flowlens — the two commands a newcomer needs are `make demo` and `make test`; the rest are building blocks.
+# Every target finds a JDK 21+ by itself (bin/lib.sh) and keeps its runtime state in .stack/ (git-ignored).
+SHELL := /bin/bash
+MVN := bin/mvn.sh
+
+.PHONY: help build test test-coverage up down status run stop health demo traffic-demo
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+build: ## compile, generate code from the contracts, package the services (no tests)
+	$(MVN) -q install -DskipTests
+
+test: ## the whole suite: unit, in-process HTTP, contract and end-to-end tests against real backends
+	$(MVN) install
+
+test-coverage: ## the suite with a JaCoCo report per module (target/site/jacoco/index.html)
+	$(MVN) install -Pcoverage
+
+up: build ## start Elasticsearch, Jaeger and the four services (installs what is missing)
+	bin/stack.sh up
+	bin/services.sh start
+
+down: stop ## stop the services and the backends this project started
+	bin/stack.sh down
+
+status: ## each component, its port and health
+	-bin/stack.sh status
+	bin/services.sh status
+
+run: build ## start only the four services (traces are exported to the OTLP endpoint if one listens)
+	bin/services.sh start
+
+stop: ## stop the four services
+	bin/services.sh stop
+
+health: ## /health of each service
+	bin/services.sh health
+
+demo: up ## start everything, run full flows and print one trace as a waterfall
+	bin/demo.sh
+
+traffic-demo: ## a short bounded burst of mixed requests against the running orchestrator
+	bin/traffic.sh

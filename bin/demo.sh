@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs full flows against the running stack (make up) and prints one trace back from Jaeger as a waterfall.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BASE="http://127.0.0.1:${ORCHESTRATOR_PORT:-8000}"
+JAEGER="http://127.0.0.1:${JAEGER_QUERY_PORT:-16686}"
+ES="http://127.0.0.1:${ES_PORT:-9200}"
+
+flow() { # $1 = label, $2 = path
+    local body code
+    body="$(curl -s -m 15 -w '\n%{http_code}' "$BASE$2")"
+    code="${body##*$'\n'}"
+    body="${body%$'\n'*}"
+    printf '%-34s HTTP %s  %s\n' "$1" "$code" "$(python3 -c 'import json,sys
+d=json.loads(sys.argv[1]); print(" ".join(f"{k}={d[k]}" for k in ("outcome","orderStatus","paymentStatus","declineReason","title","traceId") if d.get(k)))' "$body")"
+    LAST_BODY="$body"
+}
+
+echo "== Full flows through $BASE"
+flow "completed (user 1, 49.99 USD)" "/demo/full-flow/1"
+SUCCESS_TRACE="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["traceId"])' "$LAST_BODY")"
+flow "declined (user 2, 5000 USD)" "/demo/full-flow/2?amount=5000"
+flow "declined (user 3, currency JPY)" "/demo/full-flow/3?currency=JPY"
+flow "unknown user (999)" "/demo/full-flow/999"
+
+echo
+echo "== Trace $SUCCESS_TRACE of the completed flow, read back from Jaeger"
+"$HERE/waterfall.py" "$SUCCESS_TRACE" "$JAEGER"
+echo
+echo "Look further:"
+echo "  Jaeger API   $JAEGER/api/v3/traces/$SUCCESS_TRACE   (services: $JAEGER/api/v3/services)"
+echo "  Elasticsearch $ES/jaeger-span-*/_search?q=traceID:$SUCCESS_TRACE"
+echo "  Swagger UI   $BASE/openapi/ui   (and :8001, :8002, :8003)"
+echo "  Stop with    make down"

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Builds (when needed) and runs the four Flowlens services as background processes, with logs and pids under
+# .stack/services. Usage: bin/services.sh start|stop|status|health
+# Ports and the OTLP endpoint come from the environment (defaults = the services' microprofile-config defaults).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=bin/lib.sh
+source "$HERE/lib.sh"
+
+ROOT="$FLOWLENS_ROOT"
+STATE="$STACK_DIR/services"
+ORCHESTRATOR_PORT="${ORCHESTRATOR_PORT:-8000}"
+USERS_PORT="${USERS_PORT:-8001}"
+ORDERS_PORT="${ORDERS_PORT:-8002}"
+PAYMENTS_PORT="${PAYMENTS_PORT:-8003}"
+OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:${JAEGER_OTLP_HTTP_PORT:-4318}}"
+SERVICES=(users orders payments orchestrator)
+
+port_of() {
+    case "$1" in
+        users) echo "$USERS_PORT" ;;
+        orders) echo "$ORDERS_PORT" ;;
+        payments) echo "$PAYMENTS_PORT" ;;
+        orchestrator) echo "$ORCHESTRATOR_PORT" ;;
+    esac
+}
+
+ensure_built() {
+    local missing=0 svc
+    for svc in "${SERVICES[@]}"; do
+        [[ -f "$ROOT/$svc/target/$svc.jar" ]] || missing=1
+    done
+    if [[ $missing -eq 1 ]]; then
+        echo "Building the services (mvn package, tests skipped)..."
+        (cd "$ROOT" && JAVA_HOME="$JAVA_HOME" mvn -B -q package -DskipTests)
+    fi
+}
+
+start_one() {
+    local svc="$1" port pid
+    port="$(port_of "$svc")"
+    if pid="$(pid_running "$STATE/$svc.pid" "$svc.jar")"; then
+        log "$svc already running (pid $pid, port $port)"
+        return
+    fi
+    require_free_port "$port" "$svc"
+    # The services read these through MicroProfile Config (env names map to the property keys).
+    start_detached "$STATE/$svc.pid" "$STATE/$svc.log" env \
+        SERVER_PORT="$port" \
+        OTEL_EXPORTER_OTLP_ENDPOINT="$OTLP_ENDPOINT" \
+        USERS_MP_REST_URL="http://127.0.0.1:$USERS_PORT" \
+        ORDERS_MP_REST_URL="http://127.0.0.1:$ORDERS_PORT" \
+        PAYMENTS_MP_REST_URL="http://127.0.0.1:$PAYMENTS_PORT" \
+        FLOWLENS_DB_URL="jdbc:h2:file:$STATE/data/$svc" \
+        "$JAVA_HOME/bin/java" ${FLOWLENS_JAVA_OPTS:-} -jar "$ROOT/$svc/target/$svc.jar"
+}
+
+cmd_start() {
+    JAVA_HOME="$(find_java21)"
+    export JAVA_HOME
+    ensure_built
+    mkdir -p "$STATE/data"
+    local svc t0 port
+    t0="$(now_ms)"
+    for svc in "${SERVICES[@]}"; do
+        start_one "$svc"
+    done
+    for svc in "${SERVICES[@]}"; do
+        port="$(port_of "$svc")"
+        wait_http "http://127.0.0.1:$port/health/ready" 90 "$svc" "$STATE/$svc.log" "$(cat "$STATE/$svc.pid")"
+        log "$svc ready on :$port (pid $(cat "$STATE/$svc.pid"), $(rss_mb "$(cat "$STATE/$svc.pid")") RSS)"
+    done
+    log "services up in $(elapsed "$t0"); traces go to $OTLP_ENDPOINT"
+}
+
+cmd_stop() {
+    local svc
+    for svc in orchestrator payments orders users; do
+        stop_pid "$STATE/$svc.pid" "$svc.jar" "$svc" 20
+    done
+}
+
+cmd_status() {
+    local svc port pid
+    for svc in "${SERVICES[@]}"; do
+        port="$(port_of "$svc")"
+        if pid="$(pid_running "$STATE/$svc.pid" "$svc.jar")"; then
+            printf '  %-13s pid %-7s :%-5s %-6s %s\n' "$svc" "$pid" "$port" "$(rss_mb "$pid")" \
+                "$(curl -s -m 2 "http://127.0.0.1:$port/health" || echo 'no answer')"
+        else
+            printf '  %-13s stopped       :%s\n' "$svc" "$port"
+        fi
+    done
+}
+
+case "${1:-}" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status|health) cmd_status ;;
+    *) echo "usage: $0 start|stop|status|health" >&2; exit 2 ;;
+esac

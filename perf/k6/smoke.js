@@ -1,0 +1,81 @@
+// Smoke: one virtual user calls every endpoint once with strict checks. Part of `make test` (K6SmokeIT), which also
+// asserts from the summary that every check ran: a script error would otherwise pass with zero checks.
+import { check, group } from 'k6';
+import { BASE_URL, USERS_URL, ORDERS_URL, PAYMENTS_URL, JSON_HEADERS, uniqueEmail } from './lib/config.js';
+import { tracedRequest } from './lib/tracing.js';
+
+export const options = {
+    vus: 1,
+    iterations: 1,
+    thresholds: {
+        checks: ['rate==1.0'],
+        http_req_duration: ['p(95)<2000'],
+    },
+};
+
+const PROBLEM = 'application/problem+json';
+
+function json(response) {
+    try {
+        return response.json();
+    } catch (e) {
+        return {};
+    }
+}
+
+function call(method, url, body) {
+    return tracedRequest(method, url, body === undefined ? null : JSON.stringify(body), { headers: JSON_HEADERS });
+}
+
+export default function () {
+    group('services directly', () => {
+        for (const url of [USERS_URL, ORDERS_URL, PAYMENTS_URL, BASE_URL]) {
+            const health = call('GET', `${url}/health/ready`).response;
+            check(health, { [`${url} ready`]: (r) => r.status === 200 && json(r).status === 'UP' });
+            const contract = call('GET', `${url}/openapi`).response;
+            check(contract, { [`${url} serves its contract`]: (r) => r.status === 200 && r.body.includes('openapi: 3.0.3') });
+        }
+    });
+
+    group('gateway', () => {
+        check(call('GET', `${BASE_URL}/users?limit=2`).response,
+            { 'list users 200': (r) => r.status === 200 && json(r).items.length === 2 });
+
+        const created = call('POST', `${BASE_URL}/users`, { name: 'Smoke', email: uniqueEmail('smoke') }).response;
+        check(created, { 'create user 201': (r) => r.status === 201 && json(r).id > 0 });
+        const userId = json(created).id;
+
+        check(call('GET', `${BASE_URL}/users/${userId}`).response, { 'get user 200': (r) => r.status === 200 });
+        check(call('GET', `${BASE_URL}/users/999999`).response,
+            { 'unknown user 404 problem': (r) => r.status === 404 && r.headers['Content-Type'] === PROBLEM });
+
+        const order = call('POST', `${BASE_URL}/orders`, { userId, amount: 12.5, currency: 'EUR' }).response;
+        check(order, { 'create order 201 PENDING': (r) => r.status === 201 && json(r).status === 'PENDING' });
+        const orderId = json(order).id;
+        check(call('GET', `${BASE_URL}/orders/${orderId}`).response, { 'get order 200': (r) => r.status === 200 });
+
+        const payment = call('POST', `${BASE_URL}/payments`, { orderId, amount: 12.5, currency: 'EUR' }).response;
+        check(payment, { 'payment authorized': (r) => r.status === 201 && json(r).status === 'AUTHORIZED' });
+        check(call('GET', `${BASE_URL}/payments/${json(payment).id}`).response,
+            { 'get payment 200': (r) => r.status === 200 });
+
+        check(call('POST', `${BASE_URL}/orders`, { userId, amount: -1, currency: 'usd' }).response,
+            { 'invalid order 400 problem': (r) => r.status === 400 && r.headers['Content-Type'] === PROBLEM });
+    });
+
+    group('full flow', () => {
+        const completed = call('GET', `${BASE_URL}/demo/full-flow/1`);
+        check(completed.response, {
+            'flow completed': (r) => r.status === 200 && json(r).outcome === 'COMPLETED',
+            'flow continues the caller trace': (r) => json(r).traceId === completed.traceId,
+        });
+        check(call('GET', `${BASE_URL}/demo/full-flow/2?amount=5000`).response,
+            { 'flow declined': (r) => r.status === 200 && json(r).outcome === 'PAYMENT_DECLINED' });
+    });
+}
+
+export function handleSummary(data) {
+    const out = {};
+    out[__ENV.SUMMARY_JSON || 'smoke-summary.json'] = JSON.stringify(data, null, 2);
+    return out;
+}

@@ -1,0 +1,77 @@
+package io.flowlens.systemtests;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+
+/** The full flow across four real service processes: answers, stored state, and one trace seen by all four. */
+class FullFlowSystemIT {
+
+    private static SystemUnderTest system;
+
+    @BeforeAll
+    static void start() {
+        system = SystemUnderTest.get();
+    }
+
+    @Test
+    void completedFlowConfirmsTheOrderAndIsOneTraceAcrossAllFourServices() {
+        JsonPath flow = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(flow.getString("outcome"), is("COMPLETED"));
+        assertThat(flow.getString("orderStatus"), is("CONFIRMED"));
+        assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CONFIRM_ORDER"));
+
+        // the stored state agrees with the answer (read back through the gateway)
+        RestAssured.given().baseUri(system.orchestrator()).get("/orders/" + flow.getLong("orderId"))
+                .then().statusCode(200).body("status", is("CONFIRMED")).body("paymentId", is(flow.getInt("paymentId")));
+        RestAssured.given().baseUri(system.orchestrator()).get("/payments/" + flow.getLong("paymentId"))
+                .then().statusCode(200).body("status", is("AUTHORIZED"));
+
+        List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("traceId"),
+                spans -> servicesOf(spans).size() == 4, Duration.ofSeconds(30));
+        assertThat(servicesOf(trace), containsInAnyOrder(ServiceProcesses.SERVICES.toArray()));
+        assertThat(trace.stream().allMatch(s -> s.traceId().equals(flow.getString("traceId"))), is(true));
+    }
+
+    @Test
+    void declinedPaymentCancelsTheOrder() {
+        JsonPath flow = RestAssured.given().baseUri(system.orchestrator()).queryParam("amount", "5000.00")
+                .get("/demo/full-flow/2").then().statusCode(200).extract().jsonPath();
+        assertThat(flow.getString("outcome"), is("PAYMENT_DECLINED"));
+        assertThat(flow.getString("declineReason"), is("LIMIT_EXCEEDED"));
+        assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CANCEL_ORDER"));
+        RestAssured.given().baseUri(system.orchestrator()).get("/orders/" + flow.getLong("orderId"))
+                .then().statusCode(200).body("status", is("CANCELLED"));
+        List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("traceId"),
+                spans -> servicesOf(spans).size() == 4, Duration.ofSeconds(30));
+        assertThat(servicesOf(trace), hasItems("orchestrator", "users", "orders", "payments"));
+    }
+
+    @Test
+    void unknownUserIs404ProblemWithItsTraceId() {
+        String traceId = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/424242")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("detail", is("user 424242 does not exist"))
+                .extract().path("traceId");
+        List<TraceSpan> trace = system.jaeger().awaitTrace(traceId,
+                spans -> servicesOf(spans).containsAll(Set.of("orchestrator", "users")), Duration.ofSeconds(30));
+        assertThat("no order was attempted", servicesOf(trace).contains("orders"), is(false));
+    }
+
+    static Set<String> servicesOf(List<TraceSpan> spans) {
+        return spans.stream().map(TraceSpan::service).collect(Collectors.toSet());
+    }
+}

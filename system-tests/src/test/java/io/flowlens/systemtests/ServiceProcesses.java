@@ -1,0 +1,155 @@
+package io.flowlens.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The four service jars started as real processes on free ports, configured only through environment variables
+ * (the same MicroProfile Config keys compose and bin/services.sh use), each with its own in-memory database.
+ */
+final class ServiceProcesses implements AutoCloseable {
+
+    static final List<String> SERVICES = List.of("users", "orders", "payments", "orchestrator");
+
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, Path> logs = new LinkedHashMap<>();
+
+    private ServiceProcesses() {
+    }
+
+    /** Starts all four, exporting spans by OTLP to {@code otlpEndpoint}, and waits until each is ready. */
+    static ServiceProcesses start(Path root, String otlpEndpoint, Map<String, String> extraEnvironment) {
+        ServiceProcesses services = new ServiceProcesses();
+        for (String service : SERVICES) {
+            services.ports.put(service, freePort());
+        }
+        try {
+            Path logDir = Files.createDirectories(root.resolve("system-tests/target/service-logs"));
+            for (String service : SERVICES) {
+                services.launch(root, service, logDir, otlpEndpoint, extraEnvironment);
+            }
+            for (String service : SERVICES) {
+                services.awaitReady(service, Duration.ofSeconds(90));
+            }
+        } catch (IOException e) {
+            services.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            services.close();
+            throw e;
+        }
+        return services;
+    }
+
+    String url(String service) {
+        return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    long pid(String service) {
+        return processes.get(service).pid();
+    }
+
+    String logTail(String service, int lines) {
+        try {
+            List<String> all = Files.readAllLines(logs.get(service));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private void launch(Path root, String service, Path logDir, String otlpEndpoint, Map<String, String> extra)
+            throws IOException {
+        Path jar = root.resolve(service).resolve("target").resolve(service + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("missing " + jar + ": build the services first (mvn install)");
+        }
+        Path log = logDir.resolve(service + ".log");
+        logs.put(service, log);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("SERVER_PORT", String.valueOf(ports.get(service)));
+        env.put("SERVER_HOST", "127.0.0.1");
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
+        env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
+        env.put("FLOWLENS_DB_URL", "jdbc:h2:mem:" + service + ";DB_CLOSE_DELAY=-1");
+        env.put("USERS_MP_REST_URL", url("users"));
+        env.put("ORDERS_MP_REST_URL", url("orders"));
+        env.put("PAYMENTS_MP_REST_URL", url("payments"));
+        env.putAll(extra);
+        processes.put(service, builder.start());
+    }
+
+    private void awaitReady(String service, Duration timeout) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url(service) + "/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Process process = processes.get(service);
+            if (!process.isAlive()) {
+                throw new AssertionError(service + " exited with " + process.exitValue() + ":\n" + logTail(service, 40));
+            }
+            try {
+                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(200);
+        }
+        throw new AssertionError(service + " not ready within " + timeout + ":\n" + logTail(service, 40));
+    }
+
+    @Override
+    public void close() {
+        processes.values().forEach(Process::destroy);
+        for (Process process : processes.values()) {
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

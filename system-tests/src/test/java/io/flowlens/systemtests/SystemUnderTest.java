@@ -1,0 +1,95 @@
+package io.flowlens.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole system for the system tests, started once per test JVM: Elasticsearch and Jaeger through the project's
+ * own {@code bin/stack.sh} (a separate instance on test ports, so a running {@code make up} is not disturbed), then the
+ * four services exporting to that Jaeger. Anything that cannot start fails the tests with its log tail; nothing skips.
+ */
+final class SystemUnderTest {
+
+    static final int ES_PORT = 19200;
+    static final int OTLP_HTTP_PORT = 14318;
+    static final int OTLP_GRPC_PORT = 14317;
+    static final int QUERY_PORT = 16687;
+    static final int HEALTH_PORT = 13134;
+
+    private static SystemUnderTest instance;
+
+    private final Path root;
+    private final ServiceProcesses services;
+
+    private SystemUnderTest(Path root, ServiceProcesses services) {
+        this.root = root;
+        this.services = services;
+    }
+
+    static synchronized SystemUnderTest get() {
+        if (instance == null) {
+            Path root = Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();
+            stack(root, "up");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stack(root, "down")));
+            ServiceProcesses services = ServiceProcesses.start(root, "http://127.0.0.1:" + OTLP_HTTP_PORT, Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(services::close));
+            instance = new SystemUnderTest(root, services);
+        }
+        return instance;
+    }
+
+    ServiceProcesses services() {
+        return services;
+    }
+
+    String orchestrator() {
+        return services.url("orchestrator");
+    }
+
+    JaegerQuery jaeger() {
+        return new JaegerQuery("http://127.0.0.1:" + QUERY_PORT);
+    }
+
+    String elasticsearch() {
+        return "http://127.0.0.1:" + ES_PORT;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** Runs {@code bin/stack.sh <command>} against the test instance; a failure carries the script's output. */
+    static void stack(Path root, String command) {
+        ProcessBuilder builder = new ProcessBuilder(List.of("bash", root.resolve("bin/stack.sh").toString(), command))
+                .directory(root.toFile())
+                .redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        // a separate instance (own data, logs, pids) that shares the installed binaries of .stack/
+        env.put("FLOWLENS_INSTANCE", "system-tests");
+        env.put("ES_PORT", String.valueOf(ES_PORT));
+        env.put("JAEGER_OTLP_HTTP_PORT", String.valueOf(OTLP_HTTP_PORT));
+        env.put("JAEGER_OTLP_GRPC_PORT", String.valueOf(OTLP_GRPC_PORT));
+        env.put("JAEGER_QUERY_PORT", String.valueOf(QUERY_PORT));
+        env.put("JAEGER_HEALTH_PORT", String.valueOf(HEALTH_PORT));
+        env.put("JAEGER_QUERY_GRPC_PORT", "16695");
+        env.put("JAEGER_METRICS_PORT", "18888");
+        try {
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new AssertionError("bin/stack.sh " + command + " failed:\n" + output);
+            }
+            System.out.println(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

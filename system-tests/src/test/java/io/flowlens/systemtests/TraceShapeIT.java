@@ -1,0 +1,162 @@
+package io.flowlens.systemtests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * Runs many full flows (completed and declined) and checks the shape of every trace as Jaeger stores it in
+ * Elasticsearch: one root, no orphans, right span kinds, every client call answered by a server span of the callee,
+ * database spans in every service, error spans exactly where a payment was declined, and the same span count in the
+ * {@code jaeger-span-*} indices as Jaeger's API returns.
+ */
+class TraceShapeIT {
+
+    private static final int FLOWS = 24;
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    private static SystemUnderTest system;
+
+    @BeforeAll
+    static void start() {
+        system = SystemUnderTest.get();
+    }
+
+    @Test
+    void everyFlowIsOneCompleteWellFormedTrace() throws IOException {
+        List<Flow> flows = new ArrayList<>();
+        for (int i = 0; i < FLOWS; i++) {
+            boolean decline = i % 3 == 2;
+            JsonPath answer = RestAssured.given().baseUri(system.orchestrator())
+                    .queryParam("amount", decline ? "2500.00" : "19.99")
+                    .get("/demo/full-flow/" + (1 + i % 3))
+                    .then().statusCode(200).extract().jsonPath();
+            flows.add(new Flow(answer.getString("traceId"), decline));
+            assertThat(answer.getString("outcome"), is(decline ? "PAYMENT_DECLINED" : "COMPLETED"));
+        }
+
+        for (Flow flow : flows) {
+            List<TraceSpan> trace = awaitCompleteTrace(flow.traceId());
+            assertWellFormed(trace, flow);
+            assertThat("span documents in Elasticsearch for " + flow.traceId(),
+                    elasticsearchSpanCount(flow.traceId()), is((long) trace.size()));
+        }
+        assertThat(system.jaeger().services(), hasItems("users", "orders", "payments", "orchestrator"));
+    }
+
+    /** Measures, one flow at a time, how long after the answer the trace is searchable in Jaeger with all four services. */
+    @Test
+    void spansBecomeSearchableWithinSeconds() throws IOException {
+        List<Long> searchableMillis = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String traceId = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
+                    .then().statusCode(200).extract().path("traceId");
+            long answeredAt = System.nanoTime();
+            system.jaeger().awaitTrace(traceId, spans -> FullFlowSystemIT.servicesOf(spans).size() == 4
+                    && spans.stream().anyMatch(TraceSpan::isRoot), Duration.ofSeconds(30));
+            searchableMillis.add((System.nanoTime() - answeredAt) / 1_000_000);
+        }
+        writeLatencies(searchableMillis);
+    }
+
+    private static void assertWellFormed(List<TraceSpan> trace, Flow flow) {
+        String id = flow.traceId();
+        Map<String, TraceSpan> byId = trace.stream().collect(Collectors.toMap(TraceSpan::spanId, Function.identity()));
+        List<TraceSpan> roots = trace.stream().filter(TraceSpan::isRoot).toList();
+        assertThat(id + " has one root", roots.size(), is(1));
+        TraceSpan root = roots.get(0);
+        assertThat(root.service(), is("orchestrator"));
+        assertThat(root.kind(), is(TraceSpan.SERVER));
+        assertThat(root.name(), is("GET /demo/full-flow/{userId}"));
+        List<TraceSpan> orphans = trace.stream().filter(s -> !s.isRoot() && !byId.containsKey(s.parentSpanId())).toList();
+        assertThat(id + " orphans", orphans, is(empty()));
+
+        List<TraceSpan> httpClients = trace.stream()
+                .filter(s -> s.kind() == TraceSpan.CLIENT && !s.attributes().containsKey("db.system")).toList();
+        assertThat(id + " has client calls", httpClients, is(not(empty())));
+        for (TraceSpan client : httpClients) {
+            List<TraceSpan> served = trace.stream().filter(s -> client.spanId().equals(s.parentSpanId())).toList();
+            assertThat(id + ": client span " + client.name() + " of " + client.service() + " reached a server",
+                    served.stream().anyMatch(s -> s.kind() == TraceSpan.SERVER && !s.service().equals(client.service())),
+                    is(true));
+        }
+        for (TraceSpan server : trace.stream().filter(s -> s.kind() == TraceSpan.SERVER && !s.isRoot()).toList()) {
+            assertThat(id + ": server span " + server.name() + " has a client parent",
+                    byId.get(server.parentSpanId()).kind(), is(TraceSpan.CLIENT));
+        }
+        Set<String> servicesWithDbSpans = trace.stream()
+                .filter(s -> s.kind() == TraceSpan.CLIENT && s.attributes().containsKey("db.system"))
+                .map(TraceSpan::service).collect(Collectors.toSet());
+        assertThat(id + " database spans", servicesWithDbSpans, hasItems("orchestrator", "users", "orders", "payments"));
+        assertThat(trace.stream().anyMatch(s -> s.name().equals("flow.run") && s.kind() == TraceSpan.INTERNAL), is(true));
+
+        List<String> errorSpans = trace.stream().filter(TraceSpan::isError).map(TraceSpan::name).toList();
+        if (flow.declined()) {
+            assertThat(id + " declined payment is an error span", errorSpans, hasItems("payments.authorize"));
+            assertThat(trace.stream().anyMatch(s -> s.name().equals("orders.cancel")), is(true));
+        } else {
+            assertThat(id + " completed flow has no error span", errorSpans, is(empty()));
+        }
+    }
+
+    /**
+     * Complete = all four services, the root present, no orphan, and the span count unchanged for a second
+     * (Jaeger writes to Elasticsearch in batches, so a trace can be searchable before its last spans are).
+     */
+    private static List<TraceSpan> awaitCompleteTrace(String traceId) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        List<TraceSpan> previous = List.of();
+        while (System.nanoTime() < deadline) {
+            List<TraceSpan> spans = system.jaeger().trace(traceId);
+            boolean shaped = FullFlowSystemIT.servicesOf(spans).size() == 4 && spans.stream().anyMatch(TraceSpan::isRoot);
+            if (shaped && spans.size() == previous.size()) {
+                return spans;
+            }
+            previous = spans;
+            ServiceProcesses.sleep(shaped ? 1000 : 200);
+        }
+        throw new AssertionError("trace " + traceId + " not complete within " + DEADLINE + ": "
+                + previous.stream().map(s -> s.service() + ":" + s.name()).toList());
+    }
+
+    private static long elasticsearchSpanCount(String traceId) {
+        RestAssured.given().baseUri(system.elasticsearch()).post("/jaeger-span-*/_refresh").then().statusCode(200);
+        return ((Number) RestAssured.given().baseUri(system.elasticsearch()).contentType(ContentType.JSON)
+                .body(Map.of("query", Map.of("term", Map.of("traceID", traceId))))
+                .post("/jaeger-span-*/_count")
+                .then().statusCode(200).extract().path("count")).longValue();
+    }
+
+    private static void writeLatencies(List<Long> millis) throws IOException {
+        List<Long> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        String line = "flows=" + sorted.size() + " request-to-searchable-in-jaeger p50=" + sorted.get(sorted.size() / 2)
+                + "ms max=" + sorted.get(sorted.size() - 1) + "ms (one flow at a time, polled every 100 ms)";
+        System.out.println(line);
+        Path out = system.root().resolve("system-tests/target/trace-latency.txt");
+        Files.writeString(out, line + System.lineSeparator());
+    }
+
+    private record Flow(String traceId, boolean declined) {
+    }
+}
