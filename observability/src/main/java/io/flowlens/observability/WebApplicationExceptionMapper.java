@@ -35,6 +35,14 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         Response.StatusType statusType = Response.Status.fromStatusCode(status);
         String title = statusType == null ? "HTTP " + status : statusType.getReasonPhrase();
         String detail = exception.getMessage() == null ? title : exception.getMessage();
-        return Problems.response(status, "http-" + status, title, detail, null, uriInfo, exception);
+        Response problem = Problems.response(status, "http-" + status, title, detail, null, uriInfo, exception);
+        // keep what JAX-RS said about the request, e.g. the Allow header of a 405 (RFC 9110 requires it)
+        Response.ResponseBuilder answer = Response.fromResponse(problem);
+        exception.getResponse().getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(value -> answer.header(name, value));
+            }
+        });
+        return answer.build();
     }
 }

@@ -116,6 +116,28 @@ class UsersResourceTest {
     }
 
     @Test
+    void bodiesAreAsStrictAsTheContract() {
+        long before = total();
+        // a number where a string belongs is not coerced to "5"
+        ContractClient.givenInvalidRequest("users").contentType(JSON).body("{\"name\":5,\"email\":\"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(400).contentType(PROBLEM).body("detail", containsString("expected a string"));
+        // additionalProperties: false
+        ContractClient.givenInvalidRequest("users").contentType(JSON)
+                .body("{\"name\":\"Eve\",\"email\":\"" + uniqueEmail() + "\",\"admin\":true}")
+                .post("/users").then().statusCode(400).contentType(PROBLEM).body("detail", containsString("admin"));
+        assertThat("nothing written", total(), is(before));
+    }
+
+    @Test
+    void namesMayContainLineBreaksButNotOnlyBlanks() {
+        ContractClient.given("users").contentType(JSON).body("{\"name\":\"Ada\\r\\nKing\",\"email\":\"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(201);
+        ContractClient.givenInvalidRequest("users").contentType(JSON)
+                .body("{\"name\":\" \\n \",\"email\":\"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(400).body("violations.field", hasItem("name"));
+    }
+
+    @Test
     void wrongTypesAre400() {
         ContractClient.givenInvalidRequest("users").get("/users/abc")
                 .then().statusCode(400).contentType(PROBLEM).body("detail", containsString("userId"));
