@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 MVN := bin/mvn.sh
 
-.PHONY: help build test test-coverage up down status run stop health demo traffic-demo
+.PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -42,3 +42,6 @@ demo: up ## start everything, run full flows and print one trace as a waterfall
 
 traffic-demo: ## a short bounded burst of mixed requests against the running orchestrator
 	bin/traffic.sh
+
+contract-test: ## schemathesis against the running services' contracts (make up first)
+	bin/contract-test.sh

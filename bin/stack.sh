@@ -2,7 +2,7 @@
 # The local tracing backends without Docker: Elasticsearch (Maven Central integ-test zip) and Jaeger v2
 # (built from source with Go), plus k6 for the perf scripts. See stack/README.md.
 #
-#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6)
+#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, schemathesis)
 #   bin/stack.sh up             install, then start ES and Jaeger and wait until both are ready
 #   bin/stack.sh down           stop what `up` started (by pid file), Jaeger first
 #   bin/stack.sh status         pid, port, health of each component
@@ -20,6 +20,7 @@ JAEGER_MODULE=github.com/jaegertracing/jaeger
 JAEGER_MODULE_VERSION=v1.76.0
 JAEGER_RELEASE=v2.13.0
 K6_VERSION=v1.8.1
+SCHEMATHESIS_VERSION=4.32.5
 
 # --- ports and knobs (env overrides; a test instance sets its own) ---------------------------------------
 ES_PORT="${ES_PORT:-9200}"
@@ -156,6 +157,22 @@ install_k6() {
     log "k6 $K6_VERSION: installed in $(elapsed "$t0")"
 }
 
+# schemathesis (contract fuzzing, from PyPI) in a project-local virtualenv, pinned like the rest.
+install_schemathesis() {
+    local t0 venv="$STACK_DIR/venv" have=""
+    [[ -x "$venv/bin/schemathesis" ]] && have="$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{print $NF}')"
+    [[ "$have" == "$SCHEMATHESIS_VERSION" ]] && return 0
+    t0="$(now_ms)"
+    log "schemathesis $SCHEMATHESIS_VERSION: installing into $venv (had: ${have:-none})"
+    mkdir -p "$INSTALL_LOG_DIR"
+    if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"; } \
+            >"$INSTALL_LOG_DIR/install-schemathesis.log" 2>&1; then
+        tail -n 30 "$INSTALL_LOG_DIR/install-schemathesis.log" >&2
+        die "schemathesis install failed (log: $INSTALL_LOG_DIR/install-schemathesis.log)"
+    fi
+    log "schemathesis $SCHEMATHESIS_VERSION: installed in $(elapsed "$t0")"
+}
+
 cmd_install() {
     local t0
     t0="$(now_ms)"
@@ -164,6 +181,7 @@ cmd_install() {
     install_es
     install_jaeger
     install_k6
+    install_schemathesis
     log "install: done in $(elapsed "$t0")"
 }
 
