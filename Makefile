@@ -3,7 +3,8 @@
 SHELL := /bin/bash
 MVN := bin/mvn.sh
 
-.PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test
+.PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
+	docker-build docker-up docker-down
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -12,9 +13,11 @@ build: ## compile, generate code from the contracts, package the services (no te
 	$(MVN) -q install -DskipTests
 
 test: ## the whole suite: unit, in-process HTTP, contract and end-to-end tests against real backends
+	bin/stack.sh install
 	$(MVN) install
 
 test-coverage: ## the suite with a JaCoCo report per module (target/site/jacoco/index.html)
+	bin/stack.sh install
 	$(MVN) install -Pcoverage
 
 up: build ## start Elasticsearch, Jaeger and the four services (installs what is missing)
@@ -45,3 +48,12 @@ traffic-demo: ## a short bounded burst of mixed requests against the running orc
 
 contract-test: ## schemathesis against the running services' contracts (make up first)
 	bin/contract-test.sh
+
+docker-build: ## build the four service images (needs a Docker engine)
+	docker compose build
+
+docker-up: ## the whole stack in containers: ES, Kibana, Jaeger with UI, PostgreSQL, the four services
+	docker compose up -d --wait
+
+docker-down: ## stop and remove the containers (volumes are kept)
+	docker compose down

@@ -2,7 +2,7 @@
 # The local tracing backends without Docker: Elasticsearch (Maven Central integ-test zip) and Jaeger v2
 # (built from source with Go), plus k6 for the perf scripts. See stack/README.md.
 #
-#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, schemathesis)
+#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, schemathesis, chromium)
 #   bin/stack.sh up             install, then start ES and Jaeger and wait until both are ready
 #   bin/stack.sh down           stop what `up` started (by pid file), Jaeger first
 #   bin/stack.sh status         pid, port, health of each component
@@ -157,6 +157,25 @@ install_k6() {
     log "k6 $K6_VERSION: installed in $(elapsed "$t0")"
 }
 
+# Debian packages the test suite drives: headless Chromium (Swagger UI check) and docker-compose (to validate
+# docker-compose.yml; no engine is needed for `config`). Installed only when missing.
+install_system_packages() {
+    local missing=() t0
+    [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+    command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+    ((${#missing[@]})) || return 0
+    (( EUID == 0 )) || die "missing Debian packages: ${missing[*]} — install them (sudo apt-get install ${missing[*]})"
+    t0="$(now_ms)"
+    log "apt: installing ${missing[*]}"
+    mkdir -p "$INSTALL_LOG_DIR"
+    if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } \
+            >"$INSTALL_LOG_DIR/install-apt.log" 2>&1; then
+        tail -n 30 "$INSTALL_LOG_DIR/install-apt.log" >&2
+        die "apt-get install ${missing[*]} failed (log: $INSTALL_LOG_DIR/install-apt.log)"
+    fi
+    log "apt: installed ${missing[*]} in $(elapsed "$t0")"
+}
+
 # schemathesis (contract fuzzing, from PyPI) in a project-local virtualenv, pinned like the rest.
 install_schemathesis() {
     local t0 venv="$STACK_DIR/venv" have=""
@@ -182,6 +201,7 @@ cmd_install() {
     install_jaeger
     install_k6
     install_schemathesis
+    install_system_packages
     log "install: done in $(elapsed "$t0")"
 }
 
