@@ -33,7 +33,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The service's database: a connection pool configured by MicroProfile Config ({@code flowlens.db.*}; embedded H2 by
- * default, PostgreSQL by URL), the schema from {@code db/schema.sql} applied at start, and one CLIENT span per statement
+ * default, PostgreSQL by URL), the schemas {@code db/schema.sql} (the service's) and {@code db/platform.sql} (this
+ * library's) applied at start, and one CLIENT span per statement
  * following the OpenTelemetry database conventions ({@code db.system}, {@code db.operation.name},
  * {@code db.collection.name}, {@code db.query.text}).
  */
@@ -61,6 +62,8 @@ public class TracedDatabase {
 
     private static final Logger LOGGER = Logger.getLogger(TracedDatabase.class.getName());
     private static final Binder NO_PARAMETERS = statement -> { };
+    /** Tables of the platform itself (idempotency keys), shipped in this library. */
+    private static final String PLATFORM_SCHEMA = "db/platform.sql";
 
     private final Tracer tracer;
     private final HikariDataSource dataSource;
@@ -89,6 +92,7 @@ public class TracedDatabase {
         this.system = systemOf(url);
         this.namespace = namespaceOf(url);
         applySchema(schema);
+        applySchema(PLATFORM_SCHEMA);
     }
 
     /** Forces the pool and schema to exist when the application starts, not at the first request. */

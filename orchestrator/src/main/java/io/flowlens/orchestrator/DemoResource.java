@@ -19,7 +19,7 @@ public class DemoResource implements DemoApi {
     }
 
     @Override
-    public Response runFullFlow(Long userId, BigDecimal amount, String currency) {
-        return Response.ok(flow.run(userId, amount, currency)).build();
+    public Response runFullFlow(Long userId, String idempotencyKey, BigDecimal amount, String currency) {
+        return Response.ok(flow.run(userId, amount, currency, idempotencyKey)).build();
     }
 }

@@ -45,28 +45,30 @@ public class DownstreamServices {
         return DownstreamCall.call("users", () -> users.listUsers(limit, offset));
     }
 
-    public User createUser(UserCreate request) {
-        return DownstreamCall.call("users", () -> users.createUser(request));
+    public User createUser(UserCreate request, String idempotencyKey) {
+        return DownstreamCall.call("users", () -> users.createUser(request, idempotencyKey));
     }
 
-    public Order createOrder(OrderCreate request) {
-        return DownstreamCall.call("orders", () -> orders.createOrder(request));
+    public Order createOrder(OrderCreate request, String idempotencyKey) {
+        return DownstreamCall.call("orders", () -> orders.createOrder(request, idempotencyKey));
     }
 
     public Order getOrder(long orderId) {
         return DownstreamCall.call("orders", () -> orders.getOrder(orderId));
     }
 
-    public Order confirmOrder(long orderId, long paymentId) {
-        return DownstreamCall.call("orders", () -> orders.confirmOrder(orderId, new OrderConfirmation().paymentId(paymentId)));
+    public Order confirmOrder(long orderId, long paymentId, String idempotencyKey) {
+        return DownstreamCall.call("orders",
+                () -> orders.confirmOrder(orderId, new OrderConfirmation().paymentId(paymentId), idempotencyKey));
     }
 
-    public Order cancelOrder(long orderId, String reason) {
-        return DownstreamCall.call("orders", () -> orders.cancelOrder(orderId, new OrderCancellation().reason(reason)));
+    public Order cancelOrder(long orderId, String reason, String idempotencyKey) {
+        return DownstreamCall.call("orders",
+                () -> orders.cancelOrder(orderId, new OrderCancellation().reason(reason), idempotencyKey));
     }
 
-    public Payment authorize(PaymentCreate request) {
-        return DownstreamCall.call("payments", () -> payments.createPayment(request));
+    public Payment authorize(PaymentCreate request, String idempotencyKey) {
+        return DownstreamCall.call("payments", () -> payments.createPayment(request, idempotencyKey));
     }
 
     public Payment getPayment(long paymentId) {

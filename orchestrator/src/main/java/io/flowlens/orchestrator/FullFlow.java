@@ -1,6 +1,10 @@
 package io.flowlens.orchestrator;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.function.Supplier;
 
 import io.flowlens.contracts.orchestrator.model.FlowOutcome;
@@ -34,6 +38,7 @@ public class FullFlow {
     static final AttributeKey<Double> AMOUNT = AttributeKey.doubleKey("flowlens.amount");
     static final AttributeKey<String> CURRENCY = AttributeKey.stringKey("flowlens.currency");
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("flowlens.flow.outcome");
+    private static final int MAX_KEY_LENGTH = 200;
 
     private final DownstreamServices services;
     private final FlowRunStore runs;
@@ -46,13 +51,18 @@ public class FullFlow {
         this.tracer = tracer;
     }
 
-    public FlowResult run(long userId, BigDecimal amount, String currency) {
+    /**
+     * Runs the saga. With an idempotency key every downstream call gets a key derived from it ({@code <key>:order},
+     * {@code <key>:payment}, ...), so a retried flow finds the order and payment the first attempt made instead of
+     * charging again; the flow's own answer is replayed by the IdempotencyFilter.
+     */
+    public FlowResult run(long userId, BigDecimal amount, String currency, String idempotencyKey) {
         Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, currency);
         return BusinessSpan.call(tracer, "flow.run", attributes, span -> {
             FlowResult result = new FlowResult().traceId(Problems.currentTraceId()).userId(userId);
             long runId = runs.start(result.getTraceId(), userId, amount, currency);
             try {
-                execute(result, span, amount, currency);
+                execute(result, span, amount, currency, idempotencyKey);
                 runs.finish(runId, result.getOrderId(), result.getPaymentId(), result.getOutcome().name());
                 return result;
             } catch (RuntimeException failure) {
@@ -62,21 +72,21 @@ public class FullFlow {
         });
     }
 
-    private void execute(FlowResult result, Span span, BigDecimal amount, String currency) {
+    private void execute(FlowResult result, Span span, BigDecimal amount, String currency, String key) {
         step(result, FlowStep.NameEnum.GET_USER, 200, () -> services.getUser(result.getUserId()));
         Order order = step(result, FlowStep.NameEnum.CREATE_ORDER, 201, () -> services.createOrder(
                 new OrderCreate().userId(result.getUserId()).amount(amount).currency(currency)
-                        .description("full-flow demo order")));
+                        .description("full-flow demo order"), stepKey(key, "order")));
         result.orderId(order.getId()).orderStatus(order.getStatus());
         span.setAttribute(ORDER_ID, order.getId());
 
         Payment payment;
         try {
             payment = step(result, FlowStep.NameEnum.AUTHORIZE_PAYMENT, 201, () -> services.authorize(
-                    new PaymentCreate().orderId(order.getId()).amount(amount).currency(currency)));
+                    new PaymentCreate().orderId(order.getId()).amount(amount).currency(currency), stepKey(key, "payment")));
         } catch (RuntimeException paymentFailure) {
             // the order exists but nobody will pay it: compensate, then report the payment failure
-            compensate(result, order.getId(), "payment failed: " + paymentFailure.getMessage());
+            compensate(result, order.getId(), "payment failed: " + paymentFailure.getMessage(), key);
             throw paymentFailure;
         }
         result.paymentId(payment.getId()).paymentStatus(payment.getStatus()).declineReason(payment.getDeclineReason());
@@ -84,18 +94,36 @@ public class FullFlow {
 
         if (payment.getStatus() == PaymentStatus.AUTHORIZED) {
             Order confirmed = step(result, FlowStep.NameEnum.CONFIRM_ORDER, 200,
-                    () -> services.confirmOrder(order.getId(), payment.getId()));
+                    () -> services.confirmOrder(order.getId(), payment.getId(), stepKey(key, "confirm")));
             result.orderStatus(confirmed.getStatus()).outcome(FlowOutcome.COMPLETED);
         } else {
-            compensate(result, order.getId(), "payment declined: " + payment.getDeclineReason());
+            compensate(result, order.getId(), "payment declined: " + payment.getDeclineReason(), key);
             result.outcome(FlowOutcome.PAYMENT_DECLINED);
         }
         span.setAttribute(OUTCOME, result.getOutcome().name());
     }
 
-    private void compensate(FlowResult result, long orderId, String reason) {
-        Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200, () -> services.cancelOrder(orderId, reason));
+    private void compensate(FlowResult result, long orderId, String reason, String key) {
+        Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200,
+                () -> services.cancelOrder(orderId, reason, stepKey(key, "cancel")));
         result.orderStatus(cancelled.getStatus());
+    }
+
+    /** {@code <flowKey>:<step>}, or the flow key's SHA-256 in front when that would exceed the 200 characters a key may have. */
+    static String stepKey(String flowKey, String step) {
+        if (flowKey == null) {
+            return null;
+        }
+        String base = flowKey.length() + step.length() < MAX_KEY_LENGTH ? flowKey : sha256(flowKey);
+        return base + ":" + step;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** Runs one step and records it: its duration and the HTTP status the callee answered (the contract's on success). */

@@ -13,7 +13,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
-/** The seed's whole API on one port: each route forwards to its service; the contract validated the input already. */
+/**
+ * The seed's whole API on one port: each route forwards to its service, Idempotency-Key included, so the service
+ * that owns the data also owns the key; the contract validated the input already.
+ */
 @ApplicationScoped
 public class GatewayResource implements GatewayApi {
 
@@ -30,8 +33,8 @@ public class GatewayResource implements GatewayApi {
     }
 
     @Override
-    public Response createUser(UserCreate request) {
-        User user = services.createUser(request);
+    public Response createUser(UserCreate request, String idempotencyKey) {
+        User user = services.createUser(request, idempotencyKey);
         return Response.created(URI.create("/users/" + user.getId())).entity(user).build();
     }
 
@@ -41,8 +44,8 @@ public class GatewayResource implements GatewayApi {
     }
 
     @Override
-    public Response createOrder(OrderCreate request) {
-        Order order = services.createOrder(request);
+    public Response createOrder(OrderCreate request, String idempotencyKey) {
+        Order order = services.createOrder(request, idempotencyKey);
         return Response.created(URI.create("/orders/" + order.getId())).entity(order).build();
     }
 
@@ -52,8 +55,8 @@ public class GatewayResource implements GatewayApi {
     }
 
     @Override
-    public Response createPayment(PaymentCreate request) {
-        Payment payment = services.authorize(request);
+    public Response createPayment(PaymentCreate request, String idempotencyKey) {
+        Payment payment = services.authorize(request, idempotencyKey);
         return Response.created(URI.create("/payments/" + payment.getId())).entity(payment).build();
     }
 

@@ -46,7 +46,7 @@ final class FakeDownstreams {
     @Path("/fake/users")
     public static class Users implements UsersApi {
         @Override
-        public Response createUser(UserCreate request) {
+        public Response createUser(UserCreate request, String idempotencyKey) {
             User user = new User().id(IDS.incrementAndGet()).name(request.getName()).email(request.getEmail())
                     .createdAt(OffsetDateTime.now());
             return Response.created(URI.create("/users/" + user.getId())).entity(user).build();
@@ -71,7 +71,7 @@ final class FakeDownstreams {
     @Path("/fake/orders")
     public static class Orders implements OrdersApi {
         @Override
-        public Response createOrder(OrderCreate request) {
+        public Response createOrder(OrderCreate request, String idempotencyKey) {
             Order order = new Order().id(IDS.incrementAndGet()).userId(request.getUserId()).amount(request.getAmount())
                     .currency(request.getCurrency()).status(OrderStatus.PENDING).createdAt(OffsetDateTime.now());
             ORDERS.put(order.getId(), order);
@@ -88,19 +88,19 @@ final class FakeDownstreams {
         }
 
         @Override
-        public Response confirmOrder(Long orderId, OrderConfirmation confirmation) {
+        public Response confirmOrder(Long orderId, OrderConfirmation confirmation, String idempotencyKey) {
             Order order = ORDERS.get(orderId);
             order.status(OrderStatus.CONFIRMED).paymentId(confirmation.getPaymentId());
             return Response.ok(order).build();
         }
 
         @Override
-        public Response markOrderPaid(Long orderId) {
+        public Response markOrderPaid(Long orderId, String idempotencyKey) {
             return Response.ok(ORDERS.get(orderId).status(OrderStatus.PAID)).build();
         }
 
         @Override
-        public Response cancelOrder(Long orderId, OrderCancellation cancellation) {
+        public Response cancelOrder(Long orderId, OrderCancellation cancellation, String idempotencyKey) {
             Order order = ORDERS.get(orderId);
             order.status(OrderStatus.CANCELLED).cancelReason(cancellation.getReason());
             return Response.ok(order).build();
@@ -111,7 +111,7 @@ final class FakeDownstreams {
     @Path("/fake/payments")
     public static class Payments implements PaymentsApi {
         @Override
-        public Response createPayment(PaymentCreate request) {
+        public Response createPayment(PaymentCreate request, String idempotencyKey) {
             if (request.getAmount().compareTo(FAILING_AMOUNT) == 0) {
                 throw new IllegalStateException("injected payments failure");
             }

@@ -55,6 +55,18 @@ class FullFlowTest {
     }
 
     @Test
+    void aRepeatedFlowWithTheSameKeyRunsOnce() {
+        int ordersBefore = FakeDownstreams.ORDERS.size();
+        String key = "flow-" + System.nanoTime();
+        JsonPath first = ContractClient.given("orchestrator").header("Idempotency-Key", key).get("/demo/full-flow/1")
+                .then().statusCode(200).extract().jsonPath();
+        ContractClient.given("orchestrator").header("Idempotency-Key", key).get("/demo/full-flow/1")
+                .then().statusCode(200).header("Idempotent-Replayed", "true")
+                .body("orderId", is(first.getInt("orderId"))).body("paymentId", is(first.getInt("paymentId")));
+        assertThat("one order for two requests", FakeDownstreams.ORDERS.size(), is(ordersBefore + 1));
+    }
+
+    @Test
     void declinedPaymentCancelsTheOrder() {
         JsonPath flow = ContractClient.given("orchestrator").queryParam("amount", "5000").get("/demo/full-flow/2")
                 .then().statusCode(200).extract().jsonPath();

@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
-/** HTTP side of the orders contract. */
+/** HTTP side of the orders contract; Idempotency-Key is handled for every POST by the platform's IdempotencyFilter. */
 @ApplicationScoped
 public class OrdersResource implements OrdersApi {
 
@@ -23,7 +23,7 @@ public class OrdersResource implements OrdersApi {
     }
 
     @Override
-    public Response createOrder(OrderCreate orderCreate) {
+    public Response createOrder(OrderCreate orderCreate, String idempotencyKey) {
         Order order = orders.create(orderCreate);
         return Response.created(URI.create("/orders/" + order.getId())).entity(order).build();
     }
@@ -34,17 +34,17 @@ public class OrdersResource implements OrdersApi {
     }
 
     @Override
-    public Response confirmOrder(Long orderId, OrderConfirmation orderConfirmation) {
+    public Response confirmOrder(Long orderId, OrderConfirmation orderConfirmation, String idempotencyKey) {
         return Response.ok(orders.confirm(orderId, orderConfirmation.getPaymentId())).build();
     }
 
     @Override
-    public Response markOrderPaid(Long orderId) {
+    public Response markOrderPaid(Long orderId, String idempotencyKey) {
         return Response.ok(orders.markPaid(orderId)).build();
     }
 
     @Override
-    public Response cancelOrder(Long orderId, OrderCancellation orderCancellation) {
+    public Response cancelOrder(Long orderId, OrderCancellation orderCancellation, String idempotencyKey) {
         return Response.ok(orders.cancel(orderId, orderCancellation.getReason())).build();
     }
 }

@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.Response;
 public class FakeUsers implements UsersApi {
 
     @Override
-    public Response createUser(UserCreate request) {
+    public Response createUser(UserCreate request, String idempotencyKey) {
         throw new UnsupportedOperationException("orders never creates users");
     }
 

@@ -21,7 +21,7 @@ public class PaymentsResource implements PaymentsApi {
     }
 
     @Override
-    public Response createPayment(PaymentCreate paymentCreate) {
+    public Response createPayment(PaymentCreate paymentCreate, String idempotencyKey) {
         Payment payment = payments.authorize(paymentCreate);
         return Response.created(URI.create("/payments/" + payment.getId())).entity(payment).build();
     }

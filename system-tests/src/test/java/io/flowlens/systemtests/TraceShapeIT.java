@@ -113,7 +113,8 @@ class TraceShapeIT {
         List<String> errorSpans = trace.stream().filter(TraceSpan::isError).map(TraceSpan::name).toList();
         if (flow.declined()) {
             assertThat(id + " declined payment is an error span", errorSpans, hasItems("payments.authorize"));
-            assertThat(trace.stream().anyMatch(s -> s.name().equals("orders.cancel")), is(true));
+            assertThat(id + " compensation span", trace.stream().anyMatch(s -> s.name().equals("orders.cancel")
+                    && "true".equals(s.attributes().get("flowlens.compensation"))), is(true));
         } else {
             assertThat(id + " completed flow has no error span", errorSpans, is(empty()));
         }

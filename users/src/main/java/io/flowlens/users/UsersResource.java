@@ -21,7 +21,7 @@ public class UsersResource implements UsersApi {
     }
 
     @Override
-    public Response createUser(UserCreate userCreate) {
+    public Response createUser(UserCreate userCreate, String idempotencyKey) {
         User user = registry.register(userCreate);
         return Response.created(URI.create("/users/" + user.getId())).entity(user).build();
     }
