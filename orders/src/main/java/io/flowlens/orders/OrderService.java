@@ -1,6 +1,8 @@
 package io.flowlens.orders;
 
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderCreate;
@@ -28,6 +30,8 @@ public class OrderService {
     static final AttributeKey<String> CURRENCY = AttributeKey.stringKey("flowlens.currency");
     static final AttributeKey<Boolean> COMPENSATION = AttributeKey.booleanKey("flowlens.compensation");
     static final AttributeKey<String> CANCEL_REASON = AttributeKey.stringKey("flowlens.cancel.reason");
+    static final AttributeKey<Long> EXPIRED_COUNT = AttributeKey.longKey("flowlens.orders.expired");
+    static final String EXPIRED_REASON = "expired: no payment decision in time";
 
     private final OrderStore store;
     private final UsersApi users;
@@ -78,6 +82,16 @@ public class OrderService {
                 return current;
             }
             return move(id, OrderStatus.CANCELLED, null, reason);
+        });
+    }
+
+    /** Cancels every order PENDING for longer than {@code timeout}; answers how many. */
+    public int expirePendingOlderThan(Duration timeout) {
+        Attributes attributes = Attributes.of(COMPENSATION, true, CANCEL_REASON, EXPIRED_REASON);
+        return BusinessSpan.call(tracer, "orders.expire", attributes, span -> {
+            int expired = store.expirePending(Instant.now().minus(timeout), EXPIRED_REASON);
+            span.setAttribute(EXPIRED_COUNT, (long) expired);
+            return expired;
         });
     }
 

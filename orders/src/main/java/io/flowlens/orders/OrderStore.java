@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -68,6 +69,18 @@ public class OrderStore {
                     statement.setLong(5, id);
                     statement.setString(6, from.name());
                 }) == 1;
+    }
+
+    /** PENDING orders created before {@code cutoff} become CANCELLED with {@code reason}; answers how many. */
+    public int expirePending(Instant cutoff, String reason) {
+        return database.update(TABLE, "UPDATE orders SET status = ?, cancel_reason = ?, updated_at = ?"
+                + " WHERE status = ? AND created_at < ?", statement -> {
+                    statement.setString(1, OrderStatus.CANCELLED.name());
+                    statement.setString(2, reason);
+                    statement.setTimestamp(3, Timestamp.from(Instant.now()));
+                    statement.setString(4, OrderStatus.PENDING.name());
+                    statement.setTimestamp(5, Timestamp.from(cutoff));
+                });
     }
 
     public long count() {

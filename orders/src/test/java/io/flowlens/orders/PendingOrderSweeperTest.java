@@ -1,0 +1,44 @@
+package io.flowlens.orders;
+
+import java.time.Duration;
+
+import io.flowlens.observability.ContractClient;
+import io.helidon.microprofile.testing.junit5.AddBean;
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.http.ContentType.JSON;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/** An order nobody confirms or cancels does not stay PENDING: the sweeper cancels it after the timeout. */
+@HelidonTest
+@AddBean(FakeUsers.class)
+@AddConfig(key = "server.port", value = "18767")
+@AddConfig(key = "users/mp-rest/url", value = "http://localhost:18767/fake")
+@AddConfig(key = "orders.pending-timeout", value = "PT0.5S")
+@AddConfig(key = "orders.sweep-interval", value = "PT0.2S")
+class PendingOrderSweeperTest {
+
+    @Test
+    void abandonedPendingOrderIsCancelledButAConfirmedOneIsNot() throws InterruptedException {
+        int abandoned = ContractClient.given("orders").contentType(JSON).body("{\"userId\":1,\"amount\":9,\"currency\":\"EUR\"}")
+                .post("/orders").then().statusCode(201).extract().path("id");
+        int confirmed = ContractClient.given("orders").contentType(JSON).body("{\"userId\":1,\"amount\":9,\"currency\":\"EUR\"}")
+                .post("/orders").then().statusCode(201).extract().path("id");
+        ContractClient.given("orders").contentType(JSON).body("{\"paymentId\":5}").post("/orders/" + confirmed + "/confirm")
+                .then().statusCode(200);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String status = "PENDING";
+        while (System.nanoTime() < deadline && status.equals("PENDING")) {
+            Thread.sleep(100);
+            status = ContractClient.given("orders").get("/orders/" + abandoned).then().extract().path("status");
+        }
+        assertThat(status, is("CANCELLED"));
+        ContractClient.given("orders").get("/orders/" + abandoned).then()
+                .body("cancelReason", is("expired: no payment decision in time"));
+        ContractClient.given("orders").get("/orders/" + confirmed).then().body("status", is("CONFIRMED"));
+    }
+}
