@@ -10,10 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The four service jars started as real processes on free ports, configured only through environment variables
@@ -24,6 +26,7 @@ final class ServiceProcesses implements AutoCloseable {
     static final List<String> SERVICES = List.of("users", "orders", "payments", "orchestrator");
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Runnable> launchers = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
 
@@ -38,8 +41,12 @@ final class ServiceProcesses implements AutoCloseable {
         }
         try {
             Path logDir = Files.createDirectories(root.resolve("system-tests/target/service-logs"));
+            Path dataDir = root.resolve("system-tests/target/service-data");
+            deleteRecursively(dataDir);
             for (String service : SERVICES) {
-                services.launch(root, service, logDir, otlpEndpoint, extraEnvironment);
+                services.launchers.put(service, () -> services.launch(root, service, logDir, dataDir, otlpEndpoint,
+                        extraEnvironment));
+                services.launchers.get(service).run();
             }
             for (String service : SERVICES) {
                 services.awaitReady(service, Duration.ofSeconds(90));
@@ -71,8 +78,24 @@ final class ServiceProcesses implements AutoCloseable {
         }
     }
 
-    private void launch(Path root, String service, Path logDir, String otlpEndpoint, Map<String, String> extra)
-            throws IOException {
+    /** Kills a service as a crash would; {@link #restart} brings it back on the same port with the same data. */
+    void kill(String service) {
+        Process process = processes.get(service);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void restart(String service) {
+        launchers.get(service).run();
+        awaitReady(service, Duration.ofSeconds(90));
+    }
+
+    private void launch(Path root, String service, Path logDir, Path dataDir, String otlpEndpoint,
+                        Map<String, String> extra) {
         Path jar = root.resolve(service).resolve("target").resolve(service + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("missing " + jar + ": build the services first (mvn install)");
@@ -82,18 +105,44 @@ final class ServiceProcesses implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
         env.put("SERVER_PORT", String.valueOf(ports.get(service)));
         env.put("SERVER_HOST", "127.0.0.1");
         env.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
         env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
-        env.put("FLOWLENS_DB_URL", "jdbc:h2:mem:" + service + ";DB_CLOSE_DELAY=-1");
+        // a file database, so a service killed and restarted by an outage test keeps what it had committed
+        env.put("FLOWLENS_DB_URL", "jdbc:h2:file:" + dataDir.resolve(service));
         env.put("USERS_MP_REST_URL", url("users"));
         env.put("ORDERS_MP_REST_URL", url("orders"));
         env.put("PAYMENTS_MP_REST_URL", url("payments"));
         env.putAll(extra);
-        processes.put(service, builder.start());
+        try {
+            processes.put(service, builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long rssKilobytes(String service) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid(service) + "/status")).stream()
+                    .filter(line -> line.startsWith("VmRSS:"))
+                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                    .findFirst().orElse(0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     private void awaitReady(String service, Duration timeout) {

@@ -1,0 +1,190 @@
+package io.flowlens.systemtests;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
+/**
+ * Backends and a downstream service go away while bounded traffic runs through the full flow: the services keep
+ * answering (degraded with problem+json where a dependency is really needed), no answered flow is lost or
+ * duplicated, undelivered spans are counted, and everything recovers. Figures go to target/outages.txt.
+ */
+class OutageIT {
+
+    private static final Duration OUTAGE = Duration.ofSeconds(6);
+
+    private static SystemUnderTest system;
+
+    @BeforeAll
+    static void start() {
+        system = SystemUnderTest.get();
+    }
+
+    @Test
+    void jaegerOutageLosesNoRequestAndSpansFlowAgain() throws Exception {
+        long droppedBefore = dropped("orchestrator");
+        Traffic traffic = Traffic.start(system.orchestrator());
+        ServiceProcesses.sleep(1500);
+        Path jaegerPid = system.root().resolve(".stack/instances/system-tests/jaeger/jaeger.pid");
+        long pid = Long.parseLong(Files.readString(jaegerPid).trim());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        ServiceProcesses.sleep(OUTAGE.toMillis());
+        SystemUnderTest.stack(system.root(), "up");
+        long back = System.nanoTime();
+        ServiceProcesses.sleep(1500);
+        List<Flow> flows = traffic.stop();
+
+        assertThat("every flow answered while Jaeger was down: " + Flow.summary(flows),
+                flows.stream().filter(f -> f.status() != 200).toList(), is(empty()));
+        assertNothingLostOrDuplicated(flows);
+        long dropped = dropped("orchestrator") - droppedBefore;
+        assertThat("spans that could not be delivered are counted", dropped, greaterThan(0L));
+
+        String traceId = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
+                .then().statusCode(200).extract().path("traceId");
+        system.jaeger().awaitTrace(traceId, spans -> FullFlowSystemIT.servicesOf(spans).size() == 4, Duration.ofSeconds(10));
+        long recoveryMillis = (System.nanoTime() - back) / 1_000_000;
+        report("jaeger", flows, dropped, recoveryMillis);
+    }
+
+    @Test
+    void paymentsCrashDegradesToProblemsAndRecovers() throws Exception {
+        Traffic traffic = Traffic.start(system.orchestrator());
+        ServiceProcesses.sleep(1500);
+        system.services().kill("payments");
+        ServiceProcesses.sleep(OUTAGE.toMillis());
+        system.services().restart("payments");
+        long back = System.nanoTime();
+        ServiceProcesses.sleep(1500);
+        List<Flow> flows = traffic.stop();
+
+        List<Flow> failed = flows.stream().filter(f -> f.status() != 200).toList();
+        assertThat("flows failed while payments was down", failed.isEmpty(), is(false));
+        assertThat("a missing payments service is 503/504 problem+json, never 500: " + Flow.summary(flows),
+                failed.stream().filter(f -> f.status() != 503 && f.status() != 504).toList(), is(empty()));
+        assertThat("no flow hung: slowest took " + Flow.slowestMillis(flows) + " ms",
+                Flow.slowestMillis(flows), lessThan(10_000L));
+        assertNothingLostOrDuplicated(flows);
+        RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1").then().statusCode(200);
+        report("payments", flows, 0, (System.nanoTime() - back) / 1_000_000);
+    }
+
+    /** Every 2xx flow's order and payment exist with the state the answer reported; no two flows share an order. */
+    private static void assertNothingLostOrDuplicated(List<Flow> flows) {
+        Set<Long> orders = new HashSet<>();
+        for (Flow flow : flows.stream().filter(f -> f.status() == 200).toList()) {
+            assertThat("order " + flow.orderId() + " belongs to one flow", orders.add(flow.orderId()), is(true));
+            RestAssured.given().baseUri(system.orchestrator()).get("/orders/" + flow.orderId())
+                    .then().statusCode(200).body("status", is(flow.orderStatus()));
+            RestAssured.given().baseUri(system.orchestrator()).get("/payments/" + flow.paymentId())
+                    .then().statusCode(200).body("orderId", is((int) flow.orderId()));
+        }
+    }
+
+    private static long dropped(String service) {
+        String metrics = RestAssured.given().baseUri(system.services().url(service)).get("/metrics")
+                .then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("flowlens_telemetry_spans_dropped"))
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                .mapToLong(value -> (long) Double.parseDouble(value)).findFirst()
+                .orElseThrow(() -> new AssertionError("no flowlens_telemetry_spans_dropped on /metrics of " + service));
+    }
+
+    private static void report(String outage, List<Flow> flows, long droppedSpans, long recoveryMillis) throws IOException {
+        Map<Integer, Long> byStatus = new ConcurrentHashMap<>();
+        flows.forEach(f -> byStatus.merge(f.status(), 1L, Long::sum));
+        long maxRss = ServiceProcesses.SERVICES.stream().mapToLong(s -> system.services().rssKilobytes(s)).max().orElse(0);
+        String line = String.format("outage=%s requests=%d by-status=%s lost=0 duplicated=0 spans-dropped=%d"
+                + " recovery-ms=%d max-service-rss-mb=%d%n", outage, flows.size(), byStatus, droppedSpans, recoveryMillis,
+                maxRss / 1024);
+        System.out.print(line);
+        Files.writeString(system.root().resolve("system-tests/target/outages.txt"), line,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** One answered full flow. */
+    private record Flow(int status, long orderId, long paymentId, String orderStatus, long millis) {
+
+        static String summary(List<Flow> flows) {
+            Map<Integer, Long> counts = new ConcurrentHashMap<>();
+            flows.forEach(f -> counts.merge(f.status(), 1L, Long::sum));
+            return counts.toString();
+        }
+
+        static long slowestMillis(List<Flow> flows) {
+            return flows.stream().mapToLong(Flow::millis).max().orElse(0);
+        }
+    }
+
+    /** Full flows one after another on a background thread, bounded by stop() and by a per-request timeout. */
+    private static final class Traffic {
+        private final List<Flow> flows = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        private Traffic(String baseUrl) {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            thread = Thread.ofPlatform().name("outage-traffic").start(() -> {
+                int i = 0;
+                while (running.get() && i < 2000) {
+                    String amount = i++ % 4 == 3 ? "2500.00" : "10.00";
+                    HttpRequest request = HttpRequest.newBuilder(
+                            URI.create(baseUrl + "/demo/full-flow/" + (1 + i % 3) + "?amount=" + amount))
+                            .timeout(Duration.ofSeconds(15)).build();
+                    long start = System.nanoTime();
+                    try {
+                        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                        long millis = (System.nanoTime() - start) / 1_000_000;
+                        if (response.statusCode() == 200) {
+                            JsonPath body = JsonPath.from(response.body());
+                            flows.add(new Flow(200, body.getLong("orderId"), body.getLong("paymentId"),
+                                    body.getString("orderStatus"), millis));
+                        } else {
+                            flows.add(new Flow(response.statusCode(), 0, 0, null, millis));
+                        }
+                    } catch (IOException e) {
+                        flows.add(new Flow(-1, 0, 0, null, (System.nanoTime() - start) / 1_000_000));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    ServiceProcesses.sleep(50);
+                }
+            });
+        }
+
+        static Traffic start(String baseUrl) {
+            return new Traffic(baseUrl);
+        }
+
+        List<Flow> stop() throws InterruptedException {
+            running.set(false);
+            thread.join(Duration.ofSeconds(30));
+            return new ArrayList<>(flows);
+        }
+    }
+}
