@@ -4,7 +4,7 @@ SHELL := /bin/bash
 MVN := bin/mvn.sh
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
-	docker-build docker-up docker-down
+	docker-build docker-up docker-down chaos-demo
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -57,3 +57,6 @@ docker-up: ## the whole stack in containers: ES, Kibana, Jaeger with UI, Postgre
 
 docker-down: ## stop and remove the containers (volumes are kept)
 	docker compose down
+
+chaos-demo: ## switch faults on in turn (latency, timeout, errors, slow database) and show answers and traces
+	bin/chaos-demo.sh

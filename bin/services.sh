@@ -14,6 +14,8 @@ USERS_PORT="${USERS_PORT:-8001}"
 ORDERS_PORT="${ORDERS_PORT:-8002}"
 PAYMENTS_PORT="${PAYMENTS_PORT:-8003}"
 OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:${JAEGER_OTLP_HTTP_PORT:-4318}}"
+# Token for /admin/faults (fault injection): generated once per machine into .stack/, never committed.
+ADMIN_TOKEN_FILE="$STACK_DIR/admin-token"
 SERVICES=(users orders payments orchestrator)
 
 port_of() {
@@ -51,8 +53,21 @@ start_one() {
         USERS_MP_REST_URL="http://127.0.0.1:$USERS_PORT" \
         ORDERS_MP_REST_URL="http://127.0.0.1:$ORDERS_PORT" \
         PAYMENTS_MP_REST_URL="http://127.0.0.1:$PAYMENTS_PORT" \
-        FLOWLENS_DB_URL="jdbc:h2:file:$STATE/data/$svc" \
+        FLOWLENS_DB_URL="jdbc:h2:file:$STATE/data/$svc;WRITE_DELAY=0" \
+        FLOWLENS_ADMIN_TOKEN="$(admin_token)" \
         "$JAVA_HOME/bin/java" ${FLOWLENS_JAVA_OPTS:-} -jar "$ROOT/$svc/target/$svc.jar"
+}
+
+admin_token() {
+    if [[ -n "${FLOWLENS_ADMIN_TOKEN:-}" ]]; then
+        printf '%s' "$FLOWLENS_ADMIN_TOKEN"
+        return
+    fi
+    if [[ ! -s "$ADMIN_TOKEN_FILE" ]]; then
+        mkdir -p "$STACK_DIR"
+        (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$ADMIN_TOKEN_FILE")
+    fi
+    cat "$ADMIN_TOKEN_FILE"
 }
 
 cmd_start() {

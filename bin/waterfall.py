@@ -50,6 +50,8 @@ def parse(document):
                     "start": int(span["startTimeUnixNano"]),
                     "end": int(span["endTimeUnixNano"]),
                     "error": span.get("status", {}).get("code", 0) == 2,
+                    "fault": next((next(iter(a["value"].values()), "") for a in span.get("attributes", [])
+                                   if a["key"] == "flowlens.fault.injected"), None),
                 })
     return spans
 
@@ -72,7 +74,7 @@ def print_waterfall(spans):
             width = max(1, int((span["end"] - span["start"]) / total * BAR_WIDTH))
             bar = " " * left + ("!" if span["error"] else "=") * width
             name = ("  " * depth + span["name"])[:52]
-            mark = "  ERROR" if span["error"] else ""
+            mark = ("  ERROR" if span["error"] else "") + (f"  FAULT:{span['fault']}" if span["fault"] else "")
             print(f"{span['service']:<13} {name:<52} {span['kind']:<8} {offset:>6.1f}ms {duration:>7.1f}ms |{bar:<{BAR_WIDTH}}|{mark}")
             walk(span["id"], depth + 1)
 

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.flowlens.contracts.admin.model.FaultName;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -66,12 +67,13 @@ public class TracedDatabase {
     private static final String PLATFORM_SCHEMA = "db/platform.sql";
 
     private final Tracer tracer;
+    private final FaultInjector faults;
     private final HikariDataSource dataSource;
     private final String system;
     private final String namespace;
 
     @Inject
-    public TracedDatabase(Tracer tracer,
+    public TracedDatabase(Tracer tracer, FaultInjector faults,
                           @ConfigProperty(name = "flowlens.db.url") String url,
                           @ConfigProperty(name = "flowlens.db.user", defaultValue = "sa") String user,
                           @ConfigProperty(name = "flowlens.db.password") Optional<String> password,
@@ -80,6 +82,7 @@ public class TracedDatabase {
                           long connectionTimeoutMs,
                           @ConfigProperty(name = "flowlens.db.schema", defaultValue = "db/schema.sql") String schema) {
         this.tracer = tracer;
+        this.faults = faults;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
@@ -185,6 +188,7 @@ public class TracedDatabase {
                 .setAttribute(DB_QUERY, sql)
                 .startSpan();
         try (Scope ignored = span.makeCurrent(); Connection connection = dataSource.getConnection()) {
+            faults.delay(FaultName.SLOW_DB);
             return work.run(connection);
         } catch (SQLException e) {
             span.setStatus(StatusCode.ERROR, e.getMessage());

@@ -111,8 +111,9 @@ final class ServiceProcesses implements AutoCloseable {
         env.put("SERVER_HOST", "127.0.0.1");
         env.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
         env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
-        // a file database, so a service killed and restarted by an outage test keeps what it had committed
-        env.put("FLOWLENS_DB_URL", "jdbc:h2:file:" + dataDir.resolve(service));
+        // a file database, so a service killed and restarted by an outage test keeps what it had committed;
+        // WRITE_DELAY=0 makes H2 write each commit through (its default 500 ms delay loses commits to a kill -9)
+        env.put("FLOWLENS_DB_URL", "jdbc:h2:file:" + dataDir.resolve(service) + ";WRITE_DELAY=0");
         env.put("USERS_MP_REST_URL", url("users"));
         env.put("ORDERS_MP_REST_URL", url("orders"));
         env.put("PAYMENTS_MP_REST_URL", url("payments"));

@@ -1,0 +1,98 @@
+package io.flowlens.users;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.flowlens.observability.ContractClient;
+import io.flowlens.observability.RecordedSpans;
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.http.ContentType.JSON;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+/** Named faults switched through /admin/faults (contract admin.yaml), and the spans they mark. */
+@HelidonTest
+@AddConfig(key = "flowlens.admin.token", value = "test-admin-token")
+class FaultInjectionTest {
+
+    private static final AttributeKey<String> INJECTED = AttributeKey.stringKey("flowlens.fault.injected");
+
+    private static RequestSpecification admin() {
+        return ContractClient.given("admin").header("Authorization", "Bearer test-admin-token");
+    }
+
+    private static RequestSpecification invalidAdmin() {
+        return ContractClient.givenInvalidRequest("admin").header("Authorization", "Bearer test-admin-token");
+    }
+
+    @AfterEach
+    void allFaultsOff() {
+        for (String fault : List.of("LATENCY", "ERRORS", "SLOW_DB")) {
+            admin().delete("/admin/faults/" + fault).then().statusCode(200);
+        }
+    }
+
+    @Test
+    void adminNeedsTheToken() {
+        ContractClient.givenInvalidRequest("admin").get("/admin/faults").then().statusCode(401)
+                .contentType("application/problem+json");
+        ContractClient.givenInvalidRequest("admin").header("Authorization", "Bearer wrong").get("/admin/faults")
+                .then().statusCode(401);
+        admin().get("/admin/faults").then().statusCode(200).body("name", hasItem("SLOW_DB"));
+    }
+
+    @Test
+    void errorsFaultAnswers500AndMarksTheSpan() {
+        admin().contentType(JSON).body("{\"enabled\":true,\"rate\":1.0}").put("/admin/faults/ERRORS")
+                .then().statusCode(200).body("enabled", is(true));
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        ContractClient.givenInvalidRequest("users").header("traceparent", traceparent.header()).get("/users/1")
+                .then().statusCode(500).body("type", is("https://flowlens.io/problems/injected-fault"));
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "GET /users/{userId}", Duration.ofSeconds(5));
+        SpanData server = RecordedSpans.named(trace, "GET /users/{userId}");
+        assertThat(server.getAttributes().get(INJECTED), is("errors"));
+        assertThat(server.getStatus().getStatusCode(), is(StatusCode.ERROR));
+
+        admin().delete("/admin/faults/ERRORS").then().statusCode(200).body("enabled", is(false));
+        ContractClient.given("users").get("/users/1").then().statusCode(200);
+    }
+
+    @Test
+    void latencyAndSlowDatabaseDelayAndMarkTheirSpans() {
+        admin().contentType(JSON).body("{\"enabled\":true,\"latencyMs\":150}").put("/admin/faults/LATENCY")
+                .then().statusCode(200);
+        admin().contentType(JSON).body("{\"enabled\":true,\"latencyMs\":120}").put("/admin/faults/SLOW_DB")
+                .then().statusCode(200);
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        ContractClient.given("users").header("traceparent", traceparent.header()).get("/users/1").then().statusCode(200);
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "GET /users/{userId}", Duration.ofSeconds(5));
+        SpanData server = RecordedSpans.named(trace, "GET /users/{userId}");
+        SpanData select = RecordedSpans.named(trace, "SELECT users");
+        assertThat(server.getAttributes().get(INJECTED), is("latency"));
+        assertThat(select.getAttributes().get(INJECTED), is("slow-db"));
+        // the injected waits are inside the spans that carry them
+        assertThat(nanos(select), greaterThanOrEqualTo(120_000_000L));
+        assertThat(nanos(server), greaterThanOrEqualTo(270_000_000L));
+    }
+
+    @Test
+    void unknownFaultsAndBadSettingsAre400() {
+        invalidAdmin().contentType(JSON).body("{\"enabled\":true}").put("/admin/faults/MELTDOWN").then().statusCode(400);
+        invalidAdmin().contentType(JSON).body("{\"enabled\":true,\"rate\":2}").put("/admin/faults/ERRORS")
+                .then().statusCode(400).body("violations.field", hasItem("rate"));
+    }
+
+    private static long nanos(SpanData span) {
+        return span.getEndEpochNanos() - span.getStartEpochNanos();
+    }
+}
