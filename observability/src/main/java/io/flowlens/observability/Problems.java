@@ -20,7 +20,7 @@ public final class Problems {
     public static final String TYPE_BASE = "https://flowlens.io/problems/";
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    static final AttributeKey<String> ERROR_TYPE = FlowlensAttributes.ERROR_TYPE;
     static final AttributeKey<String> PROBLEM_TYPE = AttributeKey.stringKey("flowlens.problem.type");
 
     private Problems() {

@@ -25,6 +25,12 @@ import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import static io.flowlens.observability.FlowlensAttributes.AMOUNT;
+import static io.flowlens.observability.FlowlensAttributes.CURRENCY;
+import static io.flowlens.observability.FlowlensAttributes.ORDER_ID;
+import static io.flowlens.observability.FlowlensAttributes.PAYMENT_ID;
+import static io.flowlens.observability.FlowlensAttributes.USER_ID;
+
 /**
  * The full flow as a saga: user → order → payment → confirm; a declined or failed payment after the order exists is
  * compensated by cancelling the order. Everything runs inside one {@code flow.run} span, so the whole flow is one trace.
@@ -32,11 +38,6 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class FullFlow {
 
-    static final AttributeKey<Long> USER_ID = AttributeKey.longKey("flowlens.user.id");
-    static final AttributeKey<Long> ORDER_ID = AttributeKey.longKey("flowlens.order.id");
-    static final AttributeKey<Long> PAYMENT_ID = AttributeKey.longKey("flowlens.payment.id");
-    static final AttributeKey<Double> AMOUNT = AttributeKey.doubleKey("flowlens.amount");
-    static final AttributeKey<String> CURRENCY = AttributeKey.stringKey("flowlens.currency");
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("flowlens.flow.outcome");
     private static final int MAX_KEY_LENGTH = 200;
 

@@ -18,17 +18,13 @@ import io.flowlens.contracts.payments.model.PaymentCreate;
 import io.flowlens.contracts.payments.api.PaymentsApi;
 import io.flowlens.contracts.payments.model.DeclineReason;
 import io.flowlens.contracts.payments.model.PaymentStatus;
-import io.flowlens.contracts.users.api.UsersApi;
-import io.flowlens.contracts.users.model.User;
-import io.flowlens.contracts.users.model.UserCreate;
-import io.flowlens.contracts.users.model.UserPage;
 import io.flowlens.observability.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Stand-ins for users, orders and payments served by the test's own server under {@code /fake}, implementing the
+ * Stand-ins for orders and payments (users: the observability test-jar's StandInUsers) served by the test's own server under {@code /fake}, implementing the
  * generated server interfaces, so the orchestrator's generated clients really go over HTTP. Amounts pick behaviour:
  * above 1000 declines, {@link #FAILING_AMOUNT} answers 500, {@link #SLOW_AMOUNT} answers after the FT timeout.
  */
@@ -40,31 +36,6 @@ final class FakeDownstreams {
     private static final AtomicLong IDS = new AtomicLong(100);
 
     private FakeDownstreams() {
-    }
-
-    @ApplicationScoped
-    @Path("/fake/users")
-    public static class Users implements UsersApi {
-        @Override
-        public Response createUser(UserCreate request, String idempotencyKey) {
-            User user = new User().id(IDS.incrementAndGet()).name(request.getName()).email(request.getEmail())
-                    .createdAt(OffsetDateTime.now());
-            return Response.created(URI.create("/users/" + user.getId())).entity(user).build();
-        }
-
-        @Override
-        public Response getUser(Long userId) {
-            if (userId > 3) {
-                throw ProblemException.notFound("user", userId);
-            }
-            return Response.ok(new User().id(userId).name("User " + userId).email("u" + userId + "@example.com")
-                    .createdAt(OffsetDateTime.now())).build();
-        }
-
-        @Override
-        public Response listUsers(Integer limit, Integer offset) {
-            return Response.ok(new UserPage().limit(limit).offset(offset).total(0L)).build();
-        }
     }
 
     @ApplicationScoped

@@ -6,6 +6,7 @@ import java.util.List;
 import io.flowlens.contracts.orders.model.OrderStatus;
 import io.flowlens.observability.ContractClient;
 import io.flowlens.observability.RecordedSpans;
+import io.flowlens.observability.StandInUsers;
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
@@ -31,7 +32,7 @@ import static org.hamcrest.Matchers.matchesPattern;
  * outcomes, its compensation, the gateway routes and the spans one flow makes.
  */
 @HelidonTest
-@AddBean(FakeDownstreams.Users.class)
+@AddBean(StandInUsers.class)
 @AddBean(FakeDownstreams.Orders.class)
 @AddBean(FakeDownstreams.Payments.class)
 @AddConfig(key = "server.port", value = "18765")

@@ -19,16 +19,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
+import static io.flowlens.observability.FlowlensAttributes.AMOUNT;
+import static io.flowlens.observability.FlowlensAttributes.COMPENSATION;
+import static io.flowlens.observability.FlowlensAttributes.CURRENCY;
+import static io.flowlens.observability.FlowlensAttributes.ORDER_ID;
+import static io.flowlens.observability.FlowlensAttributes.PAYMENT_ID;
+import static io.flowlens.observability.FlowlensAttributes.USER_ID;
+
 /** Creating orders for users that exist, and moving them through {@link OrderLifecycle}. */
 @ApplicationScoped
 public class OrderService {
 
-    static final AttributeKey<Long> USER_ID = AttributeKey.longKey("flowlens.user.id");
-    static final AttributeKey<Long> ORDER_ID = AttributeKey.longKey("flowlens.order.id");
-    static final AttributeKey<Long> PAYMENT_ID = AttributeKey.longKey("flowlens.payment.id");
-    static final AttributeKey<Double> AMOUNT = AttributeKey.doubleKey("flowlens.amount");
-    static final AttributeKey<String> CURRENCY = AttributeKey.stringKey("flowlens.currency");
-    static final AttributeKey<Boolean> COMPENSATION = AttributeKey.booleanKey("flowlens.compensation");
     static final AttributeKey<String> CANCEL_REASON = AttributeKey.stringKey("flowlens.cancel.reason");
     static final AttributeKey<Long> EXPIRED_COUNT = AttributeKey.longKey("flowlens.orders.expired");
     static final String EXPIRED_REASON = "expired: no payment decision in time";

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.flowlens.observability.ContractClient;
+import io.flowlens.observability.StandInUsers;
 import io.flowlens.observability.RecordedSpans;
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
@@ -21,9 +22,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
 
-/** Every endpoint of the orders contract in-process, with users answered by {@link FakeUsers} over real HTTP. */
+/** Every endpoint of the orders contract in-process, with users answered by {@link StandInUsers} over real HTTP. */
 @HelidonTest
-@AddBean(FakeUsers.class)
+@AddBean(StandInUsers.class)
 @AddConfig(key = "server.port", value = "18766")
 @AddConfig(key = "users/mp-rest/url", value = "http://localhost:18766/fake")
 class OrdersResourceTest {

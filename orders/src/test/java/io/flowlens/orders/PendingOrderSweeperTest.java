@@ -3,6 +3,7 @@ package io.flowlens.orders;
 import java.time.Duration;
 
 import io.flowlens.observability.ContractClient;
+import io.flowlens.observability.StandInUsers;
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
@@ -14,7 +15,7 @@ import static org.hamcrest.Matchers.is;
 
 /** An order nobody confirms or cancels does not stay PENDING: the sweeper cancels it after the timeout. */
 @HelidonTest
-@AddBean(FakeUsers.class)
+@AddBean(StandInUsers.class)
 @AddConfig(key = "server.port", value = "18767")
 @AddConfig(key = "users/mp-rest/url", value = "http://localhost:18767/fake")
 @AddConfig(key = "orders.pending-timeout", value = "PT0.5S")

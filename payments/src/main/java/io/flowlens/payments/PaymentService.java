@@ -20,16 +20,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import static io.flowlens.observability.FlowlensAttributes.AMOUNT;
+import static io.flowlens.observability.FlowlensAttributes.CURRENCY;
+import static io.flowlens.observability.FlowlensAttributes.ERROR_TYPE;
+import static io.flowlens.observability.FlowlensAttributes.ORDER_ID;
+import static io.flowlens.observability.FlowlensAttributes.PAYMENT_ID;
+
 /** Authorizing payments: applies the {@link AuthorizationPolicy} and records every decision. */
 @ApplicationScoped
 public class PaymentService {
 
-    static final AttributeKey<Long> ORDER_ID = AttributeKey.longKey("flowlens.order.id");
-    static final AttributeKey<Long> PAYMENT_ID = AttributeKey.longKey("flowlens.payment.id");
-    static final AttributeKey<Double> AMOUNT = AttributeKey.doubleKey("flowlens.amount");
-    static final AttributeKey<String> CURRENCY = AttributeKey.stringKey("flowlens.currency");
     static final AttributeKey<String> STATUS = AttributeKey.stringKey("flowlens.payment.status");
-    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     private final PaymentStore store;
     private final AuthorizationPolicy policy;

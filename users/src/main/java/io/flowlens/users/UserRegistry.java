@@ -13,11 +13,12 @@ import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import static io.flowlens.observability.FlowlensAttributes.USER_ID;
+
 /** Registering and finding users: the business rules between the HTTP resource and the table. */
 @ApplicationScoped
 public class UserRegistry {
 
-    static final AttributeKey<Long> USER_ID = AttributeKey.longKey("flowlens.user.id");
     static final AttributeKey<String> EMAIL_DOMAIN = AttributeKey.stringKey("flowlens.user.email_domain");
 
     private final UserStore store;

@@ -1,27 +1,33 @@
-package io.flowlens.orders;
+package io.flowlens.observability;
 
+import java.net.URI;
 import java.time.OffsetDateTime;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.flowlens.contracts.users.api.UsersApi;
 import io.flowlens.contracts.users.model.User;
 import io.flowlens.contracts.users.model.UserCreate;
 import io.flowlens.contracts.users.model.UserPage;
-import io.flowlens.observability.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Stand-in users service served by the test's own server under {@code /fake}, implementing the generated server
- * interface, so the orders service's generated client really goes over HTTP. Users 1 to 3 exist.
+ * A users service for the tests of its callers, served by the test's own server under {@code /fake/users} and
+ * implementing the generated server interface, so the caller's generated client really goes over HTTP.
+ * Users 1 to 3 exist; any other id is a 404 problem.
  */
 @ApplicationScoped
 @Path("/fake/users")
-public class FakeUsers implements UsersApi {
+public class StandInUsers implements UsersApi {
+
+    private static final AtomicLong IDS = new AtomicLong(100);
 
     @Override
     public Response createUser(UserCreate request, String idempotencyKey) {
-        throw new UnsupportedOperationException("orders never creates users");
+        User user = new User().id(IDS.incrementAndGet()).name(request.getName()).email(request.getEmail())
+                .createdAt(OffsetDateTime.now());
+        return Response.created(URI.create("/users/" + user.getId())).entity(user).build();
     }
 
     @Override
