@@ -24,9 +24,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Stand-ins for orders and payments (users: the observability test-jar's StandInUsers) served by the test's own server under {@code /fake}, implementing the
- * generated server interfaces, so the orchestrator's generated clients really go over HTTP. Amounts pick behaviour:
- * above 1000 declines, {@link #FAILING_AMOUNT} answers 500, {@link #SLOW_AMOUNT} answers after the FT timeout.
+ * Stand-ins for orders and payments (users: the observability test-jar's StandInUsers) served by the test's own
+ * server under {@code /fake}, implementing the generated server interfaces, so the orchestrator's generated clients
+ * really go over HTTP. Amounts pick behaviour: above 1000 declines, {@link #FAILING_AMOUNT} answers 500,
+ * {@link #SLOW_AMOUNT} answers after the FT timeout.
  */
 final class FakeDownstreams {
 
@@ -87,7 +88,7 @@ final class FakeDownstreams {
                 throw new IllegalStateException("injected payments failure");
             }
             if (request.getAmount().compareTo(SLOW_AMOUNT) == 0) {
-                sleep(2000);
+                sleep(10_000);
             }
             boolean declined = request.getAmount().compareTo(new BigDecimal("1000")) > 0;
             Payment payment = new Payment().id(IDS.incrementAndGet()).orderId(request.getOrderId())

@@ -105,7 +105,8 @@ class FullFlowTest {
         ContractClient.given("orchestrator").queryParam("amount", FakeDownstreams.SLOW_AMOUNT.toPlainString())
                 .get("/demo/full-flow/1")
                 .then().statusCode(504).contentType("application/problem+json");
-        assertThat((System.nanoTime() - start) / 1_000_000, lessThan(1900L));
+        // the slow payments answers after 10 s; the 500 ms timeout answers long before that, even on a cold JVM
+        assertThat((System.nanoTime() - start) / 1_000_000, lessThan(8_000L));
     }
 
     @Test
