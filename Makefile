@@ -4,7 +4,7 @@ SHELL := /bin/bash
 MVN := bin/mvn.sh
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
-	docker-build docker-up docker-down chaos-demo
+	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -43,8 +43,8 @@ health: ## /health of each service
 demo: up ## start everything, run full flows and print one trace as a waterfall
 	bin/demo.sh
 
-traffic-demo: ## a short bounded burst of mixed requests against the running orchestrator
-	bin/traffic.sh
+traffic-demo: ## a short bounded k6 run of the realistic mix against the running stack
+	DURATION=15s MAX_RATE=5 bin/perf.sh load
 
 contract-test: ## schemathesis against the running services' contracts (make up first)
 	bin/contract-test.sh
@@ -60,3 +60,19 @@ docker-down: ## stop and remove the containers (volumes are kept)
 
 chaos-demo: ## switch faults on in turn (latency, timeout, errors, slow database) and show answers and traces
 	bin/chaos-demo.sh
+
+
+smoke-test: ## k6 smoke (every endpoint once) against the running stack (make up)
+	bin/perf.sh smoke
+
+load-test: ## k6 load: ramping arrival rate of the realistic mix, ~2.5 min; HTML report in perf/results/
+	bin/perf.sh load
+
+stress-test: ## k6 stress: full flows stepped up until the thresholds break (expected to fail; see the knee)
+	bin/perf.sh stress
+
+spike-test: ## k6 spike: quiet, a burst, quiet again
+	bin/perf.sh spike
+
+soak-test: ## k6 soak: steady mix for DURATION (default 10m)
+	bin/perf.sh soak
