@@ -1,4 +1,6 @@
 # One multi-stage build for the four services: `docker build --build-arg SERVICE=users .` (compose does this).
+# The build stage does not depend on SERVICE, so BuildKit builds it once and the four images share it.
+# The defaults below must equal JAVA_BUILD_IMAGE / JAVA_RUNTIME_IMAGE in .env (ComposeFileTest checks it).
 ARG JAVA_BUILD_IMAGE=maven:3.9-eclipse-temurin-21
 ARG JAVA_RUNTIME_IMAGE=eclipse-temurin:21-jre
 
@@ -6,13 +8,14 @@ FROM ${JAVA_BUILD_IMAGE} AS build
 WORKDIR /build
 COPY . .
 # Tests run in CI (make test), not in the image build: they need Elasticsearch and Jaeger.
-RUN mvn -B -q package -DskipTests -pl users,orders,payments,orchestrator -am
+# The cache mount keeps downloaded dependencies between builds (it is not part of any image).
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -q package -DskipTests -pl users,orders,payments,orchestrator -am
 
 FROM ${JAVA_RUNTIME_IMAGE}
 ARG SERVICE
-# curl answers the compose healthcheck (GET /health/ready)
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 flowlens
+# Temurin's Ubuntu images already ship curl, which answers the compose healthcheck (GET /health/ready).
+RUN useradd --system --uid 10001 --no-create-home flowlens
 WORKDIR /app
 COPY --from=build /build/${SERVICE}/target/${SERVICE}.jar /app/service.jar
 COPY --from=build /build/${SERVICE}/target/libs /app/libs

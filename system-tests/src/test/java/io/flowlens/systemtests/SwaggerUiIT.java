@@ -1,14 +1,19 @@
 package io.flowlens.systemtests;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,68 +27,121 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * Each service's Swagger UI, rendered by headless Chromium (Debian's chromium, installed by bin/stack.sh install),
- * lists every operation of its contract; a screenshot per service lands in target/swagger-ui/ for a person to look at.
+ * shows every operation of its contract; a screenshot per service lands in target/swagger-ui/ for a person to look at.
  */
 class SwaggerUiIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Where Helidon's /openapi/ui redirects: SmallRye's Swagger UI page, whose assets are served from the jar. */
+    private static final String UI_PAGE = "/openapi/ui/index.html";
+    private static final int WIDTH = 1280;
+    private static final int HEIGHT = 1600;
 
     private static SystemUnderTest system;
 
     @BeforeAll
     static void start() {
+        // before the stack starts, so a missing browser fails in a second, not after the whole system came up
+        assertThat("headless Chromium is missing at " + CHROMIUM + ": install Debian's chromium package "
+                + "(bin/stack.sh install, or apt-get install chromium)", Files.isExecutable(CHROMIUM), is(true));
         system = SystemUnderTest.get();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"users", "orders", "payments", "orchestrator"})
-    void swaggerUiListsEveryOperationOfTheContract(String service) throws IOException, InterruptedException {
-        assertThat("headless Chromium at " + CHROMIUM + " (bin/stack.sh install installs Debian's chromium)",
-                Files.isExecutable(CHROMIUM), is(true));
-        String page = system.services().url(service) + "/openapi/ui/index.html";
+    void swaggerUiShowsEveryOperationOfTheContract(String service) throws IOException, InterruptedException {
+        String page = system.services().url(service) + UI_PAGE;
         Path out = Files.createDirectories(system.root().resolve("system-tests/target/swagger-ui"));
+        Map<String, Object> contract = contract(service);
+        Path log = out.resolve(service + "-chromium.log");
+        Files.deleteIfExists(log);
 
-        String dom = chromium(out.resolve(service + "-profile"), "--dump-dom", page);
-        for (String operationId : operationIds(service)) {
-            assertThat(service + " Swagger UI shows operation " + operationId, dom, containsString("/" + operationId + "\""));
-        }
+        String dom = chromium(log, "--dump-dom", page);
+        // the UI loaded the spec from the service itself (SmallRye's page asks for '/openapi' on the same origin)
+        assertThat(service + ": Swagger UI's spec URL", dom, containsString("class=\"download-url-input\" type=\"text\" "
+                + "value=\"/openapi\""));
+        String title = map(contract.get("info")).get("title").toString();
+        assertThat(service + ": Swagger UI shows the contract's title (an empty shell would not)", dom,
+                containsString(">" + title + "<"));
+        operations(contract).forEach((operationId, path) -> {
+            assertThat(service + ": Swagger UI lists operation " + operationId, dom,
+                    containsString("/" + operationId + "\""));
+            assertThat(service + ": Swagger UI lists path " + path, dom, containsString("data-path=\"" + path + "\""));
+        });
 
         Path screenshot = out.resolve(service + ".png");
         Files.deleteIfExists(screenshot);
-        chromium(out.resolve(service + "-profile"), "--window-size=1280,1400", "--screenshot=" + screenshot, page);
-        assertThat("screenshot " + screenshot, Files.size(screenshot), greaterThan(10_000L));
+        chromium(log, "--window-size=" + WIDTH + "," + HEIGHT,
+                "--screenshot=" + screenshot, page);
+        assertThat("screenshot " + screenshot + " written", Files.isRegularFile(screenshot), is(true));
+        assertThat("screenshot " + screenshot + " (a blank page compresses to a few kB)", Files.size(screenshot),
+                greaterThan(20_000L));
+        assertThat("screenshot " + screenshot + " size", pngSize(screenshot), is(List.of(WIDTH, HEIGHT)));
     }
 
-    private static String chromium(Path profile, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=10000"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat("chromium finished", process.waitFor(90, TimeUnit.SECONDS), is(true));
-        assertThat("chromium exit code", process.exitValue(), is(0));
-        return output;
-    }
-
-    /** Every operationId of the service's bundled contract, the file its /openapi serves. */
-    @SuppressWarnings("unchecked")
-    private static List<String> operationIds(String service) throws IOException {
-        Path contract = system.root().resolve(
-                "api-contracts/target/generated-resources/openapi/META-INF/openapi-bundled/" + service + ".yaml");
-        Map<String, Object> document;
-        try (Reader reader = Files.newBufferedReader(contract)) {
-            document = new Yaml().load(reader);
-        }
-        List<String> ids = new ArrayList<>();
-        for (Object path : ((Map<String, Object>) document.get("paths")).values()) {
-            for (Object operation : ((Map<String, Object>) path).values()) {
-                if (operation instanceof Map<?, ?> map && map.get("operationId") != null) {
-                    ids.add(map.get("operationId").toString());
+    /** Runs headless Chromium with a fresh profile and answers what it printed; its stderr goes to {@code log}. */
+    private static String chromium(Path log, String... arguments) throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory("flowlens-chromium-");
+        Path stdout = Files.createTempFile("flowlens-chromium-", ".out");
+        try {
+            // no network beyond the page: no first-run, sync, component or QUIC traffic from the browser itself
+            List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
+                    "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+                    "--virtual-time-budget=10000"));
+            command.addAll(List.of(arguments));
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("chromium did not finish in 90 s: " + command + " (stderr: " + log + ")");
+            }
+            assertThat("chromium " + String.join(" ", arguments) + " exit code (stderr: " + log + ")",
+                    process.exitValue(), is(0));
+            return Files.readString(stdout, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(stdout);
+            try (Stream<Path> files = Files.walk(profile)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
                 }
             }
         }
-        assertThat(service + " contract has operations", ids.isEmpty(), is(false));
-        return ids;
+    }
+
+    /** The service's bundled contract: the file its /openapi serves (mp.openapi.static-file). */
+    private static Map<String, Object> contract(String service) throws IOException {
+        Path file = system.root().resolve(
+                "api-contracts/target/generated-resources/openapi/META-INF/openapi-bundled/" + service + ".yaml");
+        try (Reader reader = Files.newBufferedReader(file)) {
+            return new Yaml().load(reader);
+        }
+    }
+
+    /** operationId to path, for every operation of the contract. */
+    private static Map<String, String> operations(Map<String, Object> contract) {
+        Map<String, String> operations = new LinkedHashMap<>();
+        map(contract.get("paths")).forEach((path, item) -> map(item).values().forEach(operation -> {
+            if (operation instanceof Map<?, ?> details && details.get("operationId") != null) {
+                operations.put(details.get("operationId").toString(), path);
+            }
+        }));
+        assertThat("the contract has operations", operations.isEmpty(), is(false));
+        return operations;
+    }
+
+    /** Width and height from the PNG header (IHDR). */
+    private static List<Integer> pngSize(Path png) throws IOException {
+        try (InputStream in = Files.newInputStream(png)) {
+            ByteBuffer buffer = ByteBuffer.wrap(in.readNBytes(24));
+            return List.of(buffer.getInt(16), buffer.getInt(20));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value == null ? Map.of() : (Map<String, Object>) value;
     }
 }
