@@ -7,7 +7,7 @@ import io.flowlens.contracts.orders.model.OrderStatus;
 
 /**
  * Which status an order may move to from which: PENDING → CONFIRMED → PAID, and PENDING or CONFIRMED → CANCELLED
- * (the saga's compensation). PAID and CANCELLED are final.
+ * (the saga's compensation). PAID and CANCELLED are final; cancelling a CANCELLED order again is harmless.
  */
 public final class OrderLifecycle {
 
@@ -22,5 +22,13 @@ public final class OrderLifecycle {
 
     public static boolean allows(OrderStatus from, OrderStatus to) {
         return ALLOWED.get(from).contains(to);
+    }
+
+    /**
+     * True when asking for {@code to} while the order is {@code from} changes nothing and is no error: only a repeated
+     * cancellation, since a compensation may be retried (by the orchestrator, or after the pending-order sweeper).
+     */
+    public static boolean isHarmlessRepeat(OrderStatus from, OrderStatus to) {
+        return from == OrderStatus.CANCELLED && to == OrderStatus.CANCELLED;
     }
 }

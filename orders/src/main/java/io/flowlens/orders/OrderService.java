@@ -77,13 +77,7 @@ public class OrderService {
     /** The saga's compensation: PENDING or CONFIRMED → CANCELLED. Cancelling a cancelled order changes nothing. */
     public Order cancel(long id, String reason) {
         Attributes attributes = Attributes.of(ORDER_ID, id, COMPENSATION, true, CANCEL_REASON, reason);
-        return BusinessSpan.call(tracer, "orders.cancel", attributes, span -> {
-            Order current = get(id);
-            if (current.getStatus() == OrderStatus.CANCELLED) {
-                return current;
-            }
-            return move(id, OrderStatus.CANCELLED, null, reason);
-        });
+        return BusinessSpan.call(tracer, "orders.cancel", attributes, span -> move(id, OrderStatus.CANCELLED, null, reason));
     }
 
     /** Cancels every order PENDING for longer than {@code timeout}; answers how many. */
@@ -107,15 +101,25 @@ public class OrderService {
         }
     }
 
-    /** Compare-and-set on the current status, so a concurrent transition makes this one a 409, not a lost update. */
+    /**
+     * Compare-and-set on the current status, so two concurrent transitions cannot both win. When another request moved
+     * the order between our read and our update, the order is judged again as it is now: 404 if it is gone, 409 if the
+     * move is no longer allowed, or another try (a cancel that lost to a confirm may still cancel). The lifecycle only
+     * moves forward, so there can be no more lost races than there are statuses.
+     */
     private Order move(long id, OrderStatus to, Long paymentId, String cancelReason) {
-        Order current = get(id);
-        if (!OrderLifecycle.allows(current.getStatus(), to)) {
-            throw ProblemException.conflict("order " + id + " is " + current.getStatus() + " and cannot become " + to);
+        for (int attempt = 0; attempt < OrderStatus.values().length; attempt++) {
+            Order current = get(id);
+            if (OrderLifecycle.isHarmlessRepeat(current.getStatus(), to)) {
+                return current;
+            }
+            if (!OrderLifecycle.allows(current.getStatus(), to)) {
+                throw ProblemException.conflict("order " + id + " is " + current.getStatus() + " and cannot become " + to);
+            }
+            if (store.transition(id, current.getStatus(), to, paymentId, cancelReason)) {
+                return get(id);
+            }
         }
-        if (!store.transition(id, current.getStatus(), to, paymentId, cancelReason)) {
-            throw ProblemException.conflict("order " + id + " changed concurrently; read it again");
-        }
-        return get(id);
+        throw ProblemException.conflict("order " + id + " keeps changing concurrently; read it again");
     }
 }

@@ -35,4 +35,15 @@ class OrderLifecycleTest {
             assertThat(OrderLifecycle.allows(CANCELLED, to), is(false));
         }
     }
+
+    @Test
+    void onlyARepeatedCancellationIsAHarmlessRepeat() {
+        assertThat(OrderLifecycle.isHarmlessRepeat(CANCELLED, CANCELLED), is(true));
+        assertThat(OrderLifecycle.isHarmlessRepeat(PENDING, PENDING), is(false));
+        assertThat(OrderLifecycle.isHarmlessRepeat(CONFIRMED, CONFIRMED), is(false));
+        assertThat(OrderLifecycle.isHarmlessRepeat(PAID, PAID), is(false));
+        assertThat("a real move is not a repeat", OrderLifecycle.isHarmlessRepeat(PENDING, CANCELLED), is(false));
+        assertThat("cancelling a paid order is refused, not ignored",
+                OrderLifecycle.isHarmlessRepeat(PAID, CANCELLED), is(false));
+    }
 }

@@ -3,6 +3,7 @@ package io.flowlens.payments;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.flowlens.contracts.payments.model.DeclineReason;
 
@@ -19,11 +20,14 @@ public final class AuthorizationPolicy {
         if (limit.signum() <= 0) {
             throw new IllegalArgumentException("payments.limit must be positive, was " + limit);
         }
-        if (currencies.isEmpty()) {
+        // "USD, EUR" in an environment variable must not make " EUR" the supported code
+        Set<String> codes = currencies.stream().map(String::strip).filter(code -> !code.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        if (codes.isEmpty()) {
             throw new IllegalArgumentException("payments.currencies must name at least one currency");
         }
         this.limit = limit;
-        this.currencies = Set.copyOf(currencies);
+        this.currencies = codes;
     }
 
     /** The reason to decline, or empty when the payment is authorized. */

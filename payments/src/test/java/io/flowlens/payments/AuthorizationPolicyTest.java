@@ -33,8 +33,18 @@ class AuthorizationPolicyTest {
     }
 
     @Test
+    void configuredCurrenciesIgnoreBlanksAroundTheCodes() {
+        AuthorizationPolicy fromEnvironment = new AuthorizationPolicy(BigDecimal.TEN, Set.of("USD", " CHF "));
+        assertThat(fromEnvironment.decline(BigDecimal.ONE, "CHF"), is(Optional.empty()));
+        assertThat(fromEnvironment.decline(BigDecimal.ONE, " CHF "),
+                is(Optional.of(DeclineReason.CURRENCY_NOT_SUPPORTED)));
+    }
+
+    @Test
     void rejectsNonsenseConfiguration() {
         assertThrows(IllegalArgumentException.class, () -> new AuthorizationPolicy(BigDecimal.ZERO, Set.of("USD")));
         assertThrows(IllegalArgumentException.class, () -> new AuthorizationPolicy(BigDecimal.TEN, Set.of()));
+        assertThrows(IllegalArgumentException.class, () -> new AuthorizationPolicy(BigDecimal.TEN, Set.of(" ")));
+        assertThrows(IllegalArgumentException.class, () -> new AuthorizationPolicy(new BigDecimal("-1"), Set.of("USD")));
     }
 }

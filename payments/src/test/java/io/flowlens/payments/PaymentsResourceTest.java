@@ -13,20 +13,21 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import static io.flowlens.observability.ProblemAnswer.problem;
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 /** Every endpoint of the payments contract in-process, validated against the contract. */
 @HelidonTest
 class PaymentsResourceTest {
-
-    private static final String PROBLEM = "application/problem+json";
 
     @Inject
     private PaymentStore store;
@@ -39,23 +40,40 @@ class PaymentsResourceTest {
     void authorizesAndFindsThePaymentAgain() {
         int id = ContractClient.given("payments").contentType(JSON).body(body("49.99", "USD")).post("/payments")
                 .then().statusCode(201)
-                .header("Location", containsString("/payments/"))
                 .body("status", is("AUTHORIZED"))
                 .body("declineReason", nullValue())
+                .body("orderId", is(7))
                 .body("amount", is(49.99f))
+                .body("currency", is("USD"))
+                .body("createdAt", notNullValue())
                 .extract().path("id");
+        ContractClient.given("payments").contentType(JSON).body(body("1000.00", "GBP")).post("/payments")
+                .then().statusCode(201).body("status", is("AUTHORIZED"));
         ContractClient.given("payments").get("/payments/" + id)
-                .then().statusCode(200).body("orderId", is(7)).body("status", is("AUTHORIZED"));
+                .then().statusCode(200).body("id", is(id)).body("orderId", is(7)).body("amount", is(49.99f))
+                .body("status", is("AUTHORIZED"));
+    }
+
+    @Test
+    void locationNamesTheNewPayment() {
+        var created = ContractClient.given("payments").contentType(JSON).body(body("1", "EUR")).post("/payments")
+                .then().statusCode(201).extract();
+        int id = created.path("id");
+        assertThat(created.header("Location"), endsWith("/payments/" + id));
     }
 
     @Test
     void declinedPaymentsAreRecordedWithTheirReason() {
+        long before = store.count();
         int id = ContractClient.given("payments").contentType(JSON).body(body("1000.01", "EUR")).post("/payments")
                 .then().statusCode(201).body("status", is("DECLINED")).body("declineReason", is("LIMIT_EXCEEDED"))
                 .extract().path("id");
-        ContractClient.given("payments").get("/payments/" + id).then().statusCode(200).body("status", is("DECLINED"));
-        ContractClient.given("payments").contentType(JSON).body(body("10", "JPY")).post("/payments")
-                .then().statusCode(201).body("declineReason", is("CURRENCY_NOT_SUPPORTED"));
+        ContractClient.given("payments").get("/payments/" + id)
+                .then().statusCode(200).body("status", is("DECLINED")).body("declineReason", is("LIMIT_EXCEEDED"));
+        // the currency rule comes first: an unsupported currency above the limit is declined for its currency
+        ContractClient.given("payments").contentType(JSON).body(body("5000", "JPY")).post("/payments")
+                .then().statusCode(201).body("status", is("DECLINED")).body("declineReason", is("CURRENCY_NOT_SUPPORTED"));
+        assertThat("declines are recorded too", store.count(), is(before + 2));
     }
 
     @Test
@@ -63,59 +81,137 @@ class PaymentsResourceTest {
         long before = store.count();
         for (String amount : List.of("0", "-5", "1000000.01")) {
             ContractClient.givenInvalidRequest("payments").contentType(JSON).body(body(amount, "USD")).post("/payments")
-                    .then().statusCode(400).contentType(PROBLEM).body("violations.field", hasItem("amount"));
+                    .then().spec(problem(400, "validation")).body("violations.field", hasItem("amount"));
         }
-        ContractClient.givenInvalidRequest("payments").contentType(JSON).body(body("1.234", "USD")).post("/payments")
-                .then().statusCode(400).contentType(PROBLEM).body("detail", containsString("two decimals"));
-        assertThat(store.count(), is(before));
+        for (String amount : List.of("1.234", "0.001", "10.0001")) {
+            ContractClient.givenInvalidRequest("payments").contentType(JSON).body(body(amount, "USD")).post("/payments")
+                    .then().spec(problem(400, "validation"))
+                    .body("detail", is("amount must have at most two decimals, was " + amount));
+        }
+        assertThat("nothing written", store.count(), is(before));
     }
 
     @Test
-    void badCurrencyMissingFieldsAndMalformedJsonAre400() {
+    void trailingZerosAreNotExtraDecimals() {
+        ContractClient.given("payments").contentType(JSON).body(body("12.500", "USD")).post("/payments")
+                .then().statusCode(201).body("amount", is(12.5f));
+    }
+
+    @Test
+    void badCurrenciesAre400AndWriteNothing() {
         long before = store.count();
-        ContractClient.givenInvalidRequest("payments").contentType(JSON).body(body("5", "usd")).post("/payments")
-                .then().statusCode(400).body("violations.field", hasItem("currency"));
-        ContractClient.givenInvalidRequest("payments").contentType(JSON).body(body("5", "US")).post("/payments")
-                .then().statusCode(400).body("violations.field", hasItem("currency"));
-        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"amount\":5}").post("/payments")
-                .then().statusCode(400).body("violations.field", hasItem("orderId"));
-        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"orderId\":\"x\"").post("/payments")
-                .then().statusCode(400).contentType(PROBLEM).body("type", is("https://flowlens.io/problems/malformed-body"));
-        assertThat(store.count(), is(before));
+        for (String currency : List.of("usd", "US", "USDX", "")) {
+            ContractClient.givenInvalidRequest("payments").contentType(JSON).body(body("5", currency)).post("/payments")
+                    .then().spec(problem(400, "validation")).body("violations.field", hasItem("currency"));
+        }
+        assertThat("nothing written", store.count(), is(before));
     }
 
     @Test
-    void unknownPaymentIs404AndBadIdIs400() {
+    void missingFieldsAre400AndWriteNothing() {
+        long before = store.count();
+        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{}").post("/payments")
+                .then().spec(problem(400, "validation"))
+                .body("violations.field", hasItems("orderId", "amount", "currency"));
+        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"amount\":5,\"currency\":\"USD\"}")
+                .post("/payments").then().spec(problem(400, "validation")).body("violations.field", hasItem("orderId"));
+        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"orderId\":0,\"amount\":5,\"currency\":\"USD\"}")
+                .post("/payments").then().spec(problem(400, "validation")).body("violations.field", hasItem("orderId"));
+        // no body at all is JAX-RS's own 400 (problem type http-400), still problem+json with the trace id
+        ContractClient.givenInvalidRequest("payments").contentType(JSON).post("/payments")
+                .then().spec(problem(400, "http-400"));
+        assertThat("nothing written", store.count(), is(before));
+    }
+
+    @Test
+    void malformedJsonWrongTypesAndUnknownFieldsAre400AndWriteNothing() {
+        long before = store.count();
+        List<String> bodies = List.of(
+                "{\"orderId\":7,\"amount\":",
+                "[1, 2]",
+                "{\"orderId\":\"7\",\"amount\":5,\"currency\":\"USD\"}",
+                "{\"orderId\":7.5,\"amount\":5,\"currency\":\"USD\"}",
+                "{\"orderId\":7,\"amount\":\"5\",\"currency\":\"USD\"}",
+                "{\"orderId\":7,\"amount\":5,\"currency\":840}",
+                "{\"orderId\":7,\"amount\":5,\"currency\":\"USD\",\"status\":\"AUTHORIZED\"}");
+        for (String bad : bodies) {
+            ContractClient.givenInvalidRequest("payments").contentType(JSON).body(bad).post("/payments")
+                    .then().spec(problem(400, "malformed-body"));
+        }
+        assertThat("nothing written", store.count(), is(before));
+    }
+
+    @Test
+    void unknownPaymentIs404AndBadIdsAre400() {
         ContractClient.given("payments").get("/payments/999999")
-                .then().statusCode(404).contentType(PROBLEM).body("traceId", matchesPattern("[0-9a-f]{32}"));
-        ContractClient.givenInvalidRequest("payments").get("/payments/abc").then().statusCode(400).contentType(PROBLEM);
+                .then().spec(problem(404, "not-found"))
+                .body("detail", is("payment 999999 does not exist"))
+                .body("instance", is("/payments/999999"));
+        ContractClient.givenInvalidRequest("payments").get("/payments/abc")
+                .then().spec(problem(400, "validation")).body("detail", containsString("paymentId"));
+        ContractClient.givenInvalidRequest("payments").get("/payments/0")
+                .then().spec(problem(400, "validation")).body("violations.field", hasItem("paymentId"));
     }
 
     @Test
-    void declineMarksTheAuthorizeSpanAsErrorButAuthorizationDoesNot() {
-        RecordedSpans.Traceparent first = RecordedSpans.traceparent();
-        ContractClient.given("payments").header("traceparent", first.header()).contentType(JSON).body(body("5000", "USD"))
-                .post("/payments").then().statusCode(201);
-        List<SpanData> declined =
-                RecordedSpans.awaitTrace(first.traceId(), "POST /payments", Duration.ofSeconds(5));
-        SpanData authorize = RecordedSpans.named(declined, "payments.authorize");
+    void declineMarksTheAuthorizeSpanAsErrorUnderA201() {
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        int id = ContractClient.given("payments").header("traceparent", traceparent.header()).contentType(JSON)
+                .body(body("5000", "USD")).post("/payments").then().statusCode(201).extract().path("id");
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /payments", Duration.ofSeconds(5));
+
+        SpanData server = RecordedSpans.named(trace, "POST /payments");
+        SpanData authorize = RecordedSpans.named(trace, "payments.authorize");
+        assertThat(authorize.getKind(), is(SpanKind.INTERNAL));
+        assertThat(authorize.getParentSpanId(), is(server.getSpanId()));
         assertThat(authorize.getStatus().getStatusCode(), is(StatusCode.ERROR));
+        assertThat(authorize.getStatus().getDescription(), is("payment declined: LIMIT_EXCEEDED"));
         assertThat(authorize.getAttributes().get(AttributeKey.stringKey("error.type")), is("LIMIT_EXCEEDED"));
         assertThat(authorize.getAttributes().get(AttributeKey.stringKey("flowlens.payment.status")), is("DECLINED"));
-        SpanData insert = RecordedSpans.named(declined, "INSERT payments");
+        assertThat(authorize.getAttributes().get(AttributeKey.longKey("flowlens.payment.id")), is((long) id));
+        SpanData insert = RecordedSpans.named(trace, "INSERT payments");
         assertThat(insert.getKind(), is(SpanKind.CLIENT));
         assertThat(insert.getParentSpanId(), is(authorize.getSpanId()));
-        assertThat("the HTTP answer was 201, not a server error",
-                RecordedSpans.named(declined, "POST /payments").getStatus().getStatusCode(), is(not(StatusCode.ERROR)));
-
-        RecordedSpans.Traceparent second = RecordedSpans.traceparent();
-        ContractClient.given("payments").header("traceparent", second.header()).contentType(JSON).body(body("5", "USD"))
-                .post("/payments").then().statusCode(201);
-        List<SpanData> authorized =
-                RecordedSpans.awaitTrace(second.traceId(), "POST /payments", Duration.ofSeconds(5));
-        assertThat(RecordedSpans.named(authorized, "payments.authorize").getStatus().getStatusCode(),
+        assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.system")), is("h2"));
+        assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.operation.name")), is("INSERT"));
+        assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.collection.name")), is("payments"));
+        assertThat("the HTTP answer was 201, not a server error", server.getStatus().getStatusCode(),
                 is(not(StatusCode.ERROR)));
-        assertThat(RecordedSpans.named(authorized, "payments.authorize").getAttributes()
-                .get(AttributeKey.doubleKey("flowlens.amount")), is(5.0));
+    }
+
+    @Test
+    void unsupportedCurrencyIsAnErrorSpanWithItsReason() {
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        ContractClient.given("payments").header("traceparent", traceparent.header()).contentType(JSON)
+                .body(body("5", "CHF")).post("/payments").then().statusCode(201);
+        SpanData authorize = RecordedSpans.named(
+                RecordedSpans.awaitTrace(traceparent.traceId(), "POST /payments", Duration.ofSeconds(5)), "payments.authorize");
+        assertThat(authorize.getStatus().getStatusCode(), is(StatusCode.ERROR));
+        assertThat(authorize.getStatus().getDescription(), is("payment declined: CURRENCY_NOT_SUPPORTED"));
+        assertThat(authorize.getAttributes().get(AttributeKey.stringKey("error.type")), is("CURRENCY_NOT_SUPPORTED"));
+    }
+
+    @Test
+    void authorizationIsNotAnErrorAndCarriesThePayment() {
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        int id = ContractClient.given("payments").header("traceparent", traceparent.header()).contentType(JSON)
+                .body(body("5", "EUR")).post("/payments").then().statusCode(201).extract().path("id");
+        SpanData authorize = RecordedSpans.named(
+                RecordedSpans.awaitTrace(traceparent.traceId(), "POST /payments", Duration.ofSeconds(5)), "payments.authorize");
+        assertThat(authorize.getStatus().getStatusCode(), is(not(StatusCode.ERROR)));
+        assertThat(authorize.getAttributes().get(AttributeKey.stringKey("error.type")), nullValue());
+        assertThat(authorize.getAttributes().get(AttributeKey.longKey("flowlens.order.id")), is(7L));
+        assertThat(authorize.getAttributes().get(AttributeKey.longKey("flowlens.payment.id")), is((long) id));
+        assertThat(authorize.getAttributes().get(AttributeKey.doubleKey("flowlens.amount")), is(5.0));
+        assertThat(authorize.getAttributes().get(AttributeKey.stringKey("flowlens.currency")), is("EUR"));
+        assertThat(authorize.getAttributes().get(AttributeKey.stringKey("flowlens.payment.status")), is("AUTHORIZED"));
+    }
+
+    @Test
+    void servesItsOwnContractAndHealth() {
+        ContractClient.givenInvalidRequest("payments").get("/openapi")
+                .then().statusCode(200).body(containsString("title: Flowlens payments service"));
+        ContractClient.givenInvalidRequest("payments").get("/health/ready")
+                .then().statusCode(200).body("status", is("UP")).body("checks.name", hasItem("database"));
     }
 }

@@ -1,0 +1,106 @@
+package io.flowlens.orders;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.flowlens.contracts.orders.model.Order;
+import io.flowlens.contracts.orders.model.OrderStatus;
+import io.flowlens.observability.ProblemException;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.oneOf;
+
+/**
+ * Transitions racing on one order, released together by a barrier: the compare-and-set update lets exactly one of
+ * them win, and a repeated or late cancellation never fails while the order is not PAID.
+ */
+@HelidonTest
+class ConcurrentTransitionsTest {
+
+    private static final int CONTENDERS = 8;
+    private static final int ROUNDS = 25;
+
+    @Inject
+    private OrderService orders;
+
+    @Inject
+    private OrderStore store;
+
+    /** The HTTP status each contender would answer: 200, or the problem's status. */
+    private List<Integer> race(List<Callable<Order>> contenders) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(contenders.size());
+        List<Integer> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(contenders.size())) {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (Callable<Order> contender : contenders) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        contender.call();
+                        return 200;
+                    } catch (ProblemException problem) {
+                        return problem.status();
+                    }
+                }));
+            }
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get());
+            }
+        }
+        return statuses;
+    }
+
+    private long pendingOrder() {
+        return store.insert(1, new BigDecimal("10.00"), "EUR", "race").getId();
+    }
+
+    @Test
+    void concurrentConfirmationsHaveExactlyOneWinner() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            long id = pendingOrder();
+            List<Callable<Order>> contenders = new ArrayList<>();
+            for (int i = 0; i < CONTENDERS; i++) {
+                long paymentId = 1000L + i;
+                contenders.add(() -> orders.confirm(id, paymentId));
+            }
+            List<Integer> statuses = race(contenders);
+
+            assertThat("winners of round " + round + ": " + statuses, statuses.stream().filter(s -> s == 200).count(), is(1L));
+            assertThat(statuses, everyItem(is(oneOf(200, 409))));
+            Order stored = orders.get(id);
+            assertThat(stored.getStatus(), is(OrderStatus.CONFIRMED));
+            assertThat("the stored payment is the winner's", stored.getPaymentId(), is(1000L + statuses.indexOf(200)));
+        }
+    }
+
+    @Test
+    void cancellingWinsOrFollowsAConcurrentConfirmationButNeverFails() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            long id = pendingOrder();
+            List<Callable<Order>> contenders = new ArrayList<>();
+            for (int i = 0; i < CONTENDERS; i++) {
+                contenders.add(i % 2 == 0 ? () -> orders.confirm(id, 7) : () -> orders.cancel(id, "payment declined"));
+            }
+            List<Integer> statuses = race(contenders);
+
+            for (int i = 1; i < CONTENDERS; i += 2) {
+                assertThat("cancel answers of round " + round + ": " + statuses, statuses.get(i), is(200));
+            }
+            assertThat(statuses, everyItem(is(oneOf(200, 409))));
+            Order stored = orders.get(id);
+            assertThat(stored.getStatus(), is(OrderStatus.CANCELLED));
+            assertThat(stored.getCancelReason(), is("payment declined"));
+        }
+    }
+}
