@@ -4,7 +4,7 @@ SHELL := /bin/bash
 MVN := bin/mvn.sh
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
-	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test
+	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -76,3 +76,8 @@ spike-test: ## k6 spike: quiet, a burst, quiet again
 
 soak-test: ## k6 soak: steady mix for DURATION (default 10m)
 	bin/perf.sh soak
+
+bench: ## tracing overhead, flow efficiency and footprint, side by side; writes perf/results/BENCHMARKS.md (~10 min)
+	bin/stack.sh up
+	bin/mvn.sh -q install -DskipTests
+	bin/bench.py

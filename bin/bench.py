@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""make bench: what tracing costs, measured side by side in one run on this machine.
+
+For each configuration (tracing off, OTLP to Jaeger) and each of REPS repetitions it (re)starts the four
+services with bin/services.sh, warms them up, then measures with perf/k6/bench.js:
+  - full flows at a fixed arrival rate (p50/p99, CPU-seconds per flow of the four service processes, /proc),
+  - full flows at saturation (closed loop, flows/s),
+  - a trivial endpoint at saturation (GET /users/1 on users: the ceiling the flow efficiency is compared to),
+  - startup time to /health/ready and RSS of each service (plus a small-heap profile).
+Writes perf/results/BENCHMARKS.md and perf/results/benchmarks.json. Needs `bin/stack.sh up` (Jaeger, ES).
+"""
+import json
+import os
+import pathlib
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+STACK = pathlib.Path(os.environ.get("FLOWLENS_STACK_DIR", ROOT / ".stack"))
+K6 = STACK / "bin" / "k6"
+REPS = int(os.environ.get("BENCH_REPS", "3"))
+RATE = int(os.environ.get("BENCH_RATE", "15"))
+SECONDS = os.environ.get("BENCH_SECONDS", "20s")
+SERVICES = ["users", "orders", "payments", "orchestrator"]
+PORTS = {"users": 8001, "orders": 8002, "payments": 8003, "orchestrator": 8000}
+CONFIGS = {"tracing off": {"OTEL_SDK_DISABLED": "true"}, "OTLP to Jaeger": {}}
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def sh(*args, env=None):
+    return subprocess.run(args, cwd=ROOT, env={**os.environ, **(env or {})}, check=True, capture_output=True, text=True)
+
+
+def pid(service):
+    return int((STACK / "services" / f"{service}.pid").read_text().strip())
+
+
+def cpu_seconds():
+    total = 0
+    for service in SERVICES:
+        fields = pathlib.Path(f"/proc/{pid(service)}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / TICKS
+
+
+def rss_mb(service):
+    for line in pathlib.Path(f"/proc/{pid(service)}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def start(env):
+    sh("bin/services.sh", "stop")
+    began = time.monotonic()
+    sh("bin/services.sh", "start", env=env)
+    ready = time.monotonic() - began
+    return ready, {s: rss_mb(s) for s in SERVICES}
+
+
+def k6(target, mode, duration=SECONDS, **extra):
+    summary = STACK / "bench-summary.json"
+    args = [str(K6), "run", "--quiet", "--no-usage-report", "-e", f"TARGET={target}", "-e", f"MODE={mode}",
+            "-e", f"DURATION={duration}", "-e", f"SUMMARY_JSON={summary}"]
+    for key, value in extra.items():
+        args += ["-e", f"{key}={value}"]
+    subprocess.run(args + [str(ROOT / "perf/k6/bench.js")], cwd=ROOT, check=True, capture_output=True)
+    metrics = json.loads(summary.read_text())["metrics"]
+    duration_ms = metrics["http_req_duration"]["values"]
+    return {"rps": metrics["http_reqs"]["values"]["rate"], "p50": duration_ms["med"], "p99": duration_ms["p(99)"],
+            "failed": metrics["http_req_failed"]["values"]["rate"], "count": metrics["http_reqs"]["values"]["count"]}
+
+
+def spread(values):
+    return {"min": min(values), "median": statistics.median(values), "max": max(values)}
+
+
+def fmt(s, digits=1):
+    return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
+
+
+def main():
+    if not K6.exists():
+        sys.exit("k6 missing: run bin/stack.sh install")
+    urllib.request.urlopen(f"http://127.0.0.1:{os.environ.get('JAEGER_QUERY_PORT', '16686')}/api/v3/services", timeout=3)
+    results = {}
+    for name, env in CONFIGS.items():
+        runs = []
+        for rep in range(REPS):
+            ready, rss = start(env)
+            k6("flow", "rate", duration="10s", RATE=RATE)  # warm-up, not measured
+            before = cpu_seconds()
+            fixed = k6("flow", "rate", RATE=RATE)
+            cpu_per_flow = (cpu_seconds() - before) / max(fixed["count"], 1)
+            saturated = k6("flow", "saturate", VUS=8)
+            trivial = k6("trivial", "saturate", VUS=8)
+            runs.append({"ready_s": ready, "rss_mb": rss, "fixed": fixed, "cpu_s_per_flow": cpu_per_flow,
+                         "saturated": saturated, "trivial": trivial})
+            print(f"{name} #{rep + 1}: fixed p99 {fixed['p99']:.1f} ms, {saturated['rps']:.1f} flows/s, "
+                  f"trivial {trivial['rps']:.0f}/s, {cpu_per_flow * 1000:.1f} ms CPU/flow", flush=True)
+        results[name] = runs
+    small = [start({"FLOWLENS_JAVA_OPTS": "-Xmx128m -XX:+UseSerialGC"}) for _ in range(REPS)]
+    sh("bin/services.sh", "stop")
+    write(results, small)
+
+
+def write(results, small):
+    off, on = results["tracing off"], results["OTLP to Jaeger"]
+
+    def stat(runs, get):
+        return spread([get(r) for r in runs])
+
+    rows = []
+    for name, runs in results.items():
+        rows.append((name, stat(runs, lambda r: r["saturated"]["rps"]), stat(runs, lambda r: r["fixed"]["p50"]),
+                     stat(runs, lambda r: r["fixed"]["p99"]), stat(runs, lambda r: r["cpu_s_per_flow"] * 1000),
+                     stat(runs, lambda r: r["trivial"]["rps"]), stat(runs, lambda r: r["saturated"]["rps"] / r["trivial"]["rps"])))
+    ratio_tput = rows[1][1]["median"] / rows[0][1]["median"]
+    ratio_p99 = rows[1][3]["median"] / rows[0][3]["median"]
+    ratio_cpu = rows[1][4]["median"] / rows[0][4]["median"]
+    efficiency = rows[1][6]["median"]
+    lines = [
+        "# Flowlens benchmarks",
+        "",
+        f"One run of `make bench` on {os.cpu_count()} cores, {platform.platform()}, JDK from bin/lib.sh, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Median (min–max) of {REPS} repetitions; each repetition "
+        f"restarts the four services. Jaeger and Elasticsearch run on the same 2 cores as the services.",
+        "",
+        f"| configuration | flows/s at saturation (8 VUs) | p50 ms at {RATE}/s | p99 ms at {RATE}/s | CPU ms per flow (4 services) | trivial req/s | flow efficiency |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, tput, p50, p99, cpu, trivial, eff in rows:
+        lines.append(f"| {name} | {fmt(tput)} | {fmt(p50)} | {fmt(p99)} | {fmt(cpu, 2)} | {fmt(trivial, 0)} | {fmt(eff, 3)} |")
+    lines.append("| OTLP + Elasticsearch exporter | not measured: the exporter is not in this build (issue 5) | | | | | |")
+    lines += [
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
+        f"| throughput with tracing ≥ 0.95 × off | {ratio_tput:.3f} | {'met' if ratio_tput >= 0.95 else 'MISSED'} |",
+        f"| p99 with tracing ≤ 1.10 × off | {ratio_p99:.3f} | {'met' if ratio_p99 <= 1.10 else 'MISSED'} |",
+        f"| CPU per flow with tracing ≤ 1.10 × off | {ratio_cpu:.3f} | {'met' if ratio_cpu <= 1.10 else 'MISSED'} |",
+        f"| flow efficiency (flow/s ÷ trivial req/s) ≥ 0.15 | {efficiency:.3f} | {'met' if efficiency >= 0.15 else 'MISSED'} |",
+        "| ES exporter ≥ 25 k spans/s and ≥ 1.0 × Jaeger's writer | not measured (issue 5) | — |",
+        "",
+        "## Service footprint",
+        "",
+        "| profile | 4 services ready (s) | RSS users / orders / payments / orchestrator (MB) |",
+        "|---|---|---|",
+    ]
+    default = [(r["ready_s"], r["rss_mb"]) for r in on]
+    for label, starts in (("default", default), ("-Xmx128m -XX:+UseSerialGC", small)):
+        ready = spread([s[0] for s in starts])
+        rss = " / ".join(fmt(spread([s[1][svc] for s in starts]), 0) for svc in SERVICES)
+        lines.append(f"| {label} | {fmt(ready)} | {rss} |")
+    lines += ["", "Startup is the four services started together on 2 cores, from `bin/services.sh start` to all `/health/ready`."]
+    out = ROOT / "perf" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
+    (out / "benchmarks.json").write_text(json.dumps({"cores": os.cpu_count(), "reps": REPS, "rate": RATE,
+                                                     "results": results, "small_heap": small}, indent=2))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
