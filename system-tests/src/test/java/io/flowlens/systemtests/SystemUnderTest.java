@@ -15,11 +15,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class SystemUnderTest {
 
-    static final int ES_PORT = 19200;
-    static final int OTLP_HTTP_PORT = 14318;
-    static final int OTLP_GRPC_PORT = 14317;
-    static final int QUERY_PORT = 16687;
-    static final int HEALTH_PORT = 13134;
+    /**
+     * Shifts every stack port and names a separate stack instance, so two checkouts (or two people on one machine)
+     * can run the system tests side by side: {@code -Dflowlens.test.port-offset=100}.
+     */
+    private static final int OFFSET = Integer.getInteger("flowlens.test.port-offset", 0);
+    private static final String INSTANCE = OFFSET == 0 ? "system-tests" : "system-tests-" + OFFSET;
+
+    static final int ES_PORT = 19200 + OFFSET;
+    static final int OTLP_HTTP_PORT = 14318 + OFFSET;
+    static final int OTLP_GRPC_PORT = 14317 + OFFSET;
+    static final int QUERY_PORT = 16687 + OFFSET;
+    static final int HEALTH_PORT = 13134 + OFFSET;
 
     private static SystemUnderTest instance;
 
@@ -70,14 +77,14 @@ final class SystemUnderTest {
                 .redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         // a separate instance (own data, logs, pids) that shares the installed binaries of .stack/
-        env.put("FLOWLENS_INSTANCE", "system-tests");
+        env.put("FLOWLENS_INSTANCE", INSTANCE);
         env.put("ES_PORT", String.valueOf(ES_PORT));
         env.put("JAEGER_OTLP_HTTP_PORT", String.valueOf(OTLP_HTTP_PORT));
         env.put("JAEGER_OTLP_GRPC_PORT", String.valueOf(OTLP_GRPC_PORT));
         env.put("JAEGER_QUERY_PORT", String.valueOf(QUERY_PORT));
         env.put("JAEGER_HEALTH_PORT", String.valueOf(HEALTH_PORT));
-        env.put("JAEGER_QUERY_GRPC_PORT", "16695");
-        env.put("JAEGER_METRICS_PORT", "18888");
+        env.put("JAEGER_QUERY_GRPC_PORT", String.valueOf(16695 + OFFSET));
+        env.put("JAEGER_METRICS_PORT", String.valueOf(18888 + OFFSET));
         try {
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
