@@ -14,6 +14,7 @@ USERS_PORT="${USERS_PORT:-8001}"
 ORDERS_PORT="${ORDERS_PORT:-8002}"
 PAYMENTS_PORT="${PAYMENTS_PORT:-8003}"
 OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:${JAEGER_OTLP_HTTP_PORT:-4318}}"
+ES_ENDPOINT="${OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT:-http://127.0.0.1:${ES_PORT:-9200}}"
 # Token for /admin/faults (fault injection): generated once per machine into .stack/, never committed.
 ADMIN_TOKEN_FILE="$STACK_DIR/admin-token"
 SERVICES=(users orders payments orchestrator)
@@ -50,6 +51,7 @@ start_one() {
     start_detached "$STATE/$svc.pid" "$STATE/$svc.log" env \
         SERVER_PORT="$port" \
         OTEL_EXPORTER_OTLP_ENDPOINT="$OTLP_ENDPOINT" \
+        OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT="$ES_ENDPOINT" \
         USERS_MP_REST_URL="http://127.0.0.1:$USERS_PORT" \
         ORDERS_MP_REST_URL="http://127.0.0.1:$ORDERS_PORT" \
         PAYMENTS_MP_REST_URL="http://127.0.0.1:$PAYMENTS_PORT" \

@@ -1,7 +1,7 @@
 package io.flowlens.observability;
 
+import java.time.Duration;
 import java.util.Collection;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -16,10 +16,9 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 final class CountingSpanExporter implements SpanExporter {
 
     private static final Logger LOGGER = Logger.getLogger(CountingSpanExporter.class.getName());
-    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final SpanExporter delegate;
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final ThrottledLog failures = new ThrottledLog(LOGGER, Duration.ofMinutes(1));
 
     CountingSpanExporter(SpanExporter delegate) {
         this.delegate = delegate;
@@ -34,11 +33,7 @@ final class CountingSpanExporter implements SpanExporter {
                 SpanDelivery.recordExported(count);
             } else {
                 long total = SpanDelivery.recordDropped(count);
-                long now = System.nanoTime();
-                long last = lastWarning.get();
-                if (now - last >= LOG_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
-                    LOGGER.warning(() -> "span export failing (" + delegate + "): " + total + " spans dropped so far");
-                }
+                failures.warn("span export failing (" + delegate + "): " + total + " spans dropped so far");
             }
         });
         return result;

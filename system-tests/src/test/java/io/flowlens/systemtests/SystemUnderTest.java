@@ -43,7 +43,8 @@ final class SystemUnderTest {
             Path root = Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();
             stack(root, "up");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stack(root, "down")));
-            ServiceProcesses services = ServiceProcesses.start(root, "http://127.0.0.1:" + OTLP_HTTP_PORT, Map.of());
+            ServiceProcesses services = ServiceProcesses.start(root, "http://127.0.0.1:" + OTLP_HTTP_PORT,
+                    Map.of("OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT", "http://127.0.0.1:" + ES_PORT));
             Runtime.getRuntime().addShutdownHook(new Thread(services::close));
             instance = new SystemUnderTest(root, services);
         }
@@ -68,6 +69,11 @@ final class SystemUnderTest {
 
     Path root() {
         return root;
+    }
+
+    /** The stack instance's own folder: data, logs and pid files of its Elasticsearch and Jaeger. */
+    Path instanceDir() {
+        return root.resolve(".stack/instances").resolve(INSTANCE);
     }
 
     /** Runs {@code bin/stack.sh <command>} against the test instance; a failure carries the script's output. */
