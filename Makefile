@@ -4,7 +4,7 @@ SHELL := /bin/bash
 MVN := bin/mvn.sh
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
-	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench
+	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench kibana-setup
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -81,3 +81,6 @@ bench: ## tracing overhead, flow efficiency and footprint, side by side; writes 
 	bin/stack.sh up
 	bin/mvn.sh -q install -DskipTests
 	bin/bench.py
+
+kibana-setup: ## import the Kibana data view, saved searches and dashboards (compose/kibana/saved-objects) into the Kibana of make docker-up
+	bin/kibana-setup.sh

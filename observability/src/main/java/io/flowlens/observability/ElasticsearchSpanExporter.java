@@ -31,8 +31,12 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * feeds a {@link BulkIngester}. The queue is bounded: when Elasticsearch is down or slower than the traffic, new spans
  * are dropped and counted instead of growing the heap. A bulk request that fails as a whole (Elasticsearch unreachable)
  * puts its spans back in the queue for a later attempt, up to {@code maxAttempts}, and pauses the writer with an
- * exponential backoff, so spans buffered during a short outage arrive once Elasticsearch is back. Documents carry
- * a fixed id, so a retry after a partial success overwrites rather than duplicates.
+ * exponential backoff, so spans buffered during a short outage arrive once Elasticsearch is back.
+ *
+ * <p>Document ids: by default Elasticsearch generates them, which lets it skip the per-document id lookup (measured
+ * 2.5 × the spans/s of fixed ids on our 2-core machine, see perf/results/BENCHMARKS.md). The price: a bulk request
+ * that Elasticsearch applied but whose answer was lost is retried and its spans indexed twice. With
+ * {@code spanIds} each document's id is its trace and span id, so such a retry overwrites instead.
  */
 public final class ElasticsearchSpanExporter implements SpanExporter {
 
@@ -56,7 +60,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
 
     /** Bulk and queue knobs; see {@code ElasticsearchSpanExporterProvider} for the config keys and defaults. */
     public record Settings(int queueSize, int bulkMaxOperations, long bulkMaxBytes, Duration flushInterval,
-                           int concurrentRequests, int maxAttempts, Duration logInterval) {
+                           int concurrentRequests, int maxAttempts, Duration logInterval, boolean spanIds) {
     }
 
     /** A span document on its way, and how many bulk requests already failed to carry it. */
@@ -163,7 +167,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
                 Pending pending = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (pending != null) {
                     bulk.add(BulkOperation.of(op -> op.index(doc -> doc.index(pending.index())
-                            .id(pending.id())
+                            .id(settings.spanIds() ? pending.id() : null)
                             .document(pending.document()))), pending);
                 }
             }

@@ -26,6 +26,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * otel.exporter.elasticsearch.bulk.concurrent-requests 2
  * otel.exporter.elasticsearch.max-attempts           10 bulk attempts per span while Elasticsearch is unreachable
  * otel.exporter.elasticsearch.log-interval           60s between two warnings
+ * otel.exporter.elasticsearch.document-ids           auto (fast) or span (trace+span id: a retry cannot duplicate)
  * </pre>
  */
 public final class ElasticsearchSpanExporterProvider implements ConfigurableSpanExporterProvider {
@@ -51,7 +52,8 @@ public final class ElasticsearchSpanExporterProvider implements ConfigurableSpan
                 config.getDuration(PREFIX + "bulk.flush-interval", Duration.ofMillis(250)),
                 config.getInt(PREFIX + "bulk.concurrent-requests", 2),
                 config.getInt(PREFIX + "max-attempts", 10),
-                config.getDuration(PREFIX + "log-interval", Duration.ofSeconds(60)));
+                config.getDuration(PREFIX + "log-interval", Duration.ofSeconds(60)),
+                "span".equalsIgnoreCase(config.getString(PREFIX + "document-ids", "auto")));
         return new ElasticsearchSpanExporter(connection, config.getString(PREFIX + "index-prefix", "flowlens-spans"),
                 settings, ElasticsearchExportStats.PROCESS);
     }

@@ -162,13 +162,31 @@ class ElasticsearchSpanExporterIT {
         }
     }
 
+    /** document-ids=span: the same span written twice (a retry after a lost answer) is one document. */
+    @Test
+    void spanIdsMakeARepeatedWriteOverwriteInsteadOfDuplicate() {
+        List<SpanData> spans = spans(100);
+        ElasticsearchSpanExporter withSpanIds = exporter(URI.create(system.elasticsearch()), 1_000,
+                new ElasticsearchExportStats(), true);
+        withSpanIds.export(spans);
+        withSpanIds.export(spans);
+        assertThat(withSpanIds.flush().join(15, TimeUnit.SECONDS).isSuccess(), is(true));
+        assertThat(count("*"), is(100L));
+
+        ElasticsearchSpanExporter withGeneratedIds = exporter(URI.create(system.elasticsearch()), 1_000,
+                new ElasticsearchExportStats(), false);
+        withGeneratedIds.export(spans);
+        assertThat(withGeneratedIds.flush().join(15, TimeUnit.SECONDS).isSuccess(), is(true));
+        assertThat("generated ids: the same spans again are new documents", count("*"), is(200L));
+    }
+
     @Test
     void shutdownWritesWhatIsStillQueued() {
         ElasticsearchExportStats stats = new ElasticsearchExportStats();
         ElasticsearchSpanExporter exporter = new ElasticsearchSpanExporter(
                 ElasticsearchConnection.unsecured(URI.create(system.elasticsearch())), prefix,
                 new ElasticsearchSpanExporter.Settings(1_000, 10_000, 5L << 20, Duration.ofSeconds(30), 1, 5,
-                        Duration.ofMinutes(1)), stats);
+                        Duration.ofMinutes(1), false), stats);
         exporter.export(spans(200));
         // the flush interval (30 s) is far away and the batch (10000) not full: only shutdown can write them now
         assertThat(exporter.shutdown().join(20, TimeUnit.SECONDS).isSuccess(), is(true));
@@ -177,9 +195,14 @@ class ElasticsearchSpanExporterIT {
     }
 
     private ElasticsearchSpanExporter exporter(URI endpoint, int queueSize, ElasticsearchExportStats stats) {
+        return exporter(endpoint, queueSize, stats, false);
+    }
+
+    private ElasticsearchSpanExporter exporter(URI endpoint, int queueSize, ElasticsearchExportStats stats,
+                                               boolean spanIds) {
         ElasticsearchSpanExporter exporter = new ElasticsearchSpanExporter(ElasticsearchConnection.unsecured(endpoint),
                 prefix, new ElasticsearchSpanExporter.Settings(queueSize, 100, 5L << 20, Duration.ofMillis(100), 2,
-                        1_000, Duration.ofMinutes(1)), stats);
+                        1_000, Duration.ofMinutes(1), spanIds), stats);
         exporters.add(exporter);
         return exporter;
     }

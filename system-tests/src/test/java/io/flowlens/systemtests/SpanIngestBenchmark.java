@@ -1,0 +1,201 @@
+package io.flowlens.systemtests;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import io.flowlens.observability.ElasticsearchConnection;
+import io.flowlens.observability.ElasticsearchExportStats;
+import io.flowlens.observability.ElasticsearchSpanExporter;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+
+/**
+ * {@code make bench}, item 3: spans per second into the same Elasticsearch, through our exporter and through Jaeger's
+ * own Elasticsearch writer (OTLP into Jaeger), and our exporter with fixed document ids, alternating, same realistic spans (full-flow shaped traces of 25 spans
+ * with the services' attributes). The clock stops when all spans are searchable ({@code _count} after a refresh),
+ * the same way for all. Prints one JSON line per run; bin/bench.py tabulates them.
+ *
+ * <pre>java ... SpanIngestBenchmark ES_URL OTLP_HTTP_URL SPANS REPS</pre>
+ */
+public final class SpanIngestBenchmark {
+
+    private static final int BATCH = 512; // the batch span processor's default export size
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final String elasticsearch;
+    private final String otlp;
+    private final int spans;
+
+    private SpanIngestBenchmark(String elasticsearch, String otlp, int spans) {
+        this.elasticsearch = elasticsearch;
+        this.otlp = otlp;
+        this.spans = spans;
+    }
+
+    public static void main(String[] args) throws Exception {
+        SpanIngestBenchmark bench = new SpanIngestBenchmark(args[0], args[1], Integer.parseInt(args[2]));
+        int reps = Integer.parseInt(args[3]);
+        bench.flowlens(List.of(generate(2_000, "bench-warmup")), "warmup", false);
+        for (int rep = 1; rep <= reps; rep++) {
+            bench.flowlens(batches(generate(bench.spans, "bench-flowlens-" + rep)), "rep " + rep, false);
+            bench.flowlens(batches(generate(bench.spans, "bench-flowlens-ids-" + rep)), "rep " + rep, true);
+            bench.jaeger(batches(generate(bench.spans, "bench-jaeger-" + UUID.randomUUID())), "rep " + rep);
+        }
+    }
+
+    private void flowlens(List<List<SpanData>> batches, String label, boolean spanIds) throws Exception {
+        String prefix = "bench-spans-" + UUID.randomUUID().toString().substring(0, 8);
+        ElasticsearchExportStats stats = new ElasticsearchExportStats();
+        // defaults of the services' configuration, except a queue that holds the whole burst: the question is how
+        // fast the writer empties it, not how much a smaller queue drops
+        ElasticsearchSpanExporter exporter = new ElasticsearchSpanExporter(
+                ElasticsearchConnection.unsecured(URI.create(elasticsearch)), prefix,
+                new ElasticsearchSpanExporter.Settings(total(batches), 1_000, 5L << 20, Duration.ofMillis(250), 2, 10,
+                        Duration.ofMinutes(1), spanIds), stats);
+        long start = System.nanoTime();
+        batches.forEach(exporter::export);
+        long reached = awaitCount(() -> count(prefix + "-*", "*"), total(batches), start);
+        long nanos = System.nanoTime() - start;
+        exporter.shutdown().join(30, TimeUnit.SECONDS);
+        report(spanIds ? "flowlens exporter, span ids" : "flowlens exporter", label, total(batches), reached, nanos, stats.dropped() + stats.failed());
+        for (String index : indices(prefix + "-*")) {
+            HTTP.send(HttpRequest.newBuilder(URI.create(elasticsearch + "/" + index)).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
+    private void jaeger(List<List<SpanData>> batches, String label) throws Exception {
+        String service = batches.get(0).get(0).getResource().getAttributes()
+                .get(AttributeKey.stringKey("service.name"));
+        SpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(otlp + "/v1/traces").build();
+        long start = System.nanoTime();
+        long refused = 0;
+        for (List<SpanData> batch : batches) {
+            if (!exporter.export(batch).join(30, TimeUnit.SECONDS).isSuccess()) {
+                refused += batch.size();
+            }
+        }
+        long reached = awaitCount(() -> count("jaeger-span-*", "process.serviceName:\"" + service + "\""),
+                total(batches), start);
+        long nanos = System.nanoTime() - start;
+        exporter.shutdown();
+        report("jaeger writer", label, total(batches), reached, nanos, refused + total(batches) - reached);
+    }
+
+    /** Polls until the count reaches the target or stops growing for 10 s; answers the last count. */
+    private static long awaitCount(LongSupplier counter, long target, long start) {
+        long count = 0;
+        long lastGrowth = System.nanoTime();
+        while (count < target && System.nanoTime() - lastGrowth < TimeUnit.SECONDS.toNanos(10)) {
+            long now = counter.getAsLong();
+            if (now > count) {
+                lastGrowth = System.nanoTime();
+                count = now;
+            }
+            if (count < target) {
+                ServiceProcesses.sleep(100);
+            }
+        }
+        return count;
+    }
+
+    /** No forced refresh: refreshing every poll would itself slow indexing down; both indices refresh each second. */
+    private long count(String indices, String query) {
+        try {
+            String body = "{\"query\":{\"query_string\":{\"query\":" + quote(query) + "}}}";
+            String answer = HTTP.send(HttpRequest.newBuilder(
+                            URI.create(elasticsearch + "/" + indices + "/_count?allow_no_indices=true"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return Long.parseLong(answer.replaceAll(".*\"count\":(\\d+).*", "$1"));
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private List<String> indices(String pattern) throws Exception {
+        String answer = HTTP.send(HttpRequest.newBuilder(URI.create(elasticsearch + "/_cat/indices/" + pattern + "?h=index"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        return answer.lines().map(String::trim).filter(line -> !line.isEmpty()).toList();
+    }
+
+    private static void report(String writer, String label, long sent, long indexed, long nanos, long lost) {
+        System.out.printf("{\"writer\":\"%s\",\"run\":\"%s\",\"spans\":%d,\"indexed\":%d,\"seconds\":%.3f,"
+                        + "\"spans_per_second\":%.0f,\"lost\":%d}%n", writer, label, sent, indexed, nanos / 1e9,
+                indexed / (nanos / 1e9), lost);
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static int total(List<List<SpanData>> batches) {
+        return batches.stream().mapToInt(List::size).sum();
+    }
+
+    private static List<List<SpanData>> batches(List<SpanData> spans) {
+        List<List<SpanData>> batches = new ArrayList<>();
+        for (int i = 0; i < spans.size(); i += BATCH) {
+            batches.add(spans.subList(i, Math.min(spans.size(), i + BATCH)));
+        }
+        return batches;
+    }
+
+    /** Full-flow shaped traces: 25 spans each (server, client, business and database spans, some errors). */
+    static List<SpanData> generate(int count, String service) {
+        InMemorySpanExporter recorded = InMemorySpanExporter.create();
+        SdkTracerProvider provider = SdkTracerProvider.builder()
+                .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service,
+                        AttributeKey.stringKey("telemetry.sdk.language"), "java")))
+                .addSpanProcessor(SimpleSpanProcessor.create(recorded)).build();
+        Tracer tracer = provider.get("io.helidon.microprofile.telemetry");
+        for (int trace = 0; recorded.getFinishedSpanItems().size() < count; trace++) {
+            Span root = tracer.spanBuilder("GET /demo/full-flow/{userId}").setSpanKind(SpanKind.SERVER)
+                    .setAttribute("http.request.method", "GET").setAttribute("url.path", "/demo/full-flow/1")
+                    .setAttribute("http.route", "/demo/full-flow/{userId}").setAttribute("http.response.status_code", 200L)
+                    .setAttribute("flowlens.user.id", 1L).startSpan();
+            Context parent = Context.current().with(root);
+            for (int step = 0; step < 8; step++) {
+                Span client = tracer.spanBuilder("POST").setParent(parent).setSpanKind(SpanKind.CLIENT)
+                        .setAttribute("http.request.method", "POST").setAttribute("server.address", "127.0.0.1")
+                        .setAttribute("http.response.status_code", 201L).startSpan();
+                Span business = tracer.spanBuilder("orders.create").setParent(parent.with(client))
+                        .setAttribute("flowlens.order.id", (long) trace).setAttribute("flowlens.amount", 19.99)
+                        .setAttribute("flowlens.currency", "EUR").startSpan();
+                tracer.spanBuilder("INSERT orders").setParent(parent.with(business)).setSpanKind(SpanKind.CLIENT)
+                        .setAttribute("db.system", "h2").setAttribute("db.operation.name", "INSERT")
+                        .setAttribute("db.collection.name", "orders").startSpan().end();
+                if (trace % 10 == 0 && step == 7) {
+                    business.recordException(new IllegalStateException("payment declined: LIMIT_EXCEEDED"));
+                    business.setStatus(StatusCode.ERROR);
+                }
+                business.end();
+                client.end();
+            }
+            root.end();
+        }
+        List<SpanData> spans = List.copyOf(recorded.getFinishedSpanItems().subList(0, count));
+        provider.close();
+        return spans;
+    }
+}
