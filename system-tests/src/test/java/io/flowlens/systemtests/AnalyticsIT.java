@@ -1,0 +1,322 @@
+package io.flowlens.systemtests;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * The {@code flowlens} CLI in-process against the real Elasticsearch of the system under test: a generated fixture
+ * of span documents under a test-only prefix, and every printed number compared with what this test computes from
+ * the fixture itself.
+ */
+class AnalyticsIT {
+
+    private static final String PREFIX = "analytics-fixture-spans";
+    private static final Duration WINDOW = Duration.ofMinutes(15);
+    /** A whole minute, so the volume buckets line up with the window. */
+    private static final Instant UNTIL = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    private static final Instant FROM = UNTIL.minus(WINDOW);
+
+    /** Orders (service, name) or (caller, callee) keys as the CLI sorts its rows. */
+    private static final Comparator<List<String>> PAIRS = Comparator.comparing((List<String> k) -> k.get(0))
+            .thenComparing(k -> k.get(1));
+
+    private static SystemUnderTest system;
+    private static FixtureIndex index;
+    private static List<FixtureSpan> fixture;
+    private static List<FixtureSpan> inWindow;
+
+    @BeforeAll
+    static void indexFixture() {
+        system = SystemUnderTest.get();
+        index = new FixtureIndex(system.elasticsearch());
+        SpanFixture generator = new SpanFixture(20250301L);
+        for (int i = 0; i < 40; i++) {
+            SpanFixture.Outcome outcome = i % 4 == 3 ? SpanFixture.Outcome.DECLINED
+                    : i % 10 == 6 ? SpanFixture.Outcome.USER_FAILS
+                    : i % 13 == 5 ? SpanFixture.Outcome.PAYMENTS_UNREACHABLE : SpanFixture.Outcome.COMPLETED;
+            generator.fullFlow(FROM.plusSeconds(60 + 20L * i), outcome);
+        }
+        for (int j = 0; j < 12; j++) {
+            generator.signUp(FROM.plusSeconds(120 + 61L * j).plusMillis(500), j % 5 == 4);
+        }
+        // outside the window: before it, and exactly at its (exclusive) end
+        for (int k = 0; k < 5; k++) {
+            generator.fullFlow(FROM.minus(Duration.ofMinutes(15)).plusSeconds(30L * k), SpanFixture.Outcome.DECLINED);
+            generator.signUp(FROM.minus(Duration.ofMinutes(10)).plusSeconds(30L * k), false);
+        }
+        generator.fullFlow(UNTIL, SpanFixture.Outcome.COMPLETED);
+        generator.acrossTheEnd(UNTIL);
+        giveLatencyGroupsKnownPercentiles(generator);
+        fixture = List.copyOf(generator.spans());
+        inWindow = fixture.stream().filter(s -> !s.start().isBefore(FROM) && s.start().isBefore(UNTIL)).toList();
+        assertThat("start times are distinct, so 'newest' has one answer",
+                fixture.stream().map(FixtureSpan::start).distinct().count(), is((long) fixture.size()));
+
+        index.reset(PREFIX);
+        index.index(PREFIX, fixture);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        if (index != null) {
+            index.close();
+        }
+    }
+
+    @Test
+    void queryCountsAndListsTheNewestMatchingSpans() {
+        Map<String, Predicate<FixtureSpan>> queries = new LinkedHashMap<>();
+        queries.put("service: \"orders\"", s -> s.service().equals("orders"));
+        queries.put("error: true", FixtureSpan::error);
+        queries.put("duration_ms: >1000", s -> s.durationMs() > 1000);
+        queries.put("method: \"POST\"", s -> "POST".equals(s.method()));
+        queries.put("status_code: 500", s -> Objects.equals(s.statusCode(), 500));
+        queries.put("method: \"POST\" AND duration_ms: >500 AND error: true",
+                s -> "POST".equals(s.method()) && s.durationMs() > 500 && s.error());
+        for (Map.Entry<String, Predicate<FixtureSpan>> query : queries.entrySet()) {
+            List<FixtureSpan> expected = fixture.stream().filter(query.getValue())
+                    .sorted(Comparator.comparing(FixtureSpan::start).reversed()).toList();
+            CliRun run = cli("query", query.getKey(), "--limit", "5");
+            assertThat(run.err(), run.status(), is(0));
+            assertThat(query.getKey(), firstNumber(run.out()), is((long) expected.size()));
+            if (expected.isEmpty()) {
+                continue;
+            }
+            List<List<String>> rows = run.table("TIME");
+            assertThat(query.getKey(), rows.size(), is(Math.min(5, expected.size())));
+            for (int i = 0; i < rows.size(); i++) {
+                FixtureSpan span = expected.get(i);
+                assertThat(rows.get(i), is(List.of(span.start().toString(), span.service(), span.name(),
+                        millis(span.durationMs()), span.statusCode() == null ? "-" : span.statusCode().toString(),
+                        span.traceId())));
+            }
+        }
+        CliRun windowed = cli("query", "error: true", "--window", "15m", "--until", UNTIL.toString());
+        assertThat(firstNumber(windowed.out()), is(inWindow.stream().filter(FixtureSpan::error).count()));
+    }
+
+    @Test
+    void queryWithBrokenSyntaxIsAUsageError() {
+        CliRun run = cli("query", "service: (");
+        assertThat(run.status(), is(2));
+        assertThat(run.err(), run.err().contains("cannot run the query"), is(true));
+    }
+
+    @Test
+    void errorRatePerService() {
+        CliRun run = analytics("errors");
+        Map<String, List<FixtureSpan>> byService = inWindow.stream().collect(Collectors.groupingBy(FixtureSpan::service));
+        assertThat(run.table("SERVICE").size(), is(byService.size() + 1));
+        byService.forEach((service, spans) -> {
+            long errors = spans.stream().filter(FixtureSpan::error).count();
+            assertThat(run.row("SERVICE", service), is(List.of(service, String.valueOf(spans.size()),
+                    String.valueOf(errors), percent(errors, spans.size()))));
+        });
+        long errors = inWindow.stream().filter(FixtureSpan::error).count();
+        assertThat(run.row("SERVICE", "(all)"), is(List.of("(all)", String.valueOf(inWindow.size()),
+                String.valueOf(errors), percent(errors, inWindow.size()))));
+    }
+
+    @Test
+    void latencyPercentilesOfServerSpans() {
+        CliRun run = analytics("latency");
+        Map<List<String>, List<Double>> groups = serverGroups();
+        assertThat(run.table("SERVICE").size(), is(groups.size()));
+        groups.forEach((group, durations) -> assertThat(run.row("SERVICE", group.get(0), group.get(1)),
+                is(List.of(group.get(0), group.get(1), String.valueOf(durations.size()),
+                        millis(percentile(durations, 0.50)), millis(percentile(durations, 0.95)),
+                        millis(percentile(durations, 0.99))))));
+    }
+
+    @Test
+    void volumePerMinute() {
+        CliRun run = analytics("volume", "--interval", "1m");
+        List<List<String>> rows = run.table("TIME");
+        assertThat(rows.size(), is(16));
+        for (int minute = 0; minute < 15; minute++) {
+            Instant bucket = FROM.plus(Duration.ofMinutes(minute));
+            List<FixtureSpan> spans = inWindow.stream()
+                    .filter(s -> s.start().truncatedTo(ChronoUnit.MINUTES).equals(bucket)).toList();
+            assertThat(rows.get(minute), is(List.of(bucket.toString(), String.valueOf(spans.size()),
+                    String.valueOf(spans.stream().filter(s -> s.kind().equals("SERVER")).count()),
+                    String.valueOf(spans.stream().filter(FixtureSpan::error).count()))));
+        }
+        assertThat(rows.get(15).get(1), is(String.valueOf(inWindow.size())));
+    }
+
+    @Test
+    void slowestTracesByRootDuration() {
+        CliRun run = analytics("slowest", "--limit", "7");
+        List<FixtureSpan> roots = inWindow.stream().filter(FixtureSpan::isRoot)
+                .sorted(Comparator.comparingDouble(FixtureSpan::durationMs).reversed()
+                        .thenComparing(FixtureSpan::traceId))
+                .limit(7).toList();
+        List<List<String>> rows = run.table("TRACE_ID");
+        assertThat(rows.size(), is(7));
+        for (int i = 0; i < 7; i++) {
+            FixtureSpan root = roots.get(i);
+            List<FixtureSpan> trace = fixture.stream().filter(s -> s.traceId().equals(root.traceId())).toList();
+            assertThat(rows.get(i), is(List.of(root.traceId(), root.start().toString(), root.service(), root.name(),
+                    millis(root.durationMs()), String.valueOf(trace.size()),
+                    String.valueOf(trace.stream().filter(FixtureSpan::error).count()))));
+        }
+    }
+
+    @Test
+    void dependenciesFromClientServerLinks() {
+        CliRun run = analytics("dependencies");
+        Map<List<String>, long[]> expected = new TreeMap<>(PAIRS);
+        for (FixtureSpan client : inWindow) {
+            if (!client.kind().equals("CLIENT")) {
+                continue;
+            }
+            FixtureSpan server = fixture.stream().filter(s -> s.kind().equals("SERVER")
+                    && s.traceId().equals(client.traceId()) && client.spanId().equals(s.parentSpanId()))
+                    .findFirst().orElse(null);
+            String callee = server != null ? server.service()
+                    : client.dbSystem() != null ? "db:" + client.dbSystem() : "(no server span)";
+            long[] count = expected.computeIfAbsent(List.of(client.service(), callee), k -> new long[2]);
+            count[0]++;
+            count[1] += client.error() || server != null && server.error() ? 1 : 0;
+        }
+        // the fixture has each kind of edge: service to service, to a database, unanswered, and across the end
+        assertThat(expected.keySet().containsAll(List.of(List.of("orders", "users"), List.of("users", "db:h2"),
+                List.of("orchestrator", "(no server span)"))), is(true));
+        assertThat(run.table("CALLER").size(), is(expected.size()));
+        expected.forEach((edge, count) -> assertThat(run.row("CALLER", edge.get(0), edge.get(1)),
+                is(List.of(edge.get(0), edge.get(1), String.valueOf(count[0]), String.valueOf(count[1]),
+                        percent(count[1], count[0])))));
+    }
+
+    @Test
+    void businessMetrics() {
+        CliRun run = analytics("business");
+        long signups = count(s -> s.name().equals("users.register") && !s.error());
+        long created = count(s -> s.name().equals("orders.create") && !s.error());
+        long confirmed = count(s -> s.name().equals("orders.confirm") && !s.error());
+        long authorize = count(s -> s.name().equals("payments.authorize"));
+        long authorized = count(s -> s.name().equals("payments.authorize") && "AUTHORIZED".equals(s.paymentStatus()));
+        assertThat(signups > 0 && confirmed > 0 && authorized < authorize, is(true));
+        assertThat(run.row("METRIC", "user sign-ups").get(1), is(String.valueOf(signups)));
+        assertThat(run.row("METRIC", "order completion rate %").subList(1, 3), is(List.of(percent(confirmed, created),
+                confirmed + " successful orders.confirm / " + created + " successful orders.create")));
+        assertThat(run.row("METRIC", "payment success rate %").subList(1, 3), is(List.of(percent(authorized, authorize),
+                authorized + " AUTHORIZED / " + authorize + " payments.authorize")));
+    }
+
+    @Test
+    void unknownReportAndUnknownOptionAreUsageErrors() {
+        assertThat(cli("analytics", "nonsense").status(), is(2));
+        assertThat(cli("analytics", "errors", "--limit", "3").status(), is(2));
+        assertThat(cli("analytics", "errors", "--window", "fortnight").status(), is(2));
+    }
+
+    @Test
+    void unreachableElasticsearchIsAFailureWithAClearMessage() {
+        CliRun run = CliRun.of("analytics", "errors", "--es", "http://127.0.0.1:1");
+        assertThat(run.status(), is(1));
+        assertThat(run.err(), run.err().contains("cannot reach Elasticsearch at http://127.0.0.1:1"), is(true));
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------
+
+    private static CliRun cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--es", system.elasticsearch(), "--index-prefix", PREFIX));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    private static CliRun analytics(String report, String... options) {
+        List<String> args = new ArrayList<>(List.of("analytics", report, "--window", "15m", "--until", UNTIL.toString()));
+        args.addAll(List.of(options));
+        CliRun run = cli(args.toArray(String[]::new));
+        assertThat(run.err(), run.status(), is(0));
+        return run;
+    }
+
+    private static long count(Predicate<FixtureSpan> predicate) {
+        return inWindow.stream().filter(predicate).count();
+    }
+
+    private static Map<List<String>, List<Double>> serverGroups() {
+        return inWindow.stream().filter(s -> s.kind().equals("SERVER")).collect(Collectors.groupingBy(
+                s -> List.of(s.service(), s.name()), () -> new TreeMap<>(PAIRS),
+                Collectors.mapping(FixtureSpan::durationMs, Collectors.toList())));
+    }
+
+    /**
+     * Gives each latency group durations on three plateaus, so that the value at every rank an implementation
+     * might read for p50, p95 or p99 (floor(q(n-1))+1 up to ceil(qn)+1) is the same: then any interpolation
+     * (Elasticsearch's t-digest included) must print exactly the nearest-rank value this test computes.
+     */
+    private static void giveLatencyGroupsKnownPercentiles(SpanFixture generator) {
+        Map<List<String>, List<FixtureSpan>> groups = generator.spans().stream()
+                .filter(s -> s.kind().equals("SERVER") && !s.start().isBefore(FROM) && s.start().isBefore(UNTIL))
+                .collect(Collectors.groupingBy(s -> List.of(s.service(), s.name()), () -> new TreeMap<>(PAIRS),
+                        Collectors.toList()));
+        int group = 0;
+        for (List<FixtureSpan> spans : groups.values()) {
+            int n = spans.size();
+            double base = 20 + 10 * group;
+            // a plateau starts only where it cannot cut a percentile's range in two; small groups get fewer
+            int midFrom = lowRank(0.95, n) > highRank(0.50, n) ? highRank(0.50, n) + 1 : n + 1;
+            int topFrom = lowRank(0.99, n) > highRank(0.95, n) ? lowRank(0.99, n) : n + 1;
+            for (int rank = 1; rank <= n; rank++) {
+                double duration = rank >= topFrom ? 2000 + 100 * group : rank >= midFrom ? base * 5 : base;
+                // durations rise with rank, so rank order is list order and the plateaus are as computed
+                FixtureSpan span = spans.get(rank - 1);
+                generator.replace(span, span.withDuration(duration));
+            }
+            group++;
+        }
+    }
+
+    private static int lowRank(double q, int n) {
+        return (int) Math.floor(q * (n - 1)) + 1;
+    }
+
+    private static int highRank(double q, int n) {
+        return Math.min(n, (int) Math.ceil(q * n) + 1);
+    }
+
+    /** The nearest-rank percentile, after checking that every neighbouring rank holds the same value. */
+    private static double percentile(List<Double> durations, double q) {
+        List<Double> sorted = durations.stream().sorted().toList();
+        int n = sorted.size();
+        double value = sorted.get(lowRank(q, n) - 1);
+        for (int rank = lowRank(q, n); rank <= highRank(q, n); rank++) {
+            assertThat("fixture plateau at rank " + rank + " of " + n + " for p" + q, sorted.get(rank - 1), is(value));
+        }
+        return value;
+    }
+
+    private static long firstNumber(String out) {
+        return Long.parseLong(out.strip().split("\\s+", 2)[0]);
+    }
+
+    private static String millis(double millis) {
+        return String.format(Locale.ROOT, "%.1f", millis);
+    }
+
+    private static String percent(long part, long whole) {
+        return whole == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", 100.0 * part / whole);
+    }
+}
