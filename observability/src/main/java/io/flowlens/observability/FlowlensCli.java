@@ -3,6 +3,8 @@ package io.flowlens.observability;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +42,10 @@ public final class FlowlensCli {
                                           [--max-spans 200000]
               analytics business          sign-ups, order completion rate, payment success rate
                     every analytics report: [--window 15m] [--until T]
+              alerts check                evaluate the alert rules; prints FIRING/ok per rule, exit 1 if one fires
+                    [--rules FILE]        default: the built-in io/flowlens/observability/alert-rules.yaml
+                    [--window W]          every rule over W instead of the windows in the file
+                    [--until T]
 
             options for every command:
               --es URL             Elasticsearch (config flowlens.elasticsearch.url, default http://127.0.0.1:9200)
@@ -114,6 +120,21 @@ public final class FlowlensCli {
                 yield OK;
             }
             case "analytics" -> analytics(args, settings);
+            case "alerts" -> {
+                String action = args.word(1, "'check'");
+                if (!action.equals("check")) {
+                    throw new UsageException("unknown alerts action '" + action + "'; only 'check'");
+                }
+                args.noWordsAfter(2);
+                args.allowOnly(Set.of("rules", "window", "until"));
+                AlertRules rules = AlertRules.load(args.option("rules").map(Path::of),
+                        args.has("window") ? Optional.of(args.duration("window", DEFAULT_WINDOW)) : Optional.empty());
+                try (SpanStore store = store(settings)) {
+                    boolean firing = new AlertCheck(store, HttpClient.newHttpClient())
+                            .run(rules, args.until(clock.instant()), out);
+                    yield firing ? FAILED : OK;
+                }
+            }
             default -> throw new UsageException("unknown command '" + command + "'");
         };
     }

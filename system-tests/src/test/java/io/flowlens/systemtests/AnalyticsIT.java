@@ -1,5 +1,7 @@
 package io.flowlens.systemtests;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -236,11 +238,124 @@ class AnalyticsIT {
         assertThat(run.err(), run.err().contains("cannot reach Elasticsearch at http://127.0.0.1:1"), is(true));
     }
 
+    // --- alerts ----------------------------------------------------------------------------------------
+
+    private static final String ALERT_RULES = """
+            window: 5m
+            rules:
+              - {name: error-rate, type: error-rate, max-error-percent: 5, min-spans: 20}
+              - {name: slow-spans, type: slow-spans, threshold-ms: 2000, show: 2}
+              - name: service-down
+                type: service-down
+                services: [orchestrator, users, orders, payments]
+                health: {orchestrator: "%s/health/ready", users: "%s"}
+              - {name: traffic-anomaly, type: traffic-anomaly, baseline-windows: 3, factor: 3, min-baseline: 30}
+            """;
+
+    @Test
+    void everyAlertRuleFiresOnItsFixture() throws Exception {
+        String prefix = "alerts-firing-fixture-spans";
+        Instant current = UNTIL.minus(Duration.ofMinutes(5));
+        SpanFixture generator = new SpanFixture(7L);
+        // last 5 minutes: payments fails 10 of 40, two spans over 2 s, orders sends nothing at all
+        generator.spread("payments", "POST /payments", current, Duration.ofMinutes(5), 40, 10, 120);
+        generator.spread("users", "GET /users/{userId}", current, Duration.ofMinutes(5), 45, 0, 30);
+        generator.spread("orchestrator", "GET /demo/full-flow/{userId}", current, Duration.ofMinutes(5), 46, 0, 200);
+        String slowest = generator.slowSpan("orchestrator", "GET /demo/full-flow/{userId}", current.plusSeconds(10),
+                3500);
+        String secondSlowest = generator.slowSpan("users", "GET /users/{userId}", current.plusSeconds(20), 2500);
+        // three baseline windows of 35 requests each (a burst of 3.7 times that now)
+        for (int w = 1; w <= 3; w++) {
+            generator.spread("orders", "POST /orders", current.minus(Duration.ofMinutes(5L * w)), Duration.ofMinutes(5),
+                    35, 0, 50);
+        }
+        index.reset(prefix);
+        index.index(prefix, generator.spans());
+
+        CliRun run = alerts(prefix, rulesFile(system.orchestrator(), "http://127.0.0.1:1/health/ready"));
+        assertThat(run.err(), run.status(), is(1));
+        assertThat(run.row("STATE", "FIRING", "error-rate").get(2),
+                is("payments 25.00 % errors (10 of 40 spans) > 5 % over 5m"));
+        assertThat(run.row("STATE", "FIRING", "slow-spans").get(2),
+                is("2 span(s) slower than 2000 ms over 5m, worst 3500.0 ms"));
+        assertThat(run.out(), run.out().contains("3500.0 ms orchestrator GET /demo/full-flow/{userId} trace " + slowest),
+                is(true));
+        assertThat(run.out(), run.out().contains("2500.0 ms users GET /users/{userId} trace " + secondSlowest),
+                is(true));
+        String down = run.row("STATE", "FIRING", "service-down").get(2);
+        assertThat(down, down.startsWith("users: readiness no answer from http://127.0.0.1:1/health/ready"), is(true));
+        assertThat(down, down.endsWith("; orders: no spans over 5m"), is(true));
+        long requests = generator.spans().stream().filter(s -> !s.start().isBefore(current)).count();
+        assertThat(requests, is(133L));
+        assertThat(run.row("STATE", "FIRING", "traffic-anomaly").get(2), is(requests + " requests in the last 5m, "
+                + "baseline 35 (median of 3 windows before), outside [11.7, 105]"));
+        assertThat(run.out(), run.out().contains("4 of 4 rules firing"), is(true));
+
+        // the built-in rules (no --rules) judge the same spans: error rate and slow spans fire there too
+        CliRun builtIn = cli("alerts", "check", "--until", UNTIL.toString(), "--index-prefix", prefix);
+        assertThat(builtIn.status(), is(1));
+        assertThat(builtIn.row("STATE", "FIRING", "error-rate").size(), is(3));
+        assertThat(builtIn.row("STATE", "FIRING", "slow-spans").size(), is(3));
+    }
+
+    @Test
+    void noAlertRuleFiresOnAQuietFixture() throws Exception {
+        String prefix = "alerts-quiet-fixture-spans";
+        Instant current = UNTIL.minus(Duration.ofMinutes(5));
+        SpanFixture generator = new SpanFixture(8L);
+        generator.spread("orchestrator", "GET /demo/full-flow/{userId}", current, Duration.ofMinutes(5), 40, 1, 900);
+        generator.spread("orders", "POST /orders", current, Duration.ofMinutes(5), 40, 2, 1999);
+        generator.spread("payments", "POST /payments", current, Duration.ofMinutes(5), 40, 0, 80);
+        // 3 errors in 5 spans: 60 %, but too few spans to judge
+        generator.spread("users", "GET /users/{userId}", current, Duration.ofMinutes(5), 5, 3, 20);
+        for (int w = 1; w <= 3; w++) {
+            generator.spread("orders", "POST /orders", current.minus(Duration.ofMinutes(5L * w)), Duration.ofMinutes(5),
+                    100 + 10 * w, 0, 50);
+        }
+        index.reset(prefix);
+        index.index(prefix, generator.spans());
+
+        CliRun run = alerts(prefix, rulesFile(system.orchestrator(), system.orchestrator() + "/health/ready"));
+        assertThat(run.err(), run.status(), is(0));
+        assertThat(run.row("STATE", "ok", "error-rate").get(2), is("highest orders 5.00 % errors (2 of 40 spans) <= 5 % "
+                + "over 5m; 1 service(s) with fewer than 20 spans not judged"));
+        assertThat(run.row("STATE", "ok", "slow-spans").get(2), is("no span slower than 2000 ms over 5m"));
+        assertThat(run.row("STATE", "ok", "service-down").get(2),
+                is("all 4 services sent spans over 5m and answered readiness"));
+        assertThat(run.row("STATE", "ok", "traffic-anomaly").get(2), is("125 requests in the last 5m, baseline 120 "
+                + "(median of 3 windows before), within [40, 360]"));
+        assertThat(run.out(), run.out().contains("0 of 4 rules firing"), is(true));
+    }
+
+    @Test
+    void brokenRulesFileIsAUsageError() throws Exception {
+        Path rules = Files.createTempFile("alert-rules", ".yaml");
+        Files.writeString(rules, "rules:\n  - {name: x, type: error-rate, max-error-percnt: 5}\n");
+        CliRun run = cli("alerts", "check", "--rules", rules.toString());
+        assertThat(run.status(), is(2));
+        assertThat(run.err(), run.err().contains("unknown key 'max-error-percnt'"), is(true));
+    }
+
+    private static Path rulesFile(String orchestrator, String usersHealth) throws Exception {
+        Path rules = Files.createTempFile("alert-rules", ".yaml");
+        Files.writeString(rules, ALERT_RULES.formatted(orchestrator, usersHealth));
+        return rules;
+    }
+
+    private static CliRun alerts(String prefix, Path rules) {
+        return cli("alerts", "check", "--rules", rules.toString(), "--until", UNTIL.toString(), "--index-prefix",
+                prefix);
+    }
+
     // --- helpers ---------------------------------------------------------------------------------------
 
+    /** The CLI against the test Elasticsearch, on the analytics fixture unless args name another prefix. */
     private static CliRun cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--es", system.elasticsearch(), "--index-prefix", PREFIX));
+        all.addAll(List.of("--es", system.elasticsearch()));
+        if (!all.contains("--index-prefix")) {
+            all.addAll(List.of("--index-prefix", PREFIX));
+        }
         return CliRun.of(all.toArray(String[]::new));
     }
 

@@ -144,6 +144,13 @@ final class SpanFixture {
         }
     }
 
+    /** One root SERVER span of the given duration; answers its trace id. */
+    String slowSpan(String service, String name, Instant start, double durationMs) {
+        Trace trace = new Trace(start);
+        trace.add(trace.span(null, service, name, "SERVER").withHttp("GET", 200).withDuration(durationMs));
+        return trace.id();
+    }
+
     /** Replaces spans in place (e.g. to give a latency group known durations). */
     void replace(FixtureSpan old, FixtureSpan replacement) {
         spans.set(spans.indexOf(old), replacement);
