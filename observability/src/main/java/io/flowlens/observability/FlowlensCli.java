@@ -7,10 +7,13 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
 import org.eclipse.microprofile.config.Config;
@@ -46,6 +49,8 @@ public final class FlowlensCli {
                     [--rules FILE]        default: the built-in io/flowlens/observability/alert-rules.yaml
                     [--window W]          every rule over W instead of the windows in the file
                     [--until T]
+              retention --days N          delete daily indices <prefix>-YYYY.MM.DD dated more than N days before
+                    [--dry-run]           today (UTC); other names are never touched. --dry-run: only list
 
             options for every command:
               --es URL             Elasticsearch (config flowlens.elasticsearch.url, default http://127.0.0.1:9200)
@@ -134,6 +139,22 @@ public final class FlowlensCli {
                             .run(rules, args.until(clock.instant()), out);
                     yield firing ? FAILED : OK;
                 }
+            }
+            case "retention" -> {
+                args.noWordsAfter(1);
+                args.allowOnly(Set.of("days", "dry-run"));
+                if (!args.has("days")) {
+                    throw new UsageException("retention needs --days N (indices older than N days are deleted)");
+                }
+                int days = args.positiveInt("days", 0);
+                ElasticsearchClient client = settings.connection().open();
+                try {
+                    new SpanRetention(client, settings.indexPrefix())
+                            .run(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), days, args.has("dry-run"), out);
+                } finally {
+                    client._transport().close();
+                }
+                yield OK;
             }
             default -> throw new UsageException("unknown command '" + command + "'");
         };

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -345,6 +347,67 @@ class AnalyticsIT {
     private static CliRun alerts(String prefix, Path rules) {
         return cli("alerts", "check", "--rules", rules.toString(), "--until", UNTIL.toString(), "--index-prefix",
                 prefix);
+    }
+
+    // --- retention -------------------------------------------------------------------------------------
+
+    @Test
+    void retentionDeletesOnlyDailyIndicesOlderThanTheLimit() throws Exception {
+        String prefix = "retention-fixture-spans";
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        index.reset(prefix);
+        SpanFixture generator = new SpanFixture(9L);
+        Instant now = Instant.now();
+        generator.slowSpan("users", "GET /users/{userId}", now, 12);
+        generator.slowSpan("users", "GET /users/{userId}", now.minus(Duration.ofDays(40)), 12);
+        index.index(prefix, generator.spans());
+        List<String> kept = new ArrayList<>();
+        List<String> old = new ArrayList<>();
+        for (int age : List.of(0, 29, 30, 31, 40)) {
+            String name = prefix + "-" + FixtureIndex.DAY.format(today.minusDays(age).atStartOfDay(ZoneOffset.UTC));
+            (age > 30 ? old : kept).add(name);
+            if (age != 0 && age != 40) {
+                index.create(name);
+            }
+        }
+        List<String> foreign = List.of(prefix + "-old", prefix + "-2020.13.45", prefix + "-2020.01.01-copy",
+                prefix + "-extra-2020.01.01");
+        foreign.forEach(index::create);
+        List<String> all = new ArrayList<>(kept);
+        all.addAll(old);
+        all.addAll(foreign);
+        assertThat(sorted(index.indices(prefix)), is(sorted(all)));
+
+        CliRun dryRun = cli("retention", "--days", "30", "--dry-run", "--index-prefix", prefix);
+        assertThat(dryRun.err(), dryRun.status(), is(0));
+        for (String name : old) {
+            assertThat(dryRun.row("INDEX", name).get(2), is("would delete"));
+        }
+        assertThat(sorted(index.indices(prefix)), is(sorted(all)));
+
+        CliRun run = cli("retention", "--days", "30", "--index-prefix", prefix);
+        assertThat(run.err(), run.status(), is(0));
+        for (String name : old) {
+            assertThat(run.row("INDEX", name).get(2), is("deleted"));
+        }
+        for (String name : kept) {
+            assertThat(run.row("INDEX", name).get(2), is("kept"));
+        }
+        for (String name : foreign) {
+            assertThat(run.row("INDEX", name).get(2), is("ignored: not " + prefix + "-YYYY.MM.DD"));
+        }
+        assertThat(run.out(), run.out().contains(old.size() + " indices deleted"), is(true));
+        List<String> left = new ArrayList<>(kept);
+        left.addAll(foreign);
+        assertThat(sorted(index.indices(prefix)), is(sorted(left)));
+
+        assertThat(cli("retention", "--index-prefix", prefix).status(), is(2));
+        assertThat(cli("retention", "--days", "0", "--index-prefix", prefix).status(), is(2));
+        assertThat(cli("retention", "--days", "1", "--index-prefix", "retention-*").status(), is(2));
+    }
+
+    private static List<String> sorted(List<String> names) {
+        return names.stream().sorted().toList();
     }
 
     // --- helpers ---------------------------------------------------------------------------------------
