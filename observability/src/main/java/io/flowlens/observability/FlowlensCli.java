@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,6 +45,9 @@ public final class FlowlensCli {
               analytics dependencies      caller -> callee calls and errors from CLIENT->SERVER links
                                           [--max-spans 200000]
               analytics business          sign-ups, order completion rate, payment success rate
+              analytics consistency       per trace, spans Jaeger has and ES lacks (missing) or the reverse (extra)
+                    [--jaeger URL]        Jaeger query API (config flowlens.jaeger.url, default http://127.0.0.1:16686)
+                    [--trace ID[,ID]]     these traces instead of every trace of the window [--max-traces 1000]
                     every analytics report: [--window 15m] [--until T]
               alerts check                evaluate the alert rules; prints FIRING/ok per rule, exit 1 if one fires
                     [--rules FILE]        default: the built-in io/flowlens/observability/alert-rules.yaml
@@ -161,15 +165,16 @@ public final class FlowlensCli {
     }
 
     private int analytics(CliArguments args, FlowlensSettings settings) throws IOException {
-        String report = args.word(1, "report: errors, latency, volume, slowest, dependencies or business");
+        String report = args.word(1, "report: errors, latency, volume, slowest, dependencies, business or consistency");
         args.noWordsAfter(2);
         Set<String> options = switch (report) {
             case "errors", "latency", "business" -> Set.of("window", "until");
             case "volume" -> Set.of("window", "until", "interval");
             case "slowest" -> Set.of("window", "until", "limit");
             case "dependencies" -> Set.of("window", "until", "max-spans");
+            case "consistency" -> Set.of("window", "until", "jaeger", "trace", "max-spans", "max-traces");
             default -> throw new UsageException("unknown report '" + report
-                    + "'; reports: errors, latency, volume, slowest, dependencies, business");
+                    + "'; reports: errors, latency, volume, slowest, dependencies, business, consistency");
         };
         args.allowOnly(options);
         TimeWindow window = args.window(clock.instant(), DEFAULT_WINDOW);
@@ -183,10 +188,28 @@ public final class FlowlensCli {
                 case "volume" -> new VolumeReport(store).print(window, interval, out);
                 case "slowest" -> new SlowestTracesReport(store).print(window, limit, out);
                 case "dependencies" -> new DependencyReport(store).print(window, maxSpans, out);
+                case "consistency" -> consistency(args, settings, store, window, maxSpans);
                 default -> new BusinessReport(store).print(window, out);
             }
         }
         return OK;
+    }
+
+    private void consistency(CliArguments args, FlowlensSettings settings, SpanStore store, TimeWindow window,
+                             int maxSpans) throws IOException {
+        ConsistencyReport report = new ConsistencyReport(store, new JaegerTraces(settings.jaeger(),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()));
+        Optional<String> traces = args.option("trace");
+        if (traces.isPresent()) {
+            if (args.has("window") || args.has("until")) {
+                throw new UsageException("--trace compares whole traces; it takes no --window or --until");
+            }
+            List<String> ids = List.of(traces.get().toLowerCase(Locale.ROOT).split(","));
+            report.print(report.compareTraces(ids, maxSpans), "traces " + String.join(", ", ids), out);
+        } else {
+            report.print(report.compareWindow(window, args.positiveInt("max-traces", 1000), maxSpans),
+                    "traces with spans starting in window " + window, out);
+        }
     }
 
     private static SpanStore store(FlowlensSettings settings) {
@@ -211,6 +234,9 @@ public final class FlowlensCli {
     }
 
     private static String failure(Exception e, FlowlensSettings settings) {
+        if (e instanceof JaegerTraces.JaegerException) {
+            return e.getMessage();
+        }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException && settings != null) {
                 return "cannot reach Elasticsearch at " + settings.connection().endpoint() + " (" + cause.getMessage()

@@ -92,8 +92,9 @@ final class SpanFixture {
         trace.database(owner, "users", "SELECT users");
         trace.database(create, "orders", "INSERT orders");
         if (unreachable) {
-            // the connection was refused: a failed CLIENT span and no SERVER span in payments
-            trace.add(trace.span(flow, "orchestrator", "POST", "CLIENT").withHttp("POST", null).withError(true));
+            // the connection timed out: a slow failed CLIENT span and no SERVER span in payments
+            trace.add(trace.span(flow, "orchestrator", "POST", "CLIENT").withHttp("POST", null).withError(true)
+                    .withDuration(5000));
             return trace.id();
         }
         boolean declined = outcome == Outcome.DECLINED;
