@@ -4,7 +4,8 @@ SHELL := /bin/bash
 MVN := bin/mvn.sh
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
-	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench kibana-setup
+	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench kibana-setup \
+	analytics alerts-check retention
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -84,3 +85,12 @@ bench: ## tracing overhead, flow efficiency and footprint, side by side; writes 
 
 kibana-setup: ## import the Kibana data view, saved searches and dashboards (compose/kibana/saved-objects) into the Kibana of make docker-up
 	bin/kibana-setup.sh
+
+analytics: ## span analytics over flowlens-spans-* (REPORT=errors|latency|volume|slowest|dependencies|business|consistency, WINDOW=15m)
+	bin/flowlens analytics $(or $(REPORT),errors) --window $(or $(WINDOW),15m)
+
+alerts-check: ## evaluate the alert rules (RULES=file, default built-in); exit 1 when one fires
+	bin/flowlens alerts check $(if $(RULES),--rules $(RULES))
+
+retention: ## delete daily span indices older than DAYS (default 7); DRY_RUN=1 only lists
+	bin/flowlens retention --days $(or $(DAYS),7) $(if $(DRY_RUN),--dry-run)

@@ -454,6 +454,27 @@ class AnalyticsIT {
         }
     }
 
+    /** The services' own exporter writes flowlens-spans-*: for real flows it must agree with Jaeger span by span. */
+    @Test
+    void consistencyOfTheServicesOwnSpanIndexWithJaeger() {
+        String jaegerUrl = "http://127.0.0.1:" + SystemUnderTest.QUERY_PORT;
+        List<String> traces = List.of(runFullFlow(), runFullFlow(), runFullFlow());
+        traces.forEach(AnalyticsIT::awaitStableTrace);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        CliRun run;
+        do {
+            ServiceProcesses.sleep(500);
+            run = cli("analytics", "consistency", "--jaeger", jaegerUrl, "--trace", String.join(",", traces),
+                    "--index-prefix", "flowlens-spans");
+        } while (run.out().contains("differs") && System.nanoTime() < deadline);
+        assertThat(run.err(), run.status(), is(0));
+        for (String trace : traces) {
+            List<String> row = run.row("TRACE_ID", trace);
+            assertThat(run.out(), row.get(1), is(row.get(2)));
+            assertThat(run.out(), row.get(row.size() - 1), is("ok"));
+        }
+    }
+
     @Test
     void unreachableJaegerIsAFailure() {
         CliRun run = cli("analytics", "consistency", "--jaeger", "http://127.0.0.1:1", "--trace", "abc");

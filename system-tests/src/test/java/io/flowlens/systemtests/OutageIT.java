@@ -152,6 +152,21 @@ class OutageIT {
         assertThat("spans of outage flows neither in flowlens-spans nor counted as dropped", missing,
                 lessThan(dropped + 1));
         report("elasticsearch", flows, dropped, recoveryMillis);
+        String latency = String.format("outage=elasticsearch flow-latency-ms p50 outside=%d during=%d, max outside=%d"
+                + " during=%d%n", percentile(outside(flows, down, back), 50), percentile(duringOutage, 50),
+                percentile(outside(flows, down, back), 100), percentile(duringOutage, 100));
+        System.out.print(latency);
+        Files.writeString(system.root().resolve("system-tests/target/outages.txt"), latency,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static List<Flow> outside(List<Flow> flows, long from, long to) {
+        return flows.stream().filter(f -> f.answeredAtNanos() < from || f.answeredAtNanos() > to).toList();
+    }
+
+    private static long percentile(List<Flow> flows, int percent) {
+        List<Long> sorted = flows.stream().map(Flow::millis).sorted().toList();
+        return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100));
     }
 
     /** Sum over the four services of one of the Elasticsearch exporter's counters on /metrics. */

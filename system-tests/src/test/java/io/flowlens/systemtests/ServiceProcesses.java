@@ -35,13 +35,19 @@ final class ServiceProcesses implements AutoCloseable {
 
     /** Starts all four, exporting spans by OTLP to {@code otlpEndpoint}, and waits until each is ready. */
     static ServiceProcesses start(Path root, String otlpEndpoint, Map<String, String> extraEnvironment) {
+        return start(root, otlpEndpoint, extraEnvironment, "");
+    }
+
+    /** A second set beside the first: {@code label} keeps its logs and databases apart. */
+    static ServiceProcesses start(Path root, String otlpEndpoint, Map<String, String> extraEnvironment, String label) {
         ServiceProcesses services = new ServiceProcesses();
         for (String service : SERVICES) {
             services.ports.put(service, freePort());
         }
+        String suffix = label.isEmpty() ? "" : "-" + label;
         try {
-            Path logDir = Files.createDirectories(root.resolve("system-tests/target/service-logs"));
-            Path dataDir = root.resolve("system-tests/target/service-data");
+            Path logDir = Files.createDirectories(root.resolve("system-tests/target/service-logs" + suffix));
+            Path dataDir = root.resolve("system-tests/target/service-data" + suffix);
             deleteRecursively(dataDir);
             for (String service : SERVICES) {
                 services.launchers.put(service, () -> services.launch(root, service, logDir, dataDir, otlpEndpoint,

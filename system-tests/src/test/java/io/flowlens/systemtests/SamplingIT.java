@@ -1,0 +1,87 @@
+package io.flowlens.systemtests;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+/**
+ * A second set of the four services configured only through standard OTel settings to keep 10 % of traces
+ * ({@code parentbased_traceidratio}): the orchestrator decides at the root, the others follow their parent, so a kept
+ * trace is complete and a dropped one leaves no span anywhere. Their spans go to their own index prefix.
+ */
+class SamplingIT {
+
+    private static final int FLOWS = 300;
+    private static final double RATIO = 0.1;
+
+    private static SystemUnderTest system;
+    private static ServiceProcesses sampled;
+    private static final String PREFIX = "sampling-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void start() {
+        system = SystemUnderTest.get();
+        sampled = ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT,
+                Map.of("OTEL_TRACES_SAMPLER", "parentbased_traceidratio",
+                        "OTEL_TRACES_SAMPLER_ARG", String.valueOf(RATIO),
+                        "OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT", system.elasticsearch(),
+                        "OTEL_EXPORTER_ELASTICSEARCH_INDEX_PREFIX", PREFIX),
+                "sampling");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sampled != null) {
+            sampled.close();
+        }
+    }
+
+    @Test
+    void aTenthOfTheFlowsIsKeptAndEveryKeptTraceIsComplete() {
+        List<String> traceIds = new ArrayList<>();
+        for (int i = 0; i < FLOWS; i++) {
+            traceIds.add(RestAssured.given().baseUri(sampled.url("orchestrator")).get("/demo/full-flow/1")
+                    .then().statusCode(200).extract().path("traceId"));
+        }
+        // every span of the kept traces has been exported once the counters stop moving; then count by trace
+        ServiceProcesses.sleep(3_000);
+        RestAssured.given().baseUri(system.elasticsearch()).post("/" + PREFIX + "-*/_refresh").then().statusCode(200);
+        JsonPath perTrace = RestAssured.given().baseUri(system.elasticsearch()).contentType(ContentType.JSON)
+                .body(Map.of("size", 0, "aggs", Map.of("traces", Map.of("terms",
+                        Map.of("field", "trace_id", "size", FLOWS)))))
+                .post("/" + PREFIX + "-*/_search").then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> buckets = perTrace.getList("aggregations.traces.buckets");
+        Set<String> kept = buckets.stream().map(b -> (String) b.get("key")).collect(Collectors.toSet());
+
+        // binomial(300, 0.1): mean 30, sd 5.2; [12, 50] is beyond 3.4 sd on both sides
+        assertThat("traces kept of " + FLOWS, kept.size(), allOf(greaterThanOrEqualTo(12), lessThanOrEqualTo(50)));
+        assertThat("only traces of these flows", kept.stream().filter(id -> !traceIds.contains(id)).toList(),
+                is(empty()));
+        // a completed flow of user 1 always makes the same spans: as many as the same flow on the unsampled
+        // services shows in Jaeger; every kept trace must have all of them
+        String reference = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
+                .then().statusCode(200).extract().path("traceId");
+        long full = TraceShapeIT.awaitCompleteTrace(system, reference).size();
+        List<String> partial = buckets.stream().filter(b -> ((Number) b.get("doc_count")).longValue() != full)
+                .map(b -> b.get("key") + "=" + b.get("doc_count")).toList();
+        assertThat("kept traces with missing spans (a complete one has " + full + ")", partial, is(empty()));
+        System.out.printf("sampling ratio %.2f: %d of %d flows kept, %d spans each%n", RATIO, kept.size(), FLOWS, full);
+    }
+}
