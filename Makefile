@@ -5,7 +5,7 @@ MVN := bin/mvn.sh
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
 	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench kibana-setup \
-	analytics alerts-check retention
+	analytics alerts-check retention up-secured
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -94,3 +94,6 @@ alerts-check: ## evaluate the alert rules (RULES=file, default built-in); exit 1
 
 retention: ## delete daily span indices older than DAYS (default 7); DRY_RUN=1 only lists
 	bin/flowlens retention --days $(or $(DAYS),7) $(if $(DRY_RUN),--dry-run)
+
+up-secured: ## the stack with Elasticsearch security on (users and passwords outside the repo, see stack/README.md)
+	FLOWLENS_ES_SECURITY=on bin/stack.sh up

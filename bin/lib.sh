@@ -105,11 +105,13 @@ require_free_port() { # PORT WHAT
 }
 
 # Polls URL until it answers 2xx. On timeout (or when PID dies first) prints the log tail and fails.
+# WAIT_HTTP_CURL_ARGS: extra curl options, one per line (e.g. --netrc-file and its path for a secured ES).
 wait_http() { # URL TIMEOUT_S NAME LOGFILE [PID]
-    local url="$1" timeout="$2" name="$3" logfile="$4" pid="${5:-}"
+    local url="$1" timeout="$2" name="$3" logfile="$4" pid="${5:-}" extra=()
     local deadline=$(( $(date +%s) + timeout ))
+    [[ -z "${WAIT_HTTP_CURL_ARGS:-}" ]] || mapfile -t extra <<<"$WAIT_HTTP_CURL_ARGS"
     while (( $(date +%s) < deadline )); do
-        if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+        if curl -fsS -o /dev/null --max-time 2 "${extra[@]}" "$url" 2>/dev/null; then
             return 0
         fi
         if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then

@@ -7,6 +7,11 @@
 #   bin/stack.sh down           stop what `up` started (by pid file), Jaeger first
 #   bin/stack.sh status         pid, port, health of each component
 #   bin/stack.sh logs NAME [-f] tail es|jaeger|install logs
+#
+# FLOWLENS_ES_SECURITY=on starts the `secured` profile: Elasticsearch with security on (bootstrap password in its
+# keystore, file-realm users and roles), Jaeger and the services' exporter logging in with their own users. The
+# passwords are generated on first use into FLOWLENS_SECRETS_DIR (default ~/.config/flowlens/<instance>, mode 600),
+# outside the repository; nothing prints them.
 set -euo pipefail
 
 # shellcheck source=bin/lib.sh
@@ -35,6 +40,8 @@ ES_USER="${FLOWLENS_ES_USER:-flowlens}"
 START_TIMEOUT="${FLOWLENS_START_TIMEOUT:-120}"
 JAEGER_CONFIG="${JAEGER_CONFIG:-$FLOWLENS_ROOT/stack/jaeger-elasticsearch.yaml}"
 INSTANCE="${FLOWLENS_INSTANCE:-default}"
+SECURITY="${FLOWLENS_ES_SECURITY:-off}"
+SECRETS_DIR="${FLOWLENS_SECRETS_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/flowlens/$INSTANCE}"
 
 # --- layout -----------------------------------------------------------------------------------------------
 # Installs are shared by all instances under one STACK_DIR; each instance has its own data, logs and pids.
@@ -216,6 +223,62 @@ as_es_user() {
     if (( EUID == 0 )); then runuser -u "$ES_USER" -- "$@"; else "$@"; fi
 }
 
+# --- secured profile ----------------------------------------------------------------------------------------
+
+secret_file() { # NAME -> path of its password file, created with a random password when missing
+    local file="$SECRETS_DIR/$1.password"
+    if [[ ! -s "$file" ]]; then
+        (umask 077 && mkdir -p "$SECRETS_DIR" && head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24 >"$file")
+    fi
+    printf '%s\n' "$file"
+}
+
+# curl's credentials for the readiness and status checks: a netrc file, so the password is on no command line.
+es_netrc() {
+    local file="$SECRETS_DIR/elastic.netrc"
+    (umask 077 && printf 'machine 127.0.0.1 login elastic password %s\n' "$(cat "$(secret_file elastic)")" >"$file")
+    printf '%s\n' "$file"
+}
+
+es_curl_auth() { # prints curl options for the ES checks (none on the plain stack)
+    if [[ "$SECURITY" == on ]]; then printf -- '--netrc-file\n%s\n' "$(es_netrc)"; fi
+}
+
+# Keystore with the bootstrap password of `elastic`, roles.yml, and one file-realm user per client. Repeated on
+# every secured start: it converges (passwd for users that exist) and picks up rotated secret files.
+setup_es_security() { # JAVA_HOME
+    local java_home="$1" conf="$ES_STATE/config" tool
+    tool() { as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$conf" "$@"; }
+    [[ -f "$conf/elasticsearch.keystore" ]] || tool "$ES_HOME/bin/elasticsearch-keystore" create >/dev/null
+    tool "$ES_HOME/bin/elasticsearch-keystore" add -x -f bootstrap.password <"$(secret_file elastic)" >/dev/null
+    cat >"$conf/roles.yml" <<'ROLES'
+# written by bin/stack.sh (secured profile): least privilege per client
+flowlens_span_writer:
+  cluster: [monitor, manage_index_templates]
+  indices:
+    - names: ['flowlens-spans-*']
+      privileges: [create_index, create_doc, index, view_index_metadata, auto_configure]
+jaeger_writer:
+  cluster: [monitor, manage_index_templates]
+  indices:
+    - names: ['jaeger-*']
+      privileges: [all]
+ROLES
+    local user role password
+    for user in flowlens_exporter:flowlens_span_writer jaeger:jaeger_writer; do
+        role="${user#*:}" user="${user%%:*}"
+        password="$(cat "$(secret_file "$user")")"
+        # -p is the tool's only non-interactive way; it runs for a second, as the ES user, on this machine only
+        if tool "$ES_HOME/bin/elasticsearch-users" list 2>/dev/null | grep -q "^$user "; then
+            tool "$ES_HOME/bin/elasticsearch-users" passwd "$user" -p "$password" >/dev/null
+        else
+            tool "$ES_HOME/bin/elasticsearch-users" useradd "$user" -p "$password" -r "$role" >/dev/null
+        fi
+    done
+    [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$conf"
+    log "elasticsearch: security on; users elastic, flowlens_exporter, jaeger; passwords in $SECRETS_DIR"
+}
+
 start_es() {
     local pid t0 java_home
     if pid="$(es_pid)"; then
@@ -237,8 +300,11 @@ start_es() {
             || die "user '$ES_USER' cannot write $ES_STATE/run: a parent folder is not traversable (try chmod o+x on it)" \
                 "or set FLOWLENS_STACK_DIR to a folder outside it"
     fi
+    if [[ "$SECURITY" == on ]]; then
+        setup_es_security "$java_home"
+    fi
     t0="$(now_ms)"
-    log "elasticsearch: starting on 127.0.0.1:$ES_PORT (JDK $java_home, heap $ES_HEAP)"
+    log "elasticsearch: starting on 127.0.0.1:$ES_PORT (JDK $java_home, heap $ES_HEAP, security $SECURITY)"
     # -d returns once the node has started (or failed); cwd = logs so gc.log and heap dumps land there.
     # env -i: a caller's JAVA_TOOL_OPTIONS or ES_* variables must not leak into the node.
     if ! (close_lock_fds; cd "$ES_STATE/logs" && as_es_user env -i PATH="/usr/bin:/bin" HOME="$ES_STATE/tmp" LANG=C.UTF-8 \
@@ -253,14 +319,16 @@ start_es() {
             -E cluster.routing.allocation.disk.threshold_enabled=false \
             -E path.data="$ES_STATE/data" \
             -E path.logs="$ES_STATE/logs" \
-            -E xpack.security.enabled=false) >>"$ES_CONSOLE_LOG" 2>&1; then
+            -E xpack.security.enabled="$([[ "$SECURITY" == on ]] && echo true || echo false)") \
+            >>"$ES_CONSOLE_LOG" 2>&1; then
         printf 'ERROR: elasticsearch failed to start. Last lines of %s and %s:\n' "$ES_CONSOLE_LOG" "$ES_LOG" >&2
         tail -n 20 "$ES_CONSOLE_LOG" >&2 || true
         tail -n 40 "$ES_LOG" >&2 2>/dev/null || true
         exit 1
     fi
     pid="$(es_pid)" || die "elasticsearch: started but no live pid in $ES_PIDFILE (see $ES_LOG)"
-    wait_http "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" \
+    WAIT_HTTP_CURL_ARGS="$(es_curl_auth)" wait_http \
+        "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" \
         "$START_TIMEOUT" elasticsearch "$ES_LOG" "$pid"
     log "elasticsearch: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$ES_PORT)"
 }
@@ -291,6 +359,12 @@ start_jaeger() {
     t0="$(now_ms)"
     log "jaeger: starting (OTLP http :$JAEGER_OTLP_HTTP_PORT grpc :$JAEGER_OTLP_GRPC_PORT, query :$JAEGER_QUERY_PORT)"
     # The config file reads these through ${env:...}.
+    local es_username="" es_password_file=""
+    if [[ "$SECURITY" == on ]]; then
+        es_username=jaeger
+        es_password_file="$(secret_file jaeger)"
+    fi
+    ES_USERNAME="$es_username" ES_PASSWORD_FILE="$es_password_file" \
     ES_PORT="$ES_PORT" JAEGER_OTLP_HTTP_PORT="$JAEGER_OTLP_HTTP_PORT" JAEGER_OTLP_GRPC_PORT="$JAEGER_OTLP_GRPC_PORT" \
     JAEGER_QUERY_PORT="$JAEGER_QUERY_PORT" JAEGER_QUERY_GRPC_PORT="$JAEGER_QUERY_GRPC_PORT" \
     JAEGER_HEALTH_PORT="$JAEGER_HEALTH_PORT" JAEGER_METRICS_PORT="$JAEGER_METRICS_PORT" \
@@ -337,9 +411,10 @@ cmd_down() {
 }
 
 cmd_status() {
-    local pid health code rc=0
+    local pid health code rc=0 auth=()
     if pid="$(es_pid)"; then
-        health="$(curl -s --max-time 3 "http://127.0.0.1:$ES_PORT/_cluster/health" \
+        mapfile -t auth < <(es_curl_auth)
+        health="$(curl -s --max-time 3 "${auth[@]}" "http://127.0.0.1:$ES_PORT/_cluster/health" \
             | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')"
         printf 'elasticsearch  running  pid %-7s port %-5s rss %-7s cluster %s\n' \
             "$pid" "$ES_PORT" "$(rss_mb "$pid")" "${health:-unreachable}"

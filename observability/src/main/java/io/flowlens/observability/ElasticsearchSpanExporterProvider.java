@@ -1,6 +1,9 @@
 package io.flowlens.observability;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,6 +21,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * otel.exporter.elasticsearch.endpoint               http://127.0.0.1:9200
  * otel.exporter.elasticsearch.index-prefix           flowlens-spans
  * otel.exporter.elasticsearch.username / .password   none (basic auth for a secured cluster)
+ * otel.exporter.elasticsearch.password-file          none (read the password from this file instead)
  * otel.exporter.elasticsearch.ca-file                none (PEM file of the cluster's CA, for https)
  * otel.exporter.elasticsearch.queue-size             20000 spans
  * otel.exporter.elasticsearch.bulk.max-operations    1000 per request
@@ -38,12 +42,25 @@ public final class ElasticsearchSpanExporterProvider implements ConfigurableSpan
         return "elasticsearch";
     }
 
+    /** From {@code password}, or from {@code password-file} so a secret need not sit in config or environment. */
+    private static Optional<String> password(ConfigProperties config) {
+        String file = config.getString(PREFIX + "password-file");
+        if (file == null || file.isBlank()) {
+            return Optional.ofNullable(config.getString(PREFIX + "password"));
+        }
+        try {
+            return Optional.of(Files.readString(Path.of(file)).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + PREFIX + "password-file " + file, e);
+        }
+    }
+
     @Override
     public SpanExporter createExporter(ConfigProperties config) {
         ElasticsearchConnection connection = new ElasticsearchConnection(
                 URI.create(config.getString(PREFIX + "endpoint", "http://127.0.0.1:9200")),
                 Optional.ofNullable(config.getString(PREFIX + "username")),
-                Optional.ofNullable(config.getString(PREFIX + "password")),
+                password(config),
                 Optional.ofNullable(config.getString(PREFIX + "ca-file")).map(Path::of));
         ElasticsearchSpanExporter.Settings settings = new ElasticsearchSpanExporter.Settings(
                 config.getInt(PREFIX + "queue-size", 20_000),

@@ -20,7 +20,7 @@ final class SystemUnderTest {
      * can run the system tests side by side: {@code -Dflowlens.test.port-offset=100}.
      */
     private static final int OFFSET = Integer.getInteger("flowlens.test.port-offset", 0);
-    private static final String INSTANCE = OFFSET == 0 ? "system-tests" : "system-tests-" + OFFSET;
+    private static final String INSTANCE = "system-tests";
 
     static final int ES_PORT = 19200 + OFFSET;
     static final int OTLP_HTTP_PORT = 14318 + OFFSET;
@@ -73,24 +73,35 @@ final class SystemUnderTest {
 
     /** The stack instance's own folder: data, logs and pid files of its Elasticsearch and Jaeger. */
     Path instanceDir() {
-        return root.resolve(".stack/instances").resolve(INSTANCE);
+        return root.resolve(".stack/instances").resolve(instanceEnvironment(INSTANCE, 0).get("FLOWLENS_INSTANCE"));
     }
 
     /** Runs {@code bin/stack.sh <command>} against the test instance; a failure carries the script's output. */
     static void stack(Path root, String command) {
+        stack(root, command, instanceEnvironment(INSTANCE, 0));
+    }
+
+    /**
+     * The environment of a stack instance of the system tests: its name and its ports, shifted by {@code shift}
+     * (beyond the port offset) so that a second instance, e.g. a secured one, can run beside the main one.
+     */
+    static Map<String, String> instanceEnvironment(String name, int shift) {
+        // a separate instance (own data, logs, pids) that shares the installed binaries of .stack/
+        return new java.util.HashMap<>(Map.of("FLOWLENS_INSTANCE", name + (OFFSET == 0 ? "" : "-" + OFFSET),
+                "ES_PORT", String.valueOf(ES_PORT + shift),
+                "JAEGER_OTLP_HTTP_PORT", String.valueOf(OTLP_HTTP_PORT + shift),
+                "JAEGER_OTLP_GRPC_PORT", String.valueOf(OTLP_GRPC_PORT + shift),
+                "JAEGER_QUERY_PORT", String.valueOf(QUERY_PORT + shift),
+                "JAEGER_HEALTH_PORT", String.valueOf(HEALTH_PORT + shift),
+                "JAEGER_QUERY_GRPC_PORT", String.valueOf(16695 + OFFSET + shift),
+                "JAEGER_METRICS_PORT", String.valueOf(18888 + OFFSET + shift)));
+    }
+
+    static void stack(Path root, String command, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(List.of("bash", root.resolve("bin/stack.sh").toString(), command))
                 .directory(root.toFile())
                 .redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        // a separate instance (own data, logs, pids) that shares the installed binaries of .stack/
-        env.put("FLOWLENS_INSTANCE", INSTANCE);
-        env.put("ES_PORT", String.valueOf(ES_PORT));
-        env.put("JAEGER_OTLP_HTTP_PORT", String.valueOf(OTLP_HTTP_PORT));
-        env.put("JAEGER_OTLP_GRPC_PORT", String.valueOf(OTLP_GRPC_PORT));
-        env.put("JAEGER_QUERY_PORT", String.valueOf(QUERY_PORT));
-        env.put("JAEGER_HEALTH_PORT", String.valueOf(HEALTH_PORT));
-        env.put("JAEGER_QUERY_GRPC_PORT", String.valueOf(16695 + OFFSET));
-        env.put("JAEGER_METRICS_PORT", String.valueOf(18888 + OFFSET));
+        builder.environment().putAll(environment);
         try {
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

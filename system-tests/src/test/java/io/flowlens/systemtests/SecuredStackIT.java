@@ -1,0 +1,167 @@
+package io.flowlens.systemtests;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import io.flowlens.observability.ElasticsearchConnection;
+import io.flowlens.observability.ElasticsearchExportStats;
+import io.flowlens.observability.ElasticsearchSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * The secured profile of the stack ({@code FLOWLENS_ES_SECURITY=on}), a second instance beside the main one:
+ * Elasticsearch refuses anonymous and wrong credentials (401), the span exporter writes with its own user and
+ * password file and may do nothing else (403), Jaeger stores spans with its user, and no password reaches a log.
+ */
+class SecuredStackIT {
+
+    private static final int SHIFT = 50;
+    private static final String ES = "http://127.0.0.1:" + (SystemUnderTest.ES_PORT + SHIFT);
+
+    private static Path root;
+    private static Path secrets;
+    private static Map<String, String> environment;
+
+    @BeforeAll
+    static void start() throws IOException {
+        root = SystemUnderTest.get().root();
+        // outside the repository, as a user's would be (~/.config/flowlens/<instance> by default)
+        secrets = Files.createTempDirectory("flowlens-secrets-");
+        environment = SystemUnderTest.instanceEnvironment("secured-tests", SHIFT);
+        environment.put("FLOWLENS_ES_SECURITY", "on");
+        environment.put("FLOWLENS_SECRETS_DIR", secrets.toString());
+        SystemUnderTest.stack(root, "up", environment);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (environment != null) {
+            SystemUnderTest.stack(root, "down", environment);
+        }
+    }
+
+    @Test
+    void elasticsearchRefusesAnonymousAndWrongCredentials() throws IOException {
+        RestAssured.given().baseUri(ES).get("/_cluster/health").then().statusCode(401);
+        RestAssured.given().baseUri(ES).auth().preemptive().basic("flowlens_exporter", "not-the-password")
+                .get("/_cluster/health").then().statusCode(401);
+        RestAssured.given().baseUri(ES).auth().preemptive().basic("elastic", password("elastic"))
+                .get("/_cluster/health").then().statusCode(200);
+        assertThat("secret files are private", Files.getPosixFilePermissions(secrets.resolve("elastic.password"))
+                .toString(), is("[OWNER_READ, OWNER_WRITE]"));
+    }
+
+    @Test
+    void exporterWritesWithItsCredentialsAndMayNotDoMore() throws IOException {
+        String password = password("flowlens_exporter");
+        List<LogRecord> logged = captureLogs();
+        ElasticsearchExportStats stats = new ElasticsearchExportStats();
+        ElasticsearchSpanExporter exporter = exporter(password, stats);
+        List<SpanData> spans = SpanIngestBenchmark.generate(50, "secured-it");
+        exporter.export(spans);
+        assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess(), is(true));
+        exporter.shutdown().join(20, TimeUnit.SECONDS);
+        assertThat(stats.indexed(), is(50L));
+        assertThat(count("service:\"secured-it\""), is(50L));
+        // least privilege: the exporter's user can write spans, not delete them
+        RestAssured.given().baseUri(ES).auth().preemptive().basic("flowlens_exporter", password)
+                .delete("/" + indexName()).then().statusCode(403);
+
+        ElasticsearchExportStats refused = new ElasticsearchExportStats();
+        ElasticsearchSpanExporter wrong = exporter("wrong-" + password, refused);
+        wrong.export(spans);
+        wrong.flush().join(30, TimeUnit.SECONDS);
+        wrong.shutdown().join(20, TimeUnit.SECONDS);
+        assertThat("nothing indexed with a wrong password", refused.indexed(), is(0L));
+        assertThat("and every span accounted as dropped or failed", refused.dropped() + refused.failed(), is(50L));
+        assertThat("the exporter said so", logged.isEmpty(), is(false));
+        assertThat("no password in any log record", logged.stream()
+                .filter(r -> String.valueOf(r.getMessage()).contains(password)).toList(), is(empty()));
+    }
+
+    @Test
+    void jaegerStoresSpansWithItsOwnUser() throws Exception {
+        List<SpanData> spans = SpanIngestBenchmark.generate(25, "secured-jaeger-it");
+        OtlpHttpSpanExporter otlp = OtlpHttpSpanExporter.builder()
+                .setEndpoint("http://127.0.0.1:" + (SystemUnderTest.OTLP_HTTP_PORT + SHIFT) + "/v1/traces").build();
+        assertThat(otlp.export(spans).join(10, TimeUnit.SECONDS).isSuccess(), is(true));
+        otlp.shutdown();
+        String traceId = spans.get(0).getTraceId();
+        JaegerQuery jaeger = new JaegerQuery("http://127.0.0.1:" + (SystemUnderTest.QUERY_PORT + SHIFT));
+        List<TraceSpan> stored = jaeger.awaitTrace(traceId, found -> found.size() == 25, Duration.ofSeconds(30));
+        assertThat(stored.size(), is(25));
+        long inElasticsearch = ((Number) RestAssured.given().baseUri(ES).auth().preemptive()
+                .basic("elastic", password("elastic")).contentType(ContentType.JSON)
+                .body(Map.of("query", Map.of("term", Map.of("traceID", traceId))))
+                .post("/jaeger-span-*/_count").then().statusCode(200).extract().path("count")).longValue();
+        assertThat(inElasticsearch, is(greaterThan(0L)));
+    }
+
+    private static ElasticsearchSpanExporter exporter(String password, ElasticsearchExportStats stats) {
+        return new ElasticsearchSpanExporter(new ElasticsearchConnection(URI.create(ES),
+                Optional.of("flowlens_exporter"), Optional.of(password), Optional.empty()), "flowlens-spans",
+                new ElasticsearchSpanExporter.Settings(1_000, 100, 5L << 20, Duration.ofMillis(100), 1, 2,
+                        Duration.ofMillis(1), false), stats);
+    }
+
+    private static long count(String query) throws IOException {
+        RestAssured.given().baseUri(ES).auth().preemptive().basic("elastic", password("elastic"))
+                .post("/flowlens-spans-*/_refresh").then().statusCode(200);
+        return ((Number) RestAssured.given().baseUri(ES).auth().preemptive().basic("elastic", password("elastic"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("query", Map.of("query_string", Map.of("query", query))))
+                .post("/flowlens-spans-*/_count").then().statusCode(200).extract().path("count")).longValue();
+    }
+
+    private static String indexName() throws IOException {
+        return RestAssured.given().baseUri(ES).auth().preemptive().basic("elastic", password("elastic"))
+                .get("/_cat/indices/flowlens-spans-*?h=index&format=json").then().statusCode(200)
+                .extract().jsonPath().getString("[0].index");
+    }
+
+    private static String password(String user) throws IOException {
+        return Files.readString(secrets.resolve(user + ".password")).strip();
+    }
+
+    /** Every record the exporter logs from now on. */
+    private static List<LogRecord> captureLogs() {
+        List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Logger.getLogger(ElasticsearchSpanExporter.class.getName()).addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        return records;
+    }
+}
