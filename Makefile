@@ -95,5 +95,6 @@ alerts-check: ## evaluate the alert rules (RULES=file, default built-in); exit 1
 retention: ## delete daily span indices older than DAYS (default 7); DRY_RUN=1 only lists
 	bin/flowlens retention --days $(or $(DAYS),7) $(if $(DRY_RUN),--dry-run)
 
-up-secured: ## the stack with Elasticsearch security on (users and passwords outside the repo, see stack/README.md)
+up-secured: build ## like up, with Elasticsearch security on (users and passwords outside the repo, see stack/README.md)
 	FLOWLENS_ES_SECURITY=on bin/stack.sh up
+	FLOWLENS_ES_SECURITY=on bin/services.sh start
