@@ -16,10 +16,13 @@ PAYMENTS_PORT="${PAYMENTS_PORT:-8003}"
 OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:${JAEGER_OTLP_HTTP_PORT:-4318}}"
 ES_ENDPOINT="${OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT:-http://127.0.0.1:${ES_PORT:-9200}}"
 # Secured profile: the exporter logs in as flowlens_exporter with the password file bin/stack.sh generated.
-ES_EXPORTER_USER="" ES_EXPORTER_PASSWORD_FILE=""
+ES_EXPORTER_USER="" ES_EXPORTER_PASSWORD_FILE="" ES_CA_FILE=""
 if [[ "${FLOWLENS_ES_SECURITY:-off}" == on ]]; then
+    secrets="${FLOWLENS_SECRETS_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/flowlens/${FLOWLENS_INSTANCE:-default}}"
+    ES_ENDPOINT="${OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT:-https://127.0.0.1:${ES_PORT:-9200}}"
     ES_EXPORTER_USER=flowlens_exporter
-    ES_EXPORTER_PASSWORD_FILE="${FLOWLENS_SECRETS_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/flowlens/${FLOWLENS_INSTANCE:-default}}/flowlens_exporter.password"
+    ES_EXPORTER_PASSWORD_FILE="$secrets/flowlens_exporter.password"
+    ES_CA_FILE="$secrets/ca.crt"
 fi
 # Token for /admin/faults (fault injection): generated once per machine into .stack/, never committed.
 ADMIN_TOKEN_FILE="$STACK_DIR/admin-token"
@@ -60,6 +63,7 @@ start_one() {
         OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT="$ES_ENDPOINT" \
         OTEL_EXPORTER_ELASTICSEARCH_USERNAME="$ES_EXPORTER_USER" \
         OTEL_EXPORTER_ELASTICSEARCH_PASSWORD_FILE="$ES_EXPORTER_PASSWORD_FILE" \
+        OTEL_EXPORTER_ELASTICSEARCH_CA_FILE="$ES_CA_FILE" \
         USERS_MP_REST_URL="http://127.0.0.1:$USERS_PORT" \
         ORDERS_MP_REST_URL="http://127.0.0.1:$ORDERS_PORT" \
         PAYMENTS_MP_REST_URL="http://127.0.0.1:$PAYMENTS_PORT" \

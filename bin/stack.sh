@@ -42,6 +42,8 @@ JAEGER_CONFIG="${JAEGER_CONFIG:-$FLOWLENS_ROOT/stack/jaeger-elasticsearch.yaml}"
 INSTANCE="${FLOWLENS_INSTANCE:-default}"
 SECURITY="${FLOWLENS_ES_SECURITY:-off}"
 SECRETS_DIR="${FLOWLENS_SECRETS_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/flowlens/$INSTANCE}"
+ES_SCHEME=http
+[[ "$SECURITY" != on ]] || ES_SCHEME=https
 
 # --- layout -----------------------------------------------------------------------------------------------
 # Installs are shared by all instances under one STACK_DIR; each instance has its own data, logs and pids.
@@ -241,7 +243,27 @@ es_netrc() {
 }
 
 es_curl_auth() { # prints curl options for the ES checks (none on the plain stack)
-    if [[ "$SECURITY" == on ]]; then printf -- '--netrc-file\n%s\n' "$(es_netrc)"; fi
+    if [[ "$SECURITY" == on ]]; then printf -- '--netrc-file\n%s\n--cacert\n%s\n' "$(es_netrc)" "$SECRETS_DIR/ca.crt"; fi
+}
+
+# A CA and an HTTP certificate for 127.0.0.1/localhost, made once by elasticsearch-certutil; clients trust the CA
+# through $SECRETS_DIR/ca.crt.
+ensure_es_certificates() { # JAVA_HOME
+    local java_home="$1" certs="$ES_STATE/config/certs"
+    if [[ ! -f "$certs/http/http.crt" ]]; then
+        mkdir -p "$certs"
+        [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$ES_STATE/config"
+        as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" \
+            "$ES_HOME/bin/elasticsearch-certutil" ca --pem --silent --out "$certs/ca.zip" >/dev/null
+        (cd "$certs" && unzip -q -o ca.zip)
+        [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$certs"
+        as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" \
+            "$ES_HOME/bin/elasticsearch-certutil" cert --pem --silent --ca-cert "$certs/ca/ca.crt" \
+            --ca-key "$certs/ca/ca.key" --dns localhost --ip 127.0.0.1 --name http --out "$certs/http.zip" >/dev/null
+        (cd "$certs" && unzip -q -o http.zip)
+        [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$certs"
+    fi
+    (umask 077 && mkdir -p "$SECRETS_DIR") && cp "$certs/ca/ca.crt" "$SECRETS_DIR/ca.crt"
 }
 
 # Keystore with the bootstrap password of `elastic`, roles.yml, and one file-realm user per client. Repeated on
@@ -269,7 +291,7 @@ ROLES
         role="${user#*:}" user="${user%%:*}"
         password="$(cat "$(secret_file "$user")")"
         # -p is the tool's only non-interactive way; it runs for a second, as the ES user, on this machine only
-        if tool "$ES_HOME/bin/elasticsearch-users" list 2>/dev/null | grep -q "^$user "; then
+        if grep -q "^$user:" "$conf/users" 2>/dev/null; then
             tool "$ES_HOME/bin/elasticsearch-users" passwd "$user" -p "$password" >/dev/null
         else
             tool "$ES_HOME/bin/elasticsearch-users" useradd "$user" -p "$password" -r "$role" >/dev/null
@@ -300,8 +322,13 @@ start_es() {
             || die "user '$ES_USER' cannot write $ES_STATE/run: a parent folder is not traversable (try chmod o+x on it)" \
                 "or set FLOWLENS_STACK_DIR to a folder outside it"
     fi
+    local tls=()
     if [[ "$SECURITY" == on ]]; then
         setup_es_security "$java_home"
+        ensure_es_certificates "$java_home"
+        tls=(-E xpack.security.http.ssl.enabled=true -E xpack.security.http.ssl.key=certs/http/http.key
+             -E xpack.security.http.ssl.certificate=certs/http/http.crt
+             -E xpack.security.http.ssl.certificate_authorities=certs/ca/ca.crt)
     fi
     t0="$(now_ms)"
     log "elasticsearch: starting on 127.0.0.1:$ES_PORT (JDK $java_home, heap $ES_HEAP, security $SECURITY)"
@@ -319,7 +346,7 @@ start_es() {
             -E cluster.routing.allocation.disk.threshold_enabled=false \
             -E path.data="$ES_STATE/data" \
             -E path.logs="$ES_STATE/logs" \
-            -E xpack.security.enabled="$([[ "$SECURITY" == on ]] && echo true || echo false)") \
+            -E xpack.security.enabled="$([[ "$SECURITY" == on ]] && echo true || echo false)" "${tls[@]}") \
             >>"$ES_CONSOLE_LOG" 2>&1; then
         printf 'ERROR: elasticsearch failed to start. Last lines of %s and %s:\n' "$ES_CONSOLE_LOG" "$ES_LOG" >&2
         tail -n 20 "$ES_CONSOLE_LOG" >&2 || true
@@ -328,9 +355,9 @@ start_es() {
     fi
     pid="$(es_pid)" || die "elasticsearch: started but no live pid in $ES_PIDFILE (see $ES_LOG)"
     WAIT_HTTP_CURL_ARGS="$(es_curl_auth)" wait_http \
-        "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" \
+        "$ES_SCHEME://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" \
         "$START_TIMEOUT" elasticsearch "$ES_LOG" "$pid"
-    log "elasticsearch: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$ES_PORT)"
+    log "elasticsearch: ready in $(elapsed "$t0") (pid $pid, $ES_SCHEME://127.0.0.1:$ES_PORT)"
 }
 
 stop_es() { stop_pid "$ES_PIDFILE" "$ES_PID_MATCH" elasticsearch 60; }
@@ -359,12 +386,13 @@ start_jaeger() {
     t0="$(now_ms)"
     log "jaeger: starting (OTLP http :$JAEGER_OTLP_HTTP_PORT grpc :$JAEGER_OTLP_GRPC_PORT, query :$JAEGER_QUERY_PORT)"
     # The config file reads these through ${env:...}.
-    local es_username="" es_password_file=""
+    local es_username="" es_password_file="" es_ca_file=""
     if [[ "$SECURITY" == on ]]; then
         es_username=jaeger
         es_password_file="$(secret_file jaeger)"
+        es_ca_file="$SECRETS_DIR/ca.crt"
     fi
-    ES_USERNAME="$es_username" ES_PASSWORD_FILE="$es_password_file" \
+    ES_USERNAME="$es_username" ES_PASSWORD_FILE="$es_password_file" ES_SCHEME="$ES_SCHEME" ES_CA_FILE="$es_ca_file" \
     ES_PORT="$ES_PORT" JAEGER_OTLP_HTTP_PORT="$JAEGER_OTLP_HTTP_PORT" JAEGER_OTLP_GRPC_PORT="$JAEGER_OTLP_GRPC_PORT" \
     JAEGER_QUERY_PORT="$JAEGER_QUERY_PORT" JAEGER_QUERY_GRPC_PORT="$JAEGER_QUERY_GRPC_PORT" \
     JAEGER_HEALTH_PORT="$JAEGER_HEALTH_PORT" JAEGER_METRICS_PORT="$JAEGER_METRICS_PORT" \
@@ -398,7 +426,7 @@ cmd_up() {
     start_jaeger
     log "up: done in $(elapsed "$t0") — instance '$INSTANCE'"
     cat >&2 <<EOF
-  Elasticsearch  http://127.0.0.1:$ES_PORT
+  Elasticsearch  $ES_SCHEME://127.0.0.1:$ES_PORT
   OTLP           http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT/v1/traces (http), 127.0.0.1:$JAEGER_OTLP_GRPC_PORT (grpc)
   Jaeger query   http://127.0.0.1:$JAEGER_QUERY_PORT/api/v3/services
 EOF
@@ -414,7 +442,7 @@ cmd_status() {
     local pid health code rc=0 auth=()
     if pid="$(es_pid)"; then
         mapfile -t auth < <(es_curl_auth)
-        health="$(curl -s --max-time 3 "${auth[@]}" "http://127.0.0.1:$ES_PORT/_cluster/health" \
+        health="$(curl -s --max-time 3 "${auth[@]}" "$ES_SCHEME://127.0.0.1:$ES_PORT/_cluster/health" \
             | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')"
         printf 'elasticsearch  running  pid %-7s port %-5s rss %-7s cluster %s\n' \
             "$pid" "$ES_PORT" "$(rss_mb "$pid")" "${health:-unreachable}"

@@ -7,6 +7,12 @@ import java.net.http.HttpTimeoutException;
 import java.util.function.Supplier;
 
 import io.flowlens.contracts.problem.Problem;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -24,6 +30,7 @@ public final class DownstreamCall {
     }
 
     public static <T> T call(String service, Supplier<T> call) {
+        Context before = Context.current();
         try {
             return call.get();
         } catch (WebApplicationException e) {
@@ -38,7 +45,34 @@ public final class DownstreamCall {
         } catch (CircuitBreakerOpenException e) {
             throw new ProblemException(503, "downstream-unavailable", "Downstream service unavailable",
                     service + " is failing; calls are paused by the circuit breaker", e);
+        } finally {
+            endAbandonedClientSpan(service, before);
         }
+    }
+
+    /**
+     * The REST client's telemetry starts its span and makes it current in a request filter, and ends both in the
+     * response filter. A call cut off by a Fault Tolerance timeout never reaches the response filter: its span
+     * would never end (so the callee's server span points to a parent that is never exported) and would stay the
+     * thread's current span (so every later span of the request would hang under it). End it as an error and
+     * put the caller's context back.
+     */
+    private static void endAbandonedClientSpan(String service, Context before) {
+        Context now = Context.current();
+        if (now == before) {
+            return;
+        }
+        Span left = Span.fromContext(now);
+        String callerSpanId = Span.fromContext(before).getSpanContext().getSpanId();
+        if (left instanceof ReadableSpan readable && !readable.hasEnded() && readable.getKind() == SpanKind.CLIENT
+                && readable.getParentSpanContext().getSpanId().equals(callerSpanId)) {
+            left.setStatus(StatusCode.ERROR, service + " did not answer before the call was cut off");
+            left.setAttribute(FlowlensAttributes.ERROR_TYPE, "timeout");
+            left.end();
+        }
+        // never closed: the scope the client opened is lost with its filter; this puts the caller's context back
+        @SuppressWarnings({"resource", "unused"})
+        Scope restored = before.makeCurrent();
     }
 
     private static ProblemException fromResponse(String service, WebApplicationException e) {

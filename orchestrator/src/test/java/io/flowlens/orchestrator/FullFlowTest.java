@@ -109,6 +109,33 @@ class FullFlowTest {
         assertThat((System.nanoTime() - start) / 1_000_000, lessThan(8_000L));
     }
 
+    /**
+     * A call cut off by the FT timeout never gets an answer, so the REST client's span would never end and stay the
+     * thread's current span: the callee's server span would point to a parent that is never exported, and the
+     * flow's later spans (the compensation) would hang under it. The cut-off client span must end (as an error)
+     * and everything after it must be a child of the flow again.
+     */
+    @Test
+    void aTimedOutCallLeavesNoOpenSpanBehind() {
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        ContractClient.given("orchestrator").header("traceparent", traceparent.header())
+                .queryParam("amount", FakeDownstreams.SLOW_AMOUNT.toPlainString())
+                .get("/demo/full-flow/1")
+                .then().statusCode(504);
+        List<SpanData> spans = RecordedSpans.awaitTrace(traceparent.traceId(), "flow.run", Duration.ofSeconds(10));
+        SpanData flow = RecordedSpans.named(spans, "flow.run");
+        List<SpanData> cutOff = spans.stream().filter(s -> s.getKind() == SpanKind.CLIENT
+                && s.getParentSpanId().equals(flow.getSpanId()) && s.getStatus().getStatusCode() == StatusCode.ERROR
+                && "HTTP POST".equals(s.getName())).toList();
+        assertThat("the cut-off payments call is an ended error span under flow.run: "
+                + spans.stream().map(s -> s.getName() + "/" + s.getKind() + "/" + s.getStatus().getStatusCode()).toList(),
+                cutOff.size(), is(1));
+        List<String> underTheCutOffCall = spans.stream()
+                .filter(s -> s.getParentSpanId().equals(cutOff.get(0).getSpanId()) && s.getKind() != SpanKind.SERVER)
+                .map(SpanData::getName).toList();
+        assertThat("spans of the flow after the timeout hang under the cut-off call", underTheCutOffCall, is(List.of()));
+    }
+
     @Test
     void invalidFlowParametersAre400() {
         ContractClient.givenInvalidRequest("orchestrator").queryParam("currency", "usd").get("/demo/full-flow/1")

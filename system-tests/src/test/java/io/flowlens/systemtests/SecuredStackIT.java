@@ -32,13 +32,14 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * The secured profile of the stack ({@code FLOWLENS_ES_SECURITY=on}), a second instance beside the main one:
- * Elasticsearch refuses anonymous and wrong credentials (401), the span exporter writes with its own user and
- * password file and may do nothing else (403), Jaeger stores spans with its user, and no password reaches a log.
+ * Elasticsearch over https with a CA of its own refuses anonymous and wrong credentials (401), the span exporter
+ * writes with its own user, password and the CA file and may do nothing else (403), Jaeger stores spans with its
+ * user over https, and no password reaches a log. Every request of the test itself trusts only that CA.
  */
 class SecuredStackIT {
 
     private static final int SHIFT = 50;
-    private static final String ES = "http://127.0.0.1:" + (SystemUnderTest.ES_PORT + SHIFT);
+    private static final String ES = "https://127.0.0.1:" + (SystemUnderTest.ES_PORT + SHIFT);
 
     private static Path root;
     private static Path secrets;
@@ -64,10 +65,10 @@ class SecuredStackIT {
 
     @Test
     void elasticsearchRefusesAnonymousAndWrongCredentials() throws IOException {
-        RestAssured.given().baseUri(ES).get("/_cluster/health").then().statusCode(401);
-        RestAssured.given().baseUri(ES).auth().preemptive().basic("flowlens_exporter", "not-the-password")
+        es().get("/_cluster/health").then().statusCode(401);
+        es().auth().preemptive().basic("flowlens_exporter", "not-the-password")
                 .get("/_cluster/health").then().statusCode(401);
-        RestAssured.given().baseUri(ES).auth().preemptive().basic("elastic", password("elastic"))
+        es().auth().preemptive().basic("elastic", password("elastic"))
                 .get("/_cluster/health").then().statusCode(200);
         assertThat("secret files are private", Files.getPosixFilePermissions(secrets.resolve("elastic.password"))
                 .toString(), is("[OWNER_READ, OWNER_WRITE]"));
@@ -79,14 +80,16 @@ class SecuredStackIT {
         List<LogRecord> logged = captureLogs();
         ElasticsearchExportStats stats = new ElasticsearchExportStats();
         ElasticsearchSpanExporter exporter = exporter(password, stats);
-        List<SpanData> spans = SpanIngestBenchmark.generate(50, "secured-it");
+        // a service name of this run only: the instance keeps its data between runs
+        String service = "secured-it-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        List<SpanData> spans = SpanIngestBenchmark.generate(50, service);
         exporter.export(spans);
         assertThat(exporter.flush().join(30, TimeUnit.SECONDS).isSuccess(), is(true));
         exporter.shutdown().join(20, TimeUnit.SECONDS);
         assertThat(stats.indexed(), is(50L));
-        assertThat(count("service:\"secured-it\""), is(50L));
+        assertThat(count("service:\"" + service + "\""), is(50L));
         // least privilege: the exporter's user can write spans, not delete them
-        RestAssured.given().baseUri(ES).auth().preemptive().basic("flowlens_exporter", password)
+        es().auth().preemptive().basic("flowlens_exporter", password)
                 .delete("/" + indexName()).then().statusCode(403);
 
         ElasticsearchExportStats refused = new ElasticsearchExportStats();
@@ -99,6 +102,15 @@ class SecuredStackIT {
         assertThat("the exporter said so", logged.isEmpty(), is(false));
         assertThat("no password in any log record", logged.stream()
                 .filter(r -> String.valueOf(r.getMessage()).contains(password)).toList(), is(empty()));
+
+        // without the stack's CA the JDK does not trust the certificate: nothing is written
+        ElasticsearchExportStats untrusted = new ElasticsearchExportStats();
+        ElasticsearchSpanExporter noCa = exporter(password, Optional.empty(), untrusted);
+        noCa.export(spans);
+        noCa.flush().join(30, TimeUnit.SECONDS);
+        noCa.shutdown().join(20, TimeUnit.SECONDS);
+        assertThat("nothing indexed without trusting the CA", untrusted.indexed(), is(0L));
+        assertThat(count("service:\"" + service + "\""), is(50L));
     }
 
     @Test
@@ -112,31 +124,49 @@ class SecuredStackIT {
         JaegerQuery jaeger = new JaegerQuery("http://127.0.0.1:" + (SystemUnderTest.QUERY_PORT + SHIFT));
         List<TraceSpan> stored = jaeger.awaitTrace(traceId, found -> found.size() == 25, Duration.ofSeconds(30));
         assertThat(stored.size(), is(25));
-        long inElasticsearch = ((Number) RestAssured.given().baseUri(ES).auth().preemptive()
+        long inElasticsearch = ((Number) es().auth().preemptive()
                 .basic("elastic", password("elastic")).contentType(ContentType.JSON)
                 .body(Map.of("query", Map.of("term", Map.of("traceID", traceId))))
                 .post("/jaeger-span-*/_count").then().statusCode(200).extract().path("count")).longValue();
         assertThat(inElasticsearch, is(greaterThan(0L)));
     }
 
+    /** Requests to the secured Elasticsearch that trust its CA and nothing else. */
+    private static io.restassured.specification.RequestSpecification es() {
+        try (var pem = Files.newInputStream(secrets.resolve("ca.crt"))) {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(pem));
+            return RestAssured.given().baseUri(ES).trustStore(trust);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the stack's CA " + secrets.resolve("ca.crt"), e);
+        }
+    }
+
     private static ElasticsearchSpanExporter exporter(String password, ElasticsearchExportStats stats) {
+        return exporter(password, Optional.of(secrets.resolve("ca.crt")), stats);
+    }
+
+    private static ElasticsearchSpanExporter exporter(String password, Optional<Path> caFile,
+                                                      ElasticsearchExportStats stats) {
         return new ElasticsearchSpanExporter(new ElasticsearchConnection(URI.create(ES),
-                Optional.of("flowlens_exporter"), Optional.of(password), Optional.empty()), "flowlens-spans",
+                Optional.of("flowlens_exporter"), Optional.of(password), caFile), "flowlens-spans",
                 new ElasticsearchSpanExporter.Settings(1_000, 100, 5L << 20, Duration.ofMillis(100), 1, 2,
                         Duration.ofMillis(1), false), stats);
     }
 
     private static long count(String query) throws IOException {
-        RestAssured.given().baseUri(ES).auth().preemptive().basic("elastic", password("elastic"))
+        es().auth().preemptive().basic("elastic", password("elastic"))
                 .post("/flowlens-spans-*/_refresh").then().statusCode(200);
-        return ((Number) RestAssured.given().baseUri(ES).auth().preemptive().basic("elastic", password("elastic"))
+        return ((Number) es().auth().preemptive().basic("elastic", password("elastic"))
                 .contentType(ContentType.JSON)
                 .body(Map.of("query", Map.of("query_string", Map.of("query", query))))
                 .post("/flowlens-spans-*/_count").then().statusCode(200).extract().path("count")).longValue();
     }
 
     private static String indexName() throws IOException {
-        return RestAssured.given().baseUri(ES).auth().preemptive().basic("elastic", password("elastic"))
+        return es().auth().preemptive().basic("elastic", password("elastic"))
                 .get("/_cat/indices/flowlens-spans-*?h=index&format=json").then().statusCode(200)
                 .extract().jsonPath().getString("[0].index");
     }
