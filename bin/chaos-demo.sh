@@ -19,7 +19,7 @@ fault() { # SERVICE NAME JSON
 all_off() {
     local svc name
     for svc in users orders payments; do
-        for name in LATENCY ERRORS SLOW_DB; do
+        for name in LATENCY ERRORS SLOW_DB POOL_EXHAUSTION; do
             curl -s -m 5 -X DELETE -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:${PORT[$svc]}/admin/faults/$name" \
                 >/dev/null || true
         done
@@ -52,16 +52,24 @@ show() {
     "$HERE/waterfall.py" "$WORST_TRACE" "$JAEGER" | sed 's/^/    /'
 }
 
+alerts() { # what the alert rules say about the last WINDOW of spans (the exporter writes flowlens-spans-*)
+    sleep 2 # spans searchable
+    echo "  alerts over the last ${1}:"
+    "$HERE/flowlens" alerts check --window "$1" 2>&1 | sed 's/^/    /' || true
+}
+
 echo "== baseline"
 all_off
 flows "no fault" 6
 echo "== payments LATENCY 1500 ms (slow but within the orchestrator's 3 s timeout)"
 fault payments LATENCY '{"enabled":true,"latencyMs":1500}'; flows "payments +1.5 s" 4; show; all_off
 echo "== payments LATENCY 4000 ms (beyond the 3 s timeout: 504, order compensated)"
-fault payments LATENCY '{"enabled":true,"latencyMs":4000}'; flows "payments +4 s" 3; show; all_off
+fault payments LATENCY '{"enabled":true,"latencyMs":4000}'; flows "payments +4 s" 3; show; alerts 20s; all_off
 echo "== orders ERRORS rate 0.5 (half of the orders calls answer 500: the flow answers 502)"
-fault orders ERRORS '{"enabled":true,"rate":0.5}'; flows "orders 50 % errors" 8; show; all_off
+fault orders ERRORS '{"enabled":true,"rate":0.5}'; flows "orders 50 % errors" 8; show; alerts 10s; all_off
 echo "== users SLOW_DB 400 ms (every users statement waits)"
 fault users SLOW_DB '{"enabled":true,"latencyMs":400}'; flows "users slow database" 4; show; all_off
+echo "== orders POOL_EXHAUSTION (every connection held: statements wait 2 s for one, then 503; the flow answers 502)"
+fault orders POOL_EXHAUSTION '{"enabled":true}'; flows "orders pool exhausted" 3; show; alerts 15s; all_off
 echo
-echo "Faults are off again. Alert rules that evaluate these traces arrive with the observability issue (flowlens alerts)."
+echo "Faults are off again. Spans a fault touched carry flowlens.fault.injected: bin/flowlens query 'flowlens.fault.injected:*'"

@@ -80,6 +80,16 @@ public class FaultInjector {
         return strikes;
     }
 
+    /** Whether the fault is on (for faults that are a state, not a per-call effect, like pool exhaustion). */
+    public boolean isOn(FaultName name) {
+        return active(name).isPresent();
+    }
+
+    /** Marks the current span as touched by the fault. */
+    public void mark(FaultName name) {
+        Span.current().setAttribute(INJECTED, attributeValue(name));
+    }
+
     private Optional<Fault> active(FaultName name) {
         Fault fault = faults.get(name);
         return Boolean.TRUE.equals(fault.getEnabled()) ? Optional.of(fault) : Optional.empty();

@@ -69,6 +69,9 @@ public class TracedDatabase {
     private final Tracer tracer;
     private final FaultInjector faults;
     private final HikariDataSource dataSource;
+    /** Connections held by the POOL_EXHAUSTION fault. */
+    private final List<Connection> hogged = new ArrayList<>();
+    private volatile boolean holding;
     private final String system;
     private final String namespace;
 
@@ -166,10 +169,62 @@ public class TracedDatabase {
 
     /** True when a connection can be had and answers within the timeout; used by the readiness check. */
     public boolean isReachable(int timeoutSeconds) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connection()) {
             return connection.isValid(timeoutSeconds);
         } catch (SQLException e) {
             return false;
+        }
+    }
+
+    /** A pooled connection, after following the pool-exhaustion fault; a wait it causes marks the current span. */
+    private Connection connection() throws SQLException {
+        boolean exhausted = followPoolExhaustion();
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            if (exhausted) {
+                faults.mark(FaultName.POOL_EXHAUSTION);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * POOL_EXHAUSTION on: take every connection the pool will give and hold them, as a leak or a stampede would;
+     * off: give them back. Checked on each use, so the fault takes effect with the next statement.
+     */
+    private boolean followPoolExhaustion() {
+        boolean on = faults.isOn(FaultName.POOL_EXHAUSTION);
+        if (on == holding) {
+            return on; // the common path: nothing to change, no lock
+        }
+        synchronized (hogged) {
+            if (on != holding) {
+                holdOrRelease(on);
+                holding = on;
+            }
+        }
+        return on;
+    }
+
+    private void holdOrRelease(boolean on) {
+        if (on) {
+            while (hogged.size() < dataSource.getMaximumPoolSize()) {
+                try {
+                    hogged.add(dataSource.getConnection());
+                } catch (SQLException e) {
+                    break; // the rest are busy: they count as taken
+                }
+            }
+        } else {
+            for (Connection connection : hogged) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    // the pool replaces a connection that fails to close
+                }
+            }
+            hogged.clear();
         }
     }
 
@@ -187,7 +242,7 @@ public class TracedDatabase {
                 .setAttribute(DB_COLLECTION, table)
                 .setAttribute(DB_QUERY, sql)
                 .startSpan();
-        try (Scope ignored = span.makeCurrent(); Connection connection = dataSource.getConnection()) {
+        try (Scope ignored = span.makeCurrent(); Connection connection = connection()) {
             faults.delay(FaultName.SLOW_DB);
             return work.run(connection);
         } catch (SQLException e) {

@@ -37,7 +37,7 @@ class FaultInjectionTest {
 
     @AfterEach
     void allFaultsOff() {
-        for (String fault : List.of("LATENCY", "ERRORS", "SLOW_DB")) {
+        for (String fault : List.of("LATENCY", "ERRORS", "SLOW_DB", "POOL_EXHAUSTION")) {
             admin().delete("/admin/faults/" + fault).then().statusCode(200);
         }
     }
@@ -49,6 +49,26 @@ class FaultInjectionTest {
         ContractClient.givenInvalidRequest("admin").header("Authorization", "Bearer wrong").get("/admin/faults")
                 .then().statusCode(401);
         admin().get("/admin/faults").then().statusCode(200).body("name", hasItem("SLOW_DB"));
+    }
+
+    /** Every pooled connection held: statements wait out the pool timeout and answer 503; readiness says DOWN. */
+    @Test
+    void poolExhaustionAnswers503AndFailsReadinessUntilItIsOff() {
+        admin().contentType(JSON).body("{\"enabled\":true}").put("/admin/faults/POOL_EXHAUSTION")
+                .then().statusCode(200);
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        ContractClient.givenInvalidRequest("users").header("traceparent", traceparent.header()).get("/users/1")
+                .then().statusCode(503).contentType("application/problem+json")
+                .body("type", is("https://flowlens.io/problems/database-unavailable"));
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "GET /users/{userId}", Duration.ofSeconds(10));
+        SpanData select = RecordedSpans.named(trace, "SELECT users");
+        assertThat(select.getAttributes().get(INJECTED), is("pool-exhaustion"));
+        assertThat(select.getStatus().getStatusCode(), is(StatusCode.ERROR));
+        ContractClient.givenInvalidRequest("users").get("/health/ready").then().statusCode(503);
+
+        admin().delete("/admin/faults/POOL_EXHAUSTION").then().statusCode(200);
+        ContractClient.given("users").get("/users/1").then().statusCode(200);
+        ContractClient.givenInvalidRequest("users").get("/health/ready").then().statusCode(200);
     }
 
     @Test
