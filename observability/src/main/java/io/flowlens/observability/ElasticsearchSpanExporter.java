@@ -34,8 +34,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * exponential backoff, so spans buffered during a short outage arrive once Elasticsearch is back.
  *
  * <p>Document ids: by default Elasticsearch generates them, which lets it skip the per-document id lookup (measured
- * 2.5 × the spans/s of fixed ids on our 2-core machine, see perf/results/BENCHMARKS.md). The price: a bulk request
- * that Elasticsearch applied but whose answer was lost is retried and its spans indexed twice. With
+ * 1.1 × the spans/s of fixed ids on a quiet 2-core machine, see perf/results/BENCHMARKS.md). The price: a bulk
+ * request that Elasticsearch applied but whose answer was lost is retried and its spans indexed twice. With
  * {@code spanIds} each document's id is its trace and span id, so such a retry overwrites instead.
  */
 public final class ElasticsearchSpanExporter implements SpanExporter {
