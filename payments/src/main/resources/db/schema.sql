@@ -8,3 +8,13 @@ CREATE TABLE IF NOT EXISTS payments (
     decline_reason VARCHAR(32),
     created_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
+
+-- Orders whose payments were voided (the saga's compensation). A payment for such an order that arrives later,
+-- e.g. a request that timed out at the orchestrator and lands after the order was cancelled, is declined.
+CREATE TABLE IF NOT EXISTS voided_orders (
+    order_id BIGINT PRIMARY KEY,
+    reason VARCHAR(200) NOT NULL,
+    voided_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS payments_by_order ON payments (order_id);

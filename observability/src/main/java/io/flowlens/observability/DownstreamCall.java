@@ -22,9 +22,13 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 /**
  * Calls another Flowlens service through its generated REST client and turns every way that can fail into a
  * {@link ProblemException}: the callee's 4xx keeps its status and problem body (the caller asked for something wrong),
- * its 5xx becomes 502, a refused connection or an open circuit 503, and a timeout 504.
+ * its 5xx becomes 502, a refused connection or an open circuit 503, and a timeout (or the callee's 409
+ * idempotency-in-progress: still busy with an earlier attempt) 504. The failures worth another try (unreachable,
+ * timed out, still in progress, the callee's 503) are {@link RetryableDownstreamException}.
  */
 public final class DownstreamCall {
+
+    private static final String IN_PROGRESS = "idempotency-in-progress";
 
     private DownstreamCall() {
     }
@@ -38,7 +42,7 @@ public final class DownstreamCall {
         } catch (ProcessingException e) {
             throw timedOut(e) || Thread.currentThread().isInterrupted()
                     ? gatewayTimeout(service, e)
-                    : new ProblemException(503, "downstream-unavailable", "Downstream service unavailable",
+                    : new RetryableDownstreamException(503, "downstream-unavailable", "Downstream service unavailable",
                     service + " cannot be reached", e);
         } catch (TimeoutException e) {
             throw gatewayTimeout(service, e);
@@ -78,11 +82,22 @@ public final class DownstreamCall {
     private static ProblemException fromResponse(String service, WebApplicationException e) {
         Response response = e.getResponse();
         int status = response.getStatus();
+        if (status == 503) {
+            // the callee says so itself (not ready, pool exhausted, its own dependency down): worth another try
+            return new RetryableDownstreamException(502, "downstream-error", "Downstream service failed",
+                    service + " answered " + status, e);
+        }
         if (status >= 500) {
             return new ProblemException(502, "downstream-error", "Downstream service failed",
                     service + " answered " + status, e);
         }
         Problem problem = readProblem(response);
+        if (status == 409 && problem != null && (Problems.TYPE_BASE + IN_PROGRESS).equals(problem.getType())) {
+            // an earlier attempt with this key still runs at the callee (it timed out here, not there): to our
+            // caller that is the same as no answer in time, and a later try may get the first attempt's answer
+            return new RetryableDownstreamException(504, "downstream-timeout", "Downstream service timed out",
+                    service + " is still working on an earlier attempt of this request", null);
+        }
         if (problem == null) {
             return new ProblemException(status, "http-" + status, "Downstream rejected the request",
                     service + " answered " + status, null);
@@ -101,7 +116,7 @@ public final class DownstreamCall {
     }
 
     private static ProblemException gatewayTimeout(String service, Throwable cause) {
-        return new ProblemException(504, "downstream-timeout", "Downstream service timed out",
+        return new RetryableDownstreamException(504, "downstream-timeout", "Downstream service timed out",
                 service + " did not answer in time", cause);
     }
 

@@ -7,8 +7,9 @@ import io.flowlens.contracts.problem.Violation;
 
 /**
  * A failure that has an HTTP meaning; {@link ProblemExceptionMapper} turns it into an RFC 9457 problem+json answer.
+ * Not final only for {@link RetryableDownstreamException}, the kind a Fault Tolerance retry may try again.
  */
-public final class ProblemException extends RuntimeException {
+public class ProblemException extends RuntimeException {
 
     private final int status;
     private final String type;

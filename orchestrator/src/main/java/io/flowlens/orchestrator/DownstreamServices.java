@@ -8,22 +8,34 @@ import io.flowlens.contracts.orders.client.model.OrderCreate;
 import io.flowlens.contracts.payments.client.PaymentsApi;
 import io.flowlens.contracts.payments.client.model.Payment;
 import io.flowlens.contracts.payments.client.model.PaymentCreate;
+import io.flowlens.contracts.payments.client.model.PaymentVoid;
+import io.flowlens.contracts.payments.client.model.PaymentVoidRequest;
 import io.flowlens.contracts.users.client.UsersApi;
 import io.flowlens.contracts.users.client.model.User;
 import io.flowlens.contracts.users.client.model.UserCreate;
 import io.flowlens.contracts.users.client.model.UserPage;
 import io.flowlens.observability.DownstreamCall;
+import io.flowlens.observability.RetryableDownstreamException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Every call the orchestrator makes to another service, bounded by a Fault Tolerance timeout and translated into
  * problem answers by {@link DownstreamCall}: the callers never see a raw client exception and never wait forever.
+ * <p>
+ * A call that timed out, found the callee unreachable or unready, or met its own first attempt still running is
+ * tried again (each attempt with its own timeout). That is only safe because every call here either reads or
+ * carries an Idempotency-Key: the callee answers a repeat with the first result instead of doing the work twice,
+ * so a retry after a timeout never makes a second order or charge. Callers must pass a key to every write.
  */
 @ApplicationScoped
 @Timeout(3000)
+@Retry(maxRetries = 3, delay = 500, jitter = 200, maxDuration = 30_000,
+        retryOn = {RetryableDownstreamException.class, TimeoutException.class})
 public class DownstreamServices {
 
     private final UsersApi users;
@@ -69,6 +81,11 @@ public class DownstreamServices {
 
     public Payment authorize(PaymentCreate request, String idempotencyKey) {
         return DownstreamCall.call("payments", () -> payments.createPayment(request, idempotencyKey));
+    }
+
+    public PaymentVoid voidPayments(long orderId, String reason, String idempotencyKey) {
+        return DownstreamCall.call("payments",
+                () -> payments.voidPayments(new PaymentVoidRequest().orderId(orderId).reason(reason), idempotencyKey));
     }
 
     public Payment getPayment(long paymentId) {

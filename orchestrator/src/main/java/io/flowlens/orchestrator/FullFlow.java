@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.flowlens.contracts.orchestrator.model.FlowOutcome;
@@ -15,6 +16,7 @@ import io.flowlens.contracts.orders.client.model.OrderCreate;
 import io.flowlens.contracts.payments.client.model.Payment;
 import io.flowlens.contracts.payments.client.model.PaymentCreate;
 import io.flowlens.contracts.payments.client.model.PaymentStatus;
+import io.flowlens.contracts.payments.client.model.PaymentVoid;
 import io.flowlens.observability.BusinessSpan;
 import io.flowlens.observability.ProblemException;
 import io.flowlens.observability.Problems;
@@ -32,14 +34,18 @@ import static io.flowlens.observability.FlowlensAttributes.PAYMENT_ID;
 import static io.flowlens.observability.FlowlensAttributes.USER_ID;
 
 /**
- * The full flow as a saga: user → order → payment → confirm; a declined or failed payment after the order exists is
- * compensated by cancelling the order. Everything runs inside one {@code flow.run} span, so the whole flow is one trace.
+ * The full flow as a saga: user → order → payment → confirm. A declined payment is compensated by cancelling the
+ * order; a payment or confirmation that failed (or whose answer never came) by cancelling the order and then voiding
+ * the order's payments, so a charge that lands after all is undone. Every write carries an Idempotency-Key derived
+ * from the flow's, which is what makes the clients' retries safe. Everything runs inside one {@code flow.run} span,
+ * so the whole flow is one trace.
  */
 @ApplicationScoped
 public class FullFlow {
 
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("flowlens.flow.outcome");
     private static final int MAX_KEY_LENGTH = 200;
+    private static final int MAX_REASON_LENGTH = 200;
 
     private final DownstreamServices services;
     private final FlowRunStore runs;
@@ -53,11 +59,13 @@ public class FullFlow {
     }
 
     /**
-     * Runs the saga. With an idempotency key every downstream call gets a key derived from it ({@code <key>:order},
-     * {@code <key>:payment}, ...), so a retried flow finds the order and payment the first attempt made instead of
-     * charging again; the flow's own answer is replayed by the IdempotencyFilter.
+     * Runs the saga. Every downstream write gets a key derived from the flow's ({@code <key>:order},
+     * {@code <key>:payment}, ...): a client retry within this run and a retried flow with the caller's key both find
+     * the order and payment the first attempt made instead of charging again (the flow's own answer is replayed by
+     * the IdempotencyFilter). Without a caller key the run makes up its own, so its retries are just as safe.
      */
-    public FlowResult run(long userId, BigDecimal amount, String currency, String idempotencyKey) {
+    public FlowResult run(long userId, BigDecimal amount, String currency, String callerKey) {
+        String idempotencyKey = callerKey == null || callerKey.isBlank() ? "flow-" + UUID.randomUUID() : callerKey;
         Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, currency);
         return BusinessSpan.call(tracer, "flow.run", attributes, span -> {
             FlowResult result = new FlowResult().traceId(Problems.currentTraceId()).userId(userId);
@@ -86,28 +94,53 @@ public class FullFlow {
             payment = step(result, FlowStep.NameEnum.AUTHORIZE_PAYMENT, 201, () -> services.authorize(
                     new PaymentCreate().orderId(order.getId()).amount(amount).currency(currency), stepKey(key, "payment")));
         } catch (RuntimeException paymentFailure) {
-            // the order exists but nobody will pay it: compensate, then report the payment failure
-            compensate(result, order.getId(), "payment failed: " + paymentFailure.getMessage(), key);
-            throw paymentFailure;
+            // the order exists but we do not know whether it was charged: cancel it, then void whatever got through
+            throw compensate(result, order.getId(), "payment failed: " + paymentFailure.getMessage(), key, paymentFailure);
         }
         result.paymentId(payment.getId()).paymentStatus(payment.getStatus()).declineReason(payment.getDeclineReason());
         span.setAttribute(PAYMENT_ID, payment.getId());
 
         if (payment.getStatus() == PaymentStatus.AUTHORIZED) {
-            Order confirmed = step(result, FlowStep.NameEnum.CONFIRM_ORDER, 200,
-                    () -> services.confirmOrder(order.getId(), payment.getId(), stepKey(key, "confirm")));
+            Order confirmed;
+            try {
+                confirmed = step(result, FlowStep.NameEnum.CONFIRM_ORDER, 200,
+                        () -> services.confirmOrder(order.getId(), payment.getId(), stepKey(key, "confirm")));
+            } catch (RuntimeException confirmFailure) {
+                // charged but not confirmed: an order that would be swept to CANCELLED later with its payment kept
+                throw compensate(result, order.getId(), "confirmation failed: " + confirmFailure.getMessage(), key,
+                        confirmFailure);
+            }
             result.orderStatus(confirmed.getStatus()).outcome(FlowOutcome.COMPLETED);
         } else {
-            compensate(result, order.getId(), "payment declined: " + payment.getDeclineReason(), key);
-            result.outcome(FlowOutcome.PAYMENT_DECLINED);
+            Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200,
+                    () -> services.cancelOrder(order.getId(), "payment declined: " + payment.getDeclineReason(),
+                            stepKey(key, "cancel")));
+            result.orderStatus(cancelled.getStatus()).outcome(FlowOutcome.PAYMENT_DECLINED);
         }
         span.setAttribute(OUTCOME, result.getOutcome().name());
     }
 
-    private void compensate(FlowResult result, long orderId, String reason, String key) {
-        Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200,
-                () -> services.cancelOrder(orderId, reason, stepKey(key, "cancel")));
-        result.orderStatus(cancelled.getStatus());
+    /**
+     * Cancels the order, then voids its payments: in that order, because a cancelled order can no longer be
+     * confirmed, so no payment is voided for an order that completes. Answers the step's failure, to be thrown; a
+     * compensation that fails itself is attached to it (the order then waits for the orders service's sweeper).
+     */
+    private RuntimeException compensate(FlowResult result, long orderId, String reason, String key,
+                                        RuntimeException failure) {
+        String why = reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason;
+        try {
+            Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200,
+                    () -> services.cancelOrder(orderId, why, stepKey(key, "cancel")));
+            result.orderStatus(cancelled.getStatus());
+            PaymentVoid voided = step(result, FlowStep.NameEnum.VOID_PAYMENT, 200,
+                    () -> services.voidPayments(orderId, why, stepKey(key, "void")));
+            if (result.getPaymentId() != null && voided.getVoidedPaymentIds().contains(result.getPaymentId())) {
+                result.paymentStatus(PaymentStatus.VOIDED);
+            }
+        } catch (RuntimeException compensationFailure) {
+            failure.addSuppressed(compensationFailure);
+        }
+        return failure;
     }
 
     /** {@code <flowKey>:<step>}, or the flow key's SHA-256 in front when that would exceed the 200 characters a key may have. */

@@ -1,6 +1,7 @@
 package io.flowlens.orchestrator;
 
 import java.net.URI;
+import java.util.UUID;
 
 import io.flowlens.contracts.orchestrator.api.GatewayApi;
 import io.flowlens.contracts.orders.client.model.Order;
@@ -15,7 +16,9 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The seed's whole API on one port: each route forwards to its service, Idempotency-Key included, so the service
- * that owns the data also owns the key; the contract validated the input already.
+ * that owns the data also owns the key; the contract validated the input already. A write that comes without a key
+ * is forwarded with one made up for this request, so the clients' retries of it stay safe (a caller that repeats
+ * such a request itself still makes a second record, as it asked).
  */
 @ApplicationScoped
 public class GatewayResource implements GatewayApi {
@@ -34,7 +37,7 @@ public class GatewayResource implements GatewayApi {
 
     @Override
     public Response createUser(UserCreate request, String idempotencyKey) {
-        User user = services.createUser(request, idempotencyKey);
+        User user = services.createUser(request, keyFor(idempotencyKey));
         return Response.created(URI.create("/users/" + user.getId())).entity(user).build();
     }
 
@@ -45,7 +48,7 @@ public class GatewayResource implements GatewayApi {
 
     @Override
     public Response createOrder(OrderCreate request, String idempotencyKey) {
-        Order order = services.createOrder(request, idempotencyKey);
+        Order order = services.createOrder(request, keyFor(idempotencyKey));
         return Response.created(URI.create("/orders/" + order.getId())).entity(order).build();
     }
 
@@ -56,12 +59,16 @@ public class GatewayResource implements GatewayApi {
 
     @Override
     public Response createPayment(PaymentCreate request, String idempotencyKey) {
-        Payment payment = services.authorize(request, idempotencyKey);
+        Payment payment = services.authorize(request, keyFor(idempotencyKey));
         return Response.created(URI.create("/payments/" + payment.getId())).entity(payment).build();
     }
 
     @Override
     public Response getPayment(Long paymentId) {
         return Response.ok(services.getPayment(paymentId)).build();
+    }
+
+    private static String keyFor(String callerKey) {
+        return callerKey == null || callerKey.isBlank() ? "gateway-" + UUID.randomUUID() : callerKey;
     }
 }

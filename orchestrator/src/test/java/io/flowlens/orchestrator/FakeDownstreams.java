@@ -3,8 +3,12 @@ package io.flowlens.orchestrator;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.flowlens.contracts.orders.api.OrdersApi;
@@ -18,6 +22,8 @@ import io.flowlens.contracts.payments.model.PaymentCreate;
 import io.flowlens.contracts.payments.api.PaymentsApi;
 import io.flowlens.contracts.payments.model.DeclineReason;
 import io.flowlens.contracts.payments.model.PaymentStatus;
+import io.flowlens.contracts.payments.model.PaymentVoid;
+import io.flowlens.contracts.payments.model.PaymentVoidRequest;
 import io.flowlens.observability.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Path;
@@ -27,13 +33,22 @@ import jakarta.ws.rs.core.Response;
  * Stand-ins for orders and payments (users: the observability test-jar's StandInUsers) served by the test's own
  * server under {@code /fake}, implementing the generated server interfaces, so the orchestrator's generated clients
  * really go over HTTP. Amounts pick behaviour: above 1000 declines, {@link #FAILING_AMOUNT} answers 500,
- * {@link #SLOW_AMOUNT} answers after the FT timeout.
+ * {@link #SLOW_AMOUNT} answers long after the FT timeout, {@link #SLOW_ONCE_AMOUNT} a little after it. Repeats with
+ * the same Idempotency-Key never reach these classes: the test server's own IdempotencyFilter answers them, as the
+ * real services' would. A payment for an order voided before it lands is declined, as in the real payments.
  */
 final class FakeDownstreams {
 
     static final BigDecimal FAILING_AMOUNT = new BigDecimal("13.13");
     static final BigDecimal SLOW_AMOUNT = new BigDecimal("66.66");
+    static final BigDecimal SLOW_ONCE_AMOUNT = new BigDecimal("77.77");
     static final Map<Long, Order> ORDERS = new ConcurrentHashMap<>();
+    static final Map<Long, Payment> PAYMENTS = new ConcurrentHashMap<>();
+    static final Set<Long> VOIDED_ORDERS = ConcurrentHashMap.newKeySet();
+    /** The Idempotency-Key of every order creation that reached the stand-in. */
+    static final List<String> ORDER_KEYS = new CopyOnWriteArrayList<>();
+    /** Payment requests that reached the stand-in (not answered by the idempotency filter), by amount. */
+    static final Map<BigDecimal, AtomicInteger> PAYMENT_ATTEMPTS = new ConcurrentHashMap<>();
     private static final AtomicLong IDS = new AtomicLong(100);
 
     private FakeDownstreams() {
@@ -44,6 +59,7 @@ final class FakeDownstreams {
     public static class Orders implements OrdersApi {
         @Override
         public Response createOrder(OrderCreate request, String idempotencyKey) {
+            ORDER_KEYS.add(String.valueOf(idempotencyKey));
             Order order = new Order().id(IDS.incrementAndGet()).userId(request.getUserId()).amount(request.getAmount())
                     .currency(request.getCurrency()).status(OrderStatus.PENDING).createdAt(OffsetDateTime.now());
             ORDERS.put(order.getId(), order);
@@ -84,24 +100,44 @@ final class FakeDownstreams {
     public static class Payments implements PaymentsApi {
         @Override
         public Response createPayment(PaymentCreate request, String idempotencyKey) {
+            PAYMENT_ATTEMPTS.computeIfAbsent(request.getAmount().stripTrailingZeros(), a -> new AtomicInteger())
+                    .incrementAndGet();
             if (request.getAmount().compareTo(FAILING_AMOUNT) == 0) {
                 throw new IllegalStateException("injected payments failure");
             }
             if (request.getAmount().compareTo(SLOW_AMOUNT) == 0) {
                 sleep(10_000);
             }
-            boolean declined = request.getAmount().compareTo(new BigDecimal("1000")) > 0;
+            if (request.getAmount().compareTo(SLOW_ONCE_AMOUNT) == 0) {
+                sleep(900); // past the test's 500 ms timeout, but done before the retries give up
+            }
+            DeclineReason decline = VOIDED_ORDERS.contains(request.getOrderId()) ? DeclineReason.ORDER_CANCELLED
+                    : request.getAmount().compareTo(new BigDecimal("1000")) > 0 ? DeclineReason.LIMIT_EXCEEDED : null;
             Payment payment = new Payment().id(IDS.incrementAndGet()).orderId(request.getOrderId())
                     .amount(request.getAmount()).currency(request.getCurrency())
-                    .status(declined ? PaymentStatus.DECLINED : PaymentStatus.AUTHORIZED)
-                    .declineReason(declined ? DeclineReason.LIMIT_EXCEEDED : null)
+                    .status(decline != null ? PaymentStatus.DECLINED : PaymentStatus.AUTHORIZED)
+                    .declineReason(decline)
                     .createdAt(OffsetDateTime.now());
+            PAYMENTS.put(payment.getId(), payment);
             return Response.created(URI.create("/payments/" + payment.getId())).entity(payment).build();
         }
 
         @Override
+        public Response voidPayments(PaymentVoidRequest request, String idempotencyKey) {
+            VOIDED_ORDERS.add(request.getOrderId());
+            List<Long> voided = PAYMENTS.values().stream()
+                    .filter(p -> p.getOrderId().equals(request.getOrderId()) && p.getStatus() == PaymentStatus.AUTHORIZED)
+                    .map(p -> p.status(PaymentStatus.VOIDED).getId()).toList();
+            return Response.ok(new PaymentVoid().orderId(request.getOrderId()).voidedPaymentIds(voided)).build();
+        }
+
+        @Override
         public Response getPayment(Long paymentId) {
-            throw ProblemException.notFound("payment", paymentId);
+            Payment payment = PAYMENTS.get(paymentId);
+            if (payment == null) {
+                throw ProblemException.notFound("payment", paymentId);
+            }
+            return Response.ok(payment).build();
         }
     }
 

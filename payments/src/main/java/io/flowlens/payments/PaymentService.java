@@ -9,6 +9,8 @@ import io.flowlens.contracts.payments.model.DeclineReason;
 import io.flowlens.contracts.payments.model.Payment;
 import io.flowlens.contracts.payments.model.PaymentCreate;
 import io.flowlens.contracts.payments.model.PaymentStatus;
+import io.flowlens.contracts.payments.model.PaymentVoid;
+import io.flowlens.contracts.payments.model.PaymentVoidRequest;
 import io.flowlens.observability.BusinessSpan;
 import io.flowlens.observability.Money;
 import io.flowlens.observability.ProblemException;
@@ -31,6 +33,8 @@ import static io.flowlens.observability.FlowlensAttributes.PAYMENT_ID;
 public class PaymentService {
 
     static final AttributeKey<String> STATUS = AttributeKey.stringKey("flowlens.payment.status");
+    static final AttributeKey<String> VOID_REASON = AttributeKey.stringKey("flowlens.void.reason");
+    static final AttributeKey<Long> VOIDED_COUNT = AttributeKey.longKey("flowlens.payment.voided_count");
 
     private final PaymentStore store;
     private final AuthorizationPolicy policy;
@@ -45,22 +49,44 @@ public class PaymentService {
         this.policy = new AuthorizationPolicy(limit, Set.copyOf(currencies));
     }
 
-    /** Decides and records a payment. A decline is a failed authorization: its span is marked as an error. */
+    /**
+     * Decides and records a payment. A decline is a failed authorization: its span is marked as an error. An order
+     * whose payments were voided is declined with ORDER_CANCELLED, also when the void lands between the check and
+     * the insert: the insert is checked again and voids its own payment.
+     */
     public Payment authorize(PaymentCreate request) {
         BigDecimal amount = Money.requireCents(request.getAmount(), "amount");
         Attributes attributes = Attributes.of(ORDER_ID, request.getOrderId(), AMOUNT, amount.doubleValue(),
                 CURRENCY, request.getCurrency());
         return BusinessSpan.call(tracer, "payments.authorize", attributes, span -> {
-            Optional<DeclineReason> decline = policy.decline(amount, request.getCurrency());
+            long orderId = request.getOrderId();
+            Optional<DeclineReason> decline = store.isVoided(orderId)
+                    ? Optional.of(DeclineReason.ORDER_CANCELLED)
+                    : policy.decline(amount, request.getCurrency());
             PaymentStatus status = decline.isPresent() ? PaymentStatus.DECLINED : PaymentStatus.AUTHORIZED;
-            Payment payment = store.insert(request.getOrderId(), amount, request.getCurrency(), status, decline.orElse(null));
+            Payment payment = store.insert(orderId, amount, request.getCurrency(), status, decline.orElse(null));
+            if (status == PaymentStatus.AUTHORIZED && store.isVoided(orderId)) {
+                // the void came between our check and our insert, and may not have seen this row: void it here
+                store.markVoided(orderId);
+                payment.status(PaymentStatus.VOIDED);
+            }
             span.setAttribute(PAYMENT_ID, payment.getId());
-            span.setAttribute(STATUS, status.name());
+            span.setAttribute(STATUS, payment.getStatus().name());
             decline.ifPresent(reason -> {
                 span.setAttribute(ERROR_TYPE, reason.name());
                 span.setStatus(StatusCode.ERROR, "payment declined: " + reason.name());
             });
             return payment;
+        });
+    }
+
+    /** The saga's compensation for an order that was cancelled: its authorized payments become VOIDED. */
+    public PaymentVoid voidOrder(PaymentVoidRequest request) {
+        Attributes attributes = Attributes.of(ORDER_ID, request.getOrderId(), VOID_REASON, request.getReason());
+        return BusinessSpan.call(tracer, "payments.void", attributes, span -> {
+            List<Long> voided = store.voidOrder(request.getOrderId(), request.getReason());
+            span.setAttribute(VOIDED_COUNT, voided.size());
+            return new PaymentVoid().orderId(request.getOrderId()).voidedPaymentIds(voided);
         });
     }
 

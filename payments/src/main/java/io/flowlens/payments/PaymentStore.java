@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 import io.flowlens.contracts.payments.model.DeclineReason;
@@ -21,6 +22,7 @@ import jakarta.inject.Inject;
 public class PaymentStore {
 
     private static final String TABLE = "payments";
+    private static final String VOIDED_ORDERS = "voided_orders";
 
     private final TracedDatabase database;
 
@@ -51,6 +53,40 @@ public class PaymentStore {
     public Optional<Payment> find(long id) {
         return database.queryOne(TABLE, "SELECT id, order_id, amount, currency, status, decline_reason, created_at"
                 + " FROM payments WHERE id = ?", statement -> statement.setLong(1, id), PaymentStore::toPayment);
+    }
+
+    /**
+     * Marks the order as voided (first reason wins) and every AUTHORIZED payment of it VOIDED; answers the ids of
+     * the order's VOIDED payments. The marker goes in before the update, and {@link #insert} looks for it after its
+     * own insert, so of a void and a payment racing each other at least one sees the other.
+     */
+    public List<Long> voidOrder(long orderId, String reason) {
+        database.update(VOIDED_ORDERS, "INSERT INTO voided_orders (order_id, reason, voided_at)"
+                + " SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM voided_orders WHERE order_id = ?)", statement -> {
+                    statement.setLong(1, orderId);
+                    statement.setString(2, reason);
+                    statement.setTimestamp(3, Timestamp.from(OffsetDateTime.now(ZoneOffset.UTC).toInstant()));
+                    statement.setLong(4, orderId);
+                });
+        markVoided(orderId);
+        return database.query(TABLE, "SELECT id FROM payments WHERE order_id = ? AND status = ? ORDER BY id", statement -> {
+            statement.setLong(1, orderId);
+            statement.setString(2, PaymentStatus.VOIDED.name());
+        }, row -> row.getLong(1));
+    }
+
+    public boolean isVoided(long orderId) {
+        return database.queryOne(VOIDED_ORDERS, "SELECT 1 FROM voided_orders WHERE order_id = ?",
+                statement -> statement.setLong(1, orderId), row -> true).isPresent();
+    }
+
+    /** AUTHORIZED payments of the order become VOIDED; answers how many changed. */
+    public int markVoided(long orderId) {
+        return database.update(TABLE, "UPDATE payments SET status = ? WHERE order_id = ? AND status = ?", statement -> {
+            statement.setString(1, PaymentStatus.VOIDED.name());
+            statement.setLong(2, orderId);
+            statement.setString(3, PaymentStatus.AUTHORIZED.name());
+        });
     }
 
     public long count() {

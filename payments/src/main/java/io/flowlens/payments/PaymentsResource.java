@@ -5,6 +5,7 @@ import java.net.URI;
 import io.flowlens.contracts.payments.api.PaymentsApi;
 import io.flowlens.contracts.payments.model.Payment;
 import io.flowlens.contracts.payments.model.PaymentCreate;
+import io.flowlens.contracts.payments.model.PaymentVoidRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -24,6 +25,11 @@ public class PaymentsResource implements PaymentsApi {
     public Response createPayment(PaymentCreate paymentCreate, String idempotencyKey) {
         Payment payment = payments.authorize(paymentCreate);
         return Response.created(URI.create("/payments/" + payment.getId())).entity(payment).build();
+    }
+
+    @Override
+    public Response voidPayments(PaymentVoidRequest paymentVoidRequest, String idempotencyKey) {
+        return Response.ok(payments.voidOrder(paymentVoidRequest)).build();
     }
 
     @Override

@@ -1,0 +1,164 @@
+package io.flowlens.payments;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.flowlens.contracts.payments.model.Payment;
+import io.flowlens.contracts.payments.model.PaymentCreate;
+import io.flowlens.contracts.payments.model.PaymentStatus;
+import io.flowlens.contracts.payments.model.PaymentVoidRequest;
+import io.flowlens.observability.ContractClient;
+import io.flowlens.observability.RecordedSpans;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import static io.flowlens.observability.ProblemAnswer.problem;
+import static io.restassured.http.ContentType.JSON;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * Voiding an order's payments, the saga's last compensation: a payment the orchestrator never got an answer for
+ * must not stay charged once the order is cancelled, even when it lands after the void.
+ */
+@HelidonTest
+class PaymentVoidTest {
+
+    /** Order ids of their own, so other test classes' payments (order 7) are never voided by these tests. */
+    private static final AtomicLong ORDER_IDS = new AtomicLong(5_000_000);
+
+    @Inject
+    private PaymentStore store;
+
+    @Inject
+    private PaymentService service;
+
+    private static int pay(long orderId, String amount) {
+        return ContractClient.given("payments").contentType(JSON)
+                .body("{\"orderId\":" + orderId + ",\"amount\":" + amount + ",\"currency\":\"USD\"}")
+                .post("/payments").then().statusCode(201).extract().path("id");
+    }
+
+    private static String voidBody(long orderId) {
+        return "{\"orderId\":" + orderId + ",\"reason\":\"order cancelled by the saga\"}";
+    }
+
+    @Test
+    void voidingAnOrderVoidsItsAuthorizedPaymentsOnly() {
+        long orderId = ORDER_IDS.incrementAndGet();
+        int authorized = pay(orderId, "20.00");
+        int declined = pay(orderId, "5000.00");
+        long otherOrder = ORDER_IDS.incrementAndGet();
+        int untouched = pay(otherOrder, "20.00");
+
+        ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payments/voids")
+                .then().statusCode(200).body("orderId", is((int) orderId)).body("voidedPaymentIds", contains(authorized));
+
+        ContractClient.given("payments").get("/payments/" + authorized).then().statusCode(200).body("status", is("VOIDED"));
+        ContractClient.given("payments").get("/payments/" + declined).then().statusCode(200)
+                .body("status", is("DECLINED")).body("declineReason", is("LIMIT_EXCEEDED"));
+        ContractClient.given("payments").get("/payments/" + untouched).then().statusCode(200).body("status", is("AUTHORIZED"));
+    }
+
+    @Test
+    void aPaymentArrivingAfterTheVoidIsDeclined() {
+        long orderId = ORDER_IDS.incrementAndGet();
+        ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payments/voids")
+                .then().statusCode(200).body("voidedPaymentIds", is(empty()));
+        ContractClient.given("payments").contentType(JSON)
+                .body("{\"orderId\":" + orderId + ",\"amount\":20.00,\"currency\":\"USD\"}").post("/payments")
+                .then().statusCode(201).body("status", is("DECLINED")).body("declineReason", is("ORDER_CANCELLED"));
+    }
+
+    @Test
+    void voidingTwiceChangesNothingAndAnswersTheSameIds() {
+        long orderId = ORDER_IDS.incrementAndGet();
+        int authorized = pay(orderId, "20.00");
+        for (int attempt = 0; attempt < 2; attempt++) {
+            ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payments/voids")
+                    .then().statusCode(200).body("voidedPaymentIds", contains(authorized));
+        }
+        assertThat(store.find(authorized).orElseThrow().getStatus(), is(PaymentStatus.VOIDED));
+    }
+
+    @Test
+    void badVoidRequestsAre400AndVoidNothing() {
+        long orderId = ORDER_IDS.incrementAndGet();
+        int authorized = pay(orderId, "20.00");
+        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"orderId\":" + orderId + "}")
+                .post("/payments/voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("reason"));
+        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"orderId\":0,\"reason\":\"x\"}")
+                .post("/payments/voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("orderId"));
+        ContractClient.givenInvalidRequest("payments").contentType(JSON)
+                .body("{\"orderId\":" + orderId + ",\"reason\":\"\"}")
+                .post("/payments/voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("reason"));
+        ContractClient.givenInvalidRequest("payments").contentType(JSON)
+                .body("{\"orderId\":" + orderId + ",\"reason\":\"x\",\"all\":true}")
+                .post("/payments/voids").then().spec(problem(400, "malformed-body"));
+        assertThat(store.find(authorized).orElseThrow().getStatus(), is(PaymentStatus.AUTHORIZED));
+        assertThat(store.isVoided(orderId), is(false));
+    }
+
+    /**
+     * A payment and a void for the same order, started together many times (in process, so the two race on the
+     * database rather than on HTTP parsing): whichever way their statements interleave, no payment of a voided order
+     * may stay AUTHORIZED.
+     */
+    @Test
+    void aPaymentRacingAVoidNeverStaysAuthorized() throws Exception {
+        int races = 400;
+        List<Future<Payment>> payments = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int race = 0; race < races; race++) {
+                long orderId = ORDER_IDS.incrementAndGet();
+                CyclicBarrier start = new CyclicBarrier(2);
+                payments.add(pool.submit(() -> {
+                    start.await();
+                    return service.authorize(new PaymentCreate().orderId(orderId).amount(new BigDecimal("20.00"))
+                            .currency("USD"));
+                }));
+                pool.submit(() -> {
+                    start.await();
+                    return service.voidOrder(new PaymentVoidRequest().orderId(orderId).reason("race"));
+                });
+            }
+        }
+        // the answer may say AUTHORIZED (the void came after it and voided it then); what is stored may not
+        List<Long> stillAuthorized = new ArrayList<>();
+        for (Future<Payment> answer : payments) {
+            Payment stored = store.find(answer.get().getId()).orElseThrow();
+            if (stored.getStatus() == PaymentStatus.AUTHORIZED) {
+                stillAuthorized.add(stored.getId());
+            }
+        }
+        assertThat("payments of voided orders left AUTHORIZED", stillAuthorized, is(empty()));
+    }
+
+    @Test
+    void theVoidIsABusinessSpanWithItsCount() {
+        long orderId = ORDER_IDS.incrementAndGet();
+        pay(orderId, "20.00");
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        ContractClient.given("payments").header("traceparent", traceparent.header()).contentType(JSON)
+                .body(voidBody(orderId)).post("/payments/voids").then().statusCode(200);
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /payments/voids", Duration.ofSeconds(5));
+        SpanData voiding = RecordedSpans.named(trace, "payments.void");
+        assertThat(voiding.getParentSpanId(), is(RecordedSpans.named(trace, "POST /payments/voids").getSpanId()));
+        assertThat(voiding.getAttributes().get(AttributeKey.longKey("flowlens.order.id")), is(orderId));
+        assertThat(voiding.getAttributes().get(AttributeKey.longKey("flowlens.payment.voided_count")), is(1L));
+        assertThat(RecordedSpans.named(trace, "UPDATE payments").getParentSpanId(), is(voiding.getSpanId()));
+    }
+}
