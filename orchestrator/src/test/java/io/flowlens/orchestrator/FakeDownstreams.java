@@ -96,7 +96,7 @@ final class FakeDownstreams {
     }
 
     @ApplicationScoped
-    @Path("/fake/payments")
+    @Path("/fake") // the payments contract has two roots: /payments and /payment-voids
     public static class Payments implements PaymentsApi {
         @Override
         public Response createPayment(PaymentCreate request, String idempotencyKey) {

@@ -64,7 +64,7 @@ class PaymentVoidTest {
         long otherOrder = ORDER_IDS.incrementAndGet();
         int untouched = pay(otherOrder, "20.00");
 
-        ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payments/voids")
+        ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payment-voids")
                 .then().statusCode(200).body("orderId", is((int) orderId)).body("voidedPaymentIds", contains(authorized));
 
         ContractClient.given("payments").get("/payments/" + authorized).then().statusCode(200).body("status", is("VOIDED"));
@@ -76,7 +76,7 @@ class PaymentVoidTest {
     @Test
     void aPaymentArrivingAfterTheVoidIsDeclined() {
         long orderId = ORDER_IDS.incrementAndGet();
-        ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payments/voids")
+        ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payment-voids")
                 .then().statusCode(200).body("voidedPaymentIds", is(empty()));
         ContractClient.given("payments").contentType(JSON)
                 .body("{\"orderId\":" + orderId + ",\"amount\":20.00,\"currency\":\"USD\"}").post("/payments")
@@ -88,7 +88,7 @@ class PaymentVoidTest {
         long orderId = ORDER_IDS.incrementAndGet();
         int authorized = pay(orderId, "20.00");
         for (int attempt = 0; attempt < 2; attempt++) {
-            ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payments/voids")
+            ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payment-voids")
                     .then().statusCode(200).body("voidedPaymentIds", contains(authorized));
         }
         assertThat(store.find(authorized).orElseThrow().getStatus(), is(PaymentStatus.VOIDED));
@@ -99,15 +99,15 @@ class PaymentVoidTest {
         long orderId = ORDER_IDS.incrementAndGet();
         int authorized = pay(orderId, "20.00");
         ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"orderId\":" + orderId + "}")
-                .post("/payments/voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("reason"));
+                .post("/payment-voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("reason"));
         ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"orderId\":0,\"reason\":\"x\"}")
-                .post("/payments/voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("orderId"));
+                .post("/payment-voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("orderId"));
         ContractClient.givenInvalidRequest("payments").contentType(JSON)
                 .body("{\"orderId\":" + orderId + ",\"reason\":\"\"}")
-                .post("/payments/voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("reason"));
+                .post("/payment-voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("reason"));
         ContractClient.givenInvalidRequest("payments").contentType(JSON)
                 .body("{\"orderId\":" + orderId + ",\"reason\":\"x\",\"all\":true}")
-                .post("/payments/voids").then().spec(problem(400, "malformed-body"));
+                .post("/payment-voids").then().spec(problem(400, "malformed-body"));
         assertThat(store.find(authorized).orElseThrow().getStatus(), is(PaymentStatus.AUTHORIZED));
         assertThat(store.isVoided(orderId), is(false));
     }
@@ -153,10 +153,10 @@ class PaymentVoidTest {
         pay(orderId, "20.00");
         RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
         ContractClient.given("payments").header("traceparent", traceparent.header()).contentType(JSON)
-                .body(voidBody(orderId)).post("/payments/voids").then().statusCode(200);
-        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /payments/voids", Duration.ofSeconds(5));
+                .body(voidBody(orderId)).post("/payment-voids").then().statusCode(200);
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /payment-voids", Duration.ofSeconds(5));
         SpanData voiding = RecordedSpans.named(trace, "payments.void");
-        assertThat(voiding.getParentSpanId(), is(RecordedSpans.named(trace, "POST /payments/voids").getSpanId()));
+        assertThat(voiding.getParentSpanId(), is(RecordedSpans.named(trace, "POST /payment-voids").getSpanId()));
         assertThat(voiding.getAttributes().get(AttributeKey.longKey("flowlens.order.id")), is(orderId));
         assertThat(voiding.getAttributes().get(AttributeKey.longKey("flowlens.payment.voided_count")), is(1L));
         assertThat(RecordedSpans.named(trace, "UPDATE payments").getParentSpanId(), is(voiding.getSpanId()));
