@@ -53,7 +53,7 @@ public final class ElasticsearchConnection {
         this.endpoint = endpoint;
         this.username = username.filter(name -> !name.isBlank()).orElse(null);
         this.password = password.orElse("");
-        this.caFile = caFile.orElse(null);
+        this.caFile = caFile.filter(file -> !file.toString().isBlank()).orElse(null);
     }
 
     public static ElasticsearchConnection unsecured(URI endpoint) {

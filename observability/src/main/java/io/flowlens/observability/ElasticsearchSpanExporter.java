@@ -151,11 +151,16 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     }
 
     private void writeLoop() {
-        ElasticsearchClient client = connection.open();
+        ElasticsearchClient client = null;
         BulkIngester<Pending> ingester = null;
         try {
-            installTemplate(client);
-            BulkIngester<Pending> bulk = BulkIngester.of(builder -> builder.client(client)
+            ElasticsearchClient opened = open();
+            if (opened == null) {
+                return; // stopped before a client could be made; shutdown counts what is left as dropped
+            }
+            client = opened;
+            installTemplate(opened);
+            BulkIngester<Pending> bulk = BulkIngester.of(builder -> builder.client(opened)
                     .maxOperations(settings.bulkMaxOperations())
                     .maxSize(settings.bulkMaxBytes())
                     .maxConcurrentRequests(settings.concurrentRequests())
@@ -179,8 +184,27 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
             if (ingester != null) {
                 ingester.close(); // flushes and waits for the requests in flight
             }
-            closeQuietly(client);
+            if (client != null) {
+                closeQuietly(client);
+            }
         }
+    }
+
+    /**
+     * A client, or null once stopping. Retries with backoff: a CA file that cannot be read yet must not end the
+     * writer thread, or spans would queue up unseen instead of being written later or counted as dropped.
+     */
+    private ElasticsearchClient open() throws InterruptedException {
+        while (!stopping.get()) {
+            try {
+                return connection.open();
+            } catch (RuntimeException e) {
+                problems.warn("cannot make an Elasticsearch client for " + connection + ": " + e + "; retrying; " + stats);
+                failedAttempt();
+                waitOutBackoff();
+            }
+        }
+        return null;
     }
 
     /** Retries until it works: a service may well start before Elasticsearch does. */
