@@ -11,3 +11,8 @@ CREATE TABLE IF NOT EXISTS flow_runs (
     started_at TIMESTAMP WITH TIME ZONE NOT NULL,
     finished_at TIMESTAMP WITH TIME ZONE
 );
+
+-- The run's Idempotency-Key, so a recovery after a crash can compensate with keys of its own run
+-- (ALTER keeps databases made before the column existed).
+ALTER TABLE flow_runs ADD COLUMN IF NOT EXISTS idempotency_key VARCHAR(200);
+CREATE INDEX IF NOT EXISTS flow_runs_by_outcome ON flow_runs (outcome, started_at);

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Predicate;
 
 import io.opentelemetry.sdk.trace.data.SpanData;
 
@@ -48,6 +49,24 @@ public final class RecordedSpans {
             }
         }
         throw new AssertionError("no span '" + lastSpan + "' in trace " + traceId + " within " + timeout);
+    }
+
+    /** The first exported span that matches, for work that starts its own trace (a scheduled job, not a request). */
+    public static SpanData awaitSpan(Predicate<SpanData> matching, String description, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var found = MemorySpanExporterProvider.SPANS.getFinishedSpanItems().stream().filter(matching).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("no span " + description + " within " + timeout);
     }
 
     public static SpanData named(List<SpanData> spans, String name) {

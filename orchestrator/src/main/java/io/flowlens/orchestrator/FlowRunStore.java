@@ -6,12 +6,18 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 import io.flowlens.observability.TracedDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** The {@code flow_runs} table: a run is STARTED before the first call and gets its outcome when the saga ends. */
+/**
+ * The {@code flow_runs} table: a run is STARTED before the first call, records its order as soon as the order
+ * exists, and gets its outcome when the saga ends. A run still STARTED long after is one whose orchestrator died
+ * mid-saga; {@link FlowRecovery} finishes it.
+ */
 @ApplicationScoped
 public class FlowRunStore {
 
@@ -25,9 +31,13 @@ public class FlowRunStore {
         this.database = database;
     }
 
-    public long start(String traceId, long userId, BigDecimal amount, String currency) {
-        return database.insert(TABLE,
-                "INSERT INTO flow_runs (trace_id, user_id, amount, currency, outcome, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+    /** A run that was still STARTED when it was looked at; {@code orderId} is null when no order was made. */
+    public record StaleRun(long id, String idempotencyKey, Long orderId) {
+    }
+
+    public long start(String traceId, long userId, BigDecimal amount, String currency, String idempotencyKey) {
+        return database.insert(TABLE, "INSERT INTO flow_runs (trace_id, user_id, amount, currency, outcome, started_at,"
+                        + " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 statement -> {
                     statement.setString(1, traceId);
                     statement.setLong(2, userId);
@@ -35,7 +45,45 @@ public class FlowRunStore {
                     statement.setString(4, currency);
                     statement.setString(5, STARTED);
                     statement.setTimestamp(6, Timestamp.from(Instant.now()));
+                    statement.setString(7, idempotencyKey);
                 });
+    }
+
+    /** Written before the payment is asked for, so a crash from here on leaves an order recovery can find. */
+    public void orderCreated(long runId, long orderId) {
+        database.update(TABLE, "UPDATE flow_runs SET order_id = ? WHERE id = ?", statement -> {
+            statement.setLong(1, orderId);
+            statement.setLong(2, runId);
+        });
+    }
+
+    /** Runs still STARTED that began at or before {@code startedBefore}, oldest first. */
+    public List<StaleRun> stale(Instant startedBefore, int limit) {
+        return database.query(TABLE, "SELECT id, idempotency_key, order_id FROM flow_runs WHERE outcome = ?"
+                + " AND started_at <= ? ORDER BY started_at LIMIT " + limit, statement -> {
+                    statement.setString(1, STARTED);
+                    statement.setTimestamp(2, Timestamp.from(startedBefore));
+                }, row -> {
+                    long orderId = row.getLong("order_id");
+                    Long order = row.wasNull() ? null : orderId; // wasNull speaks of the last column read
+                    return new StaleRun(row.getLong("id"), row.getString("idempotency_key"), order);
+                });
+    }
+
+    public Optional<String> outcome(long runId) {
+        return database.queryOne(TABLE, "SELECT outcome FROM flow_runs WHERE id = ?", statement -> statement.setLong(1, runId),
+                row -> row.getString(1));
+    }
+
+    /** Sets the outcome of a run that is still STARTED; false when it has one already (the flow finished after all). */
+    public boolean finishStale(long runId, String outcome) {
+        return database.update(TABLE, "UPDATE flow_runs SET outcome = ?, finished_at = ? WHERE id = ? AND outcome = ?",
+                statement -> {
+                    statement.setString(1, outcome);
+                    statement.setTimestamp(2, Timestamp.from(Instant.now()));
+                    statement.setLong(3, runId);
+                    statement.setString(4, STARTED);
+                }) == 1;
     }
 
     public void finish(long runId, Long orderId, Long paymentId, String outcome) {

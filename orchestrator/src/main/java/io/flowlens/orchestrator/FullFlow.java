@@ -69,9 +69,9 @@ public class FullFlow {
         Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, currency);
         return BusinessSpan.call(tracer, "flow.run", attributes, span -> {
             FlowResult result = new FlowResult().traceId(Problems.currentTraceId()).userId(userId);
-            long runId = runs.start(result.getTraceId(), userId, amount, currency);
+            long runId = runs.start(result.getTraceId(), userId, amount, currency, idempotencyKey);
             try {
-                execute(result, span, amount, currency, idempotencyKey);
+                execute(result, span, amount, currency, idempotencyKey, runId);
                 runs.finish(runId, result.getOrderId(), result.getPaymentId(), result.getOutcome().name());
                 return result;
             } catch (RuntimeException failure) {
@@ -81,13 +81,14 @@ public class FullFlow {
         });
     }
 
-    private void execute(FlowResult result, Span span, BigDecimal amount, String currency, String key) {
+    private void execute(FlowResult result, Span span, BigDecimal amount, String currency, String key, long runId) {
         step(result, FlowStep.NameEnum.GET_USER, 200, () -> services.getUser(result.getUserId()));
         Order order = step(result, FlowStep.NameEnum.CREATE_ORDER, 201, () -> services.createOrder(
                 new OrderCreate().userId(result.getUserId()).amount(amount).currency(currency)
                         .description("full-flow demo order"), stepKey(key, "order")));
         result.orderId(order.getId()).orderStatus(order.getStatus());
         span.setAttribute(ORDER_ID, order.getId());
+        runs.orderCreated(runId, order.getId());
 
         Payment payment;
         try {

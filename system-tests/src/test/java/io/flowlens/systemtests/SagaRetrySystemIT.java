@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -28,7 +32,9 @@ import static org.hamcrest.Matchers.is;
  *     <li>a payment that answers a little after the timeout is retried with the same Idempotency-Key and charged
  *     once;</li>
  *     <li>a payment that answers long after every retry gave up ends VOIDED: the flow cancelled the order and
- *     voided its payments, and the void, itself slowed down, still lands after the payment.</li>
+ *     voided its payments, and the void, itself slowed down, still lands after the payment;</li>
+ *     <li>an orchestrator killed while the payment runs leaves an AUTHORIZED payment on a PENDING order; restarted,
+ *     its flow recovery cancels the order and voids the payment.</li>
  * </ul>
  * Evidence comes from Jaeger (how many times payments.authorize ran) and from the services' own answers.
  */
@@ -46,6 +52,9 @@ class SagaRetrySystemIT {
         Map<String, String> env = new HashMap<>();
         env.put("FLOWLENS_ADMIN_TOKEN", TOKEN);
         env.put("IO_FLOWLENS_ORCHESTRATOR_DOWNSTREAMSERVICES_TIMEOUT_VALUE", String.valueOf(TIMEOUT_MS));
+        // a run still STARTED after 10 s lost its orchestrator (the slowest flow here takes ~7.5 s)
+        env.put("FLOWLENS_FLOW_RECOVERY_AFTER", "PT10S");
+        env.put("FLOWLENS_FLOW_RECOVERY_INTERVAL", "PT1S");
         env.put("OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT", system.elasticsearch());
         env.put("OTEL_EXPORTER_ELASTICSEARCH_INDEX_PREFIX", "saga-" + UUID.randomUUID().toString().substring(0, 8));
         services = ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT, env, "saga");
@@ -78,7 +87,7 @@ class SagaRetrySystemIT {
 
         List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("traceId"),
                 spans -> count(spans, "payments", "POST /payments") >= 2
-                        && count(spans, "orchestrator", "UPDATE flow_runs") == 1, Duration.ofSeconds(30));
+                        && count(spans, "orchestrator", "GET /demo/full-flow/{userId}") == 1, Duration.ofSeconds(30));
         assertThat("the payment was decided once", count(trace, "payments", "payments.authorize"), is(1L));
         assertThat("one INSERT into payments", count(trace, "payments", "INSERT payments"), is(1L));
         assertThat("attempts that reached payments", count(trace, "payments", "POST /payments"), greaterThanOrEqualTo(2L));
@@ -115,6 +124,69 @@ class SagaRetrySystemIT {
         record("late-payment flow-ms=%d answer=504 order=CANCELLED payment=VOIDED void-after-payment-ms=%d", flowMillis,
                 (only(trace, "payments", "payments.void").startNanos() - only(trace, "payments", "payments.authorize")
                         .startNanos()) / 1_000_000);
+    }
+
+    @Test
+    void anOrchestratorKilledDuringThePaymentIsRecoveredAfterRestart() throws Exception {
+        paymentsLatency(2500);
+        String traceId = HexFormat.of().formatHex(randomBytes(16));
+        String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01";
+        CompletableFuture<Integer> flow = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RestAssured.given().baseUri(services.url("orchestrator")).header("traceparent", traceparent)
+                        .queryParam("amount", "23.00").get("/demo/full-flow/3").statusCode();
+            } catch (Exception connectionLost) { // RestAssured rethrows checked exceptions unchecked
+                return -1;
+            }
+        });
+        boolean restarted = false;
+        try {
+            // kill once the order exists (orders exported its span) and while the payment waits out its 2.5 s
+            system.jaeger().awaitTrace(traceId, spans -> count(spans, "orders", "orders.create") == 1, Duration.ofSeconds(15));
+            services.kill("orchestrator");
+            assertThat("the killed orchestrator never answered", flow.get(15, TimeUnit.SECONDS), is(-1));
+
+            List<TraceSpan> trace = system.jaeger().awaitTrace(traceId, spans -> count(spans, "orders", "orders.create") == 1
+                    && count(spans, "payments", "payments.authorize") == 1, Duration.ofSeconds(30));
+            long orderId = Long.parseLong(only(trace, "orders", "orders.create").attributes().get("flowlens.order.id"));
+            long paymentId = Long.parseLong(only(trace, "payments", "payments.authorize").attributes().get("flowlens.payment.id"));
+            faultOff();
+            // the gap the recovery closes: charged, and the order still waiting for a confirmation that never comes
+            RestAssured.given().baseUri(services.url("payments")).get("/payments/" + paymentId)
+                    .then().statusCode(200).body("status", is("AUTHORIZED"));
+            RestAssured.given().baseUri(services.url("orders")).get("/orders/" + orderId)
+                    .then().statusCode(200).body("status", is("PENDING"));
+
+            long restart = System.nanoTime();
+            services.restart("orchestrator");
+            restarted = true;
+            long ready = System.nanoTime();
+            String status = "AUTHORIZED";
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            while (!status.equals("VOIDED") && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                status = RestAssured.given().baseUri(services.url("payments")).get("/payments/" + paymentId)
+                        .then().statusCode(200).extract().path("status");
+            }
+            long voided = System.nanoTime();
+            assertThat("the payment of the crashed flow", status, is("VOIDED"));
+            RestAssured.given().baseUri(services.url("orders")).get("/orders/" + orderId)
+                    .then().statusCode(200).body("status", is("CANCELLED"))
+                    .body("cancelReason", is("recovered: the orchestrator stopped before the flow ended"));
+            record("crash-recovery orchestrator-restart-ms=%d voided-after-ready-ms=%d (runs count as stale 10 s after"
+                    + " their start) order=CANCELLED payment=VOIDED", (ready - restart) / 1_000_000, (voided - ready) / 1_000_000);
+        } finally {
+            if (!restarted) {
+                services.kill("orchestrator");
+                services.restart("orchestrator"); // the other tests need it
+            }
+        }
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     private static void paymentsLatency(int millis) {

@@ -1,0 +1,132 @@
+package io.flowlens.orchestrator;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.flowlens.contracts.orders.model.Order;
+import io.flowlens.contracts.orders.model.OrderStatus;
+import io.flowlens.contracts.payments.model.Payment;
+import io.flowlens.contracts.payments.model.PaymentStatus;
+import io.flowlens.observability.RecordedSpans;
+import io.flowlens.observability.StandInUsers;
+import io.helidon.microprofile.testing.junit5.AddBean;
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.hasItem;
+
+/**
+ * Runs left STARTED by an orchestrator that died mid-saga, recovered against the stand-in services: every run
+ * counts as stale here ({@code recovery-after} 0), and the test calls the recovery round itself.
+ */
+@HelidonTest
+@AddBean(StandInUsers.class)
+@AddBean(FakeDownstreams.Orders.class)
+@AddBean(FakeDownstreams.Payments.class)
+@AddConfig(key = "server.port", value = "18765")
+@AddConfig(key = "users/mp-rest/url", value = "http://localhost:18765/fake")
+@AddConfig(key = "orders/mp-rest/url", value = "http://localhost:18765/fake")
+@AddConfig(key = "payments/mp-rest/url", value = "http://localhost:18765/fake")
+@AddConfig(key = "flowlens.flow.recovery-after", value = "PT0S")
+@AddConfig(key = "flowlens.flow.recovery-interval", value = "PT1H")
+class FlowRecoveryTest {
+
+    private static final AtomicLong IDS = new AtomicLong(900_000);
+
+    @Inject
+    private FlowRunStore runs;
+
+    @Inject
+    private FlowRecovery recovery;
+
+    private long runWithOrder(OrderStatus status) {
+        Order order = new Order().id(IDS.incrementAndGet()).userId(1L).amount(new BigDecimal("12.00")).currency("USD")
+                .status(status).createdAt(OffsetDateTime.now());
+        FakeDownstreams.ORDERS.put(order.getId(), order);
+        long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-" + order.getId());
+        runs.orderCreated(runId, order.getId());
+        return runId;
+    }
+
+    private static Payment authorizedPayment(long orderId) {
+        Payment payment = new Payment().id(IDS.incrementAndGet()).orderId(orderId).amount(new BigDecimal("12.00"))
+                .currency("USD").status(PaymentStatus.AUTHORIZED).createdAt(OffsetDateTime.now());
+        FakeDownstreams.PAYMENTS.put(payment.getId(), payment);
+        return payment;
+    }
+
+    @Test
+    void aRunThatDiedAfterThePaymentIsCancelledAndVoided() {
+        long runId = runWithOrder(OrderStatus.PENDING);
+        long orderId = IDS.get();
+        Payment payment = authorizedPayment(orderId);
+
+        recovery.recoverStale();
+
+        assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.COMPENSATED));
+        assertThat(FakeDownstreams.ORDERS.get(orderId).getStatus(), is(OrderStatus.CANCELLED));
+        assertThat(FakeDownstreams.ORDERS.get(orderId).getCancelReason(), is("recovered: the orchestrator stopped before the flow ended"));
+        assertThat(FakeDownstreams.VOIDED_ORDERS, hasItem(orderId));
+        assertThat(FakeDownstreams.PAYMENTS.get(payment.getId()).getStatus(), is(PaymentStatus.VOIDED));
+
+        SpanData recover = RecordedSpans.awaitSpan(s -> s.getName().equals("flow.recover")
+                && Long.valueOf(orderId).equals(s.getAttributes().get(AttributeKey.longKey("flowlens.order.id"))),
+                "flow.recover of order " + orderId, Duration.ofSeconds(5));
+        assertThat(recover.getAttributes().get(AttributeKey.stringKey("flowlens.flow.outcome")), is(FlowRecovery.COMPENSATED));
+    }
+
+    @Test
+    void aRunThatDiedAfterTheConfirmationIsCompletedAndLeftAlone() {
+        long runId = runWithOrder(OrderStatus.CONFIRMED);
+        long orderId = IDS.get();
+        Payment payment = authorizedPayment(orderId);
+
+        recovery.recoverStale();
+
+        assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.COMPLETED));
+        assertThat(FakeDownstreams.ORDERS.get(orderId).getStatus(), is(OrderStatus.CONFIRMED));
+        assertThat(FakeDownstreams.VOIDED_ORDERS, not(hasItem(orderId)));
+        assertThat(FakeDownstreams.PAYMENTS.get(payment.getId()).getStatus(), is(PaymentStatus.AUTHORIZED));
+    }
+
+    @Test
+    void aRunThatDiedBeforeItsOrderIsAbandoned() {
+        long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-no-order");
+        recovery.recoverStale();
+        assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.ABANDONED));
+    }
+
+    @Test
+    void aFinishedRunIsNeverRecovered() {
+        long runId = runWithOrder(OrderStatus.PENDING);
+        runs.finish(runId, IDS.get(), null, "PAYMENT_DECLINED");
+        recovery.recoverStale();
+        assertThat(runs.outcome(runId).orElseThrow(), is("PAYMENT_DECLINED"));
+        assertThat(FakeDownstreams.ORDERS.get(IDS.get()).getStatus(), is(OrderStatus.PENDING));
+    }
+
+    @Test
+    void recoveryIsItsOwnTraceOfBusinessAndClientSpans() {
+        long runId = runWithOrder(OrderStatus.PENDING);
+        long orderId = IDS.get();
+        recovery.recoverStale();
+        SpanData recover = RecordedSpans.awaitSpan(s -> s.getName().equals("flow.recover")
+                && Long.valueOf(runId).equals(s.getAttributes().get(AttributeKey.longKey("flowlens.flow.run_id"))),
+                "flow.recover of run " + runId, Duration.ofSeconds(5));
+        List<SpanData> trace = RecordedSpans.awaitTrace(recover.getTraceId(), "flow.recover", Duration.ofSeconds(5));
+        assertThat("GET order, cancel, void under flow.recover of order " + orderId + ": "
+                        + trace.stream().map(SpanData::getName).toList(),
+                trace.stream().filter(s -> s.getParentSpanId().equals(recover.getSpanId())
+                        && s.getName().startsWith("HTTP ")).count(), is(3L));
+    }
+}
