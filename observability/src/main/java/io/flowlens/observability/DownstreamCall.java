@@ -28,8 +28,6 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  */
 public final class DownstreamCall {
 
-    private static final String IN_PROGRESS = "idempotency-in-progress";
-
     private DownstreamCall() {
     }
 
@@ -82,17 +80,16 @@ public final class DownstreamCall {
     private static ProblemException fromResponse(String service, WebApplicationException e) {
         Response response = e.getResponse();
         int status = response.getStatus();
-        if (status == 503) {
-            // the callee says so itself (not ready, pool exhausted, its own dependency down): worth another try
-            return new RetryableDownstreamException(502, "downstream-error", "Downstream service failed",
-                    service + " answered " + status, e);
-        }
         if (status >= 500) {
-            return new ProblemException(502, "downstream-error", "Downstream service failed",
-                    service + " answered " + status, e);
+            String detail = service + " answered " + status;
+            // a 503 is the callee saying so itself (not ready, pool exhausted, its own dependency down): worth
+            // another try; any other 5xx is its answer
+            return status == 503
+                    ? new RetryableDownstreamException(502, "downstream-error", "Downstream service failed", detail, e)
+                    : new ProblemException(502, "downstream-error", "Downstream service failed", detail, e);
         }
         Problem problem = readProblem(response);
-        if (status == 409 && problem != null && (Problems.TYPE_BASE + IN_PROGRESS).equals(problem.getType())) {
+        if (status == 409 && problem != null && (Problems.TYPE_BASE + IdempotencyFilter.IN_PROGRESS).equals(problem.getType())) {
             // an earlier attempt with this key still runs at the callee (it timed out here, not there): to our
             // caller that is the same as no answer in time, and a later try may get the first attempt's answer
             return new RetryableDownstreamException(504, "downstream-timeout", "Downstream service timed out",

@@ -51,6 +51,7 @@ public final class ElasticsearchConnection {
     public ElasticsearchConnection(URI endpoint, Optional<String> username, Optional<String> password,
                                    Optional<Path> caFile) {
         this.endpoint = endpoint;
+        // bin/services.sh passes every key, blank when the stack is not secured: blank means "none"
         this.username = username.filter(name -> !name.isBlank()).orElse(null);
         this.password = password.orElse("");
         this.caFile = caFile.filter(file -> !file.toString().isBlank()).orElse(null);

@@ -151,22 +151,32 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     }
 
     private void writeLoop() {
-        ElasticsearchClient client = null;
-        BulkIngester<Pending> ingester = null;
         try {
-            ElasticsearchClient opened = open();
-            if (opened == null) {
+            ElasticsearchClient client = open();
+            if (client == null) {
                 return; // stopped before a client could be made; shutdown counts what is left as dropped
             }
-            client = opened;
-            installTemplate(opened);
-            BulkIngester<Pending> bulk = BulkIngester.of(builder -> builder.client(opened)
-                    .maxOperations(settings.bulkMaxOperations())
-                    .maxSize(settings.bulkMaxBytes())
-                    .maxConcurrentRequests(settings.concurrentRequests())
-                    .flushInterval(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
-                    .listener(new Outcomes()));
-            ingester = bulk;
+            try {
+                write(client);
+            } finally {
+                closeQuietly(client);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.SEVERE, "Elasticsearch span writer stopped unexpectedly", e);
+        }
+    }
+
+    private void write(ElasticsearchClient client) throws InterruptedException {
+        installTemplate(client);
+        BulkIngester<Pending> bulk = BulkIngester.of(builder -> builder.client(client)
+                .maxOperations(settings.bulkMaxOperations())
+                .maxSize(settings.bulkMaxBytes())
+                .maxConcurrentRequests(settings.concurrentRequests())
+                .flushInterval(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
+                .listener(new Outcomes()));
+        try {
             while (!stopping.get() || !queue.isEmpty()) {
                 waitOutBackoff();
                 Pending pending = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -176,17 +186,8 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
                             .document(pending.document()))), pending);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOGGER.log(Level.SEVERE, "Elasticsearch span writer stopped unexpectedly", e);
         } finally {
-            if (ingester != null) {
-                ingester.close(); // flushes and waits for the requests in flight
-            }
-            if (client != null) {
-                closeQuietly(client);
-            }
+            bulk.close(); // flushes and waits for the requests in flight
         }
     }
 

@@ -61,8 +61,7 @@ public final class ElasticsearchSpanExporterProvider implements ConfigurableSpan
                 URI.create(config.getString(PREFIX + "endpoint", "http://127.0.0.1:9200")),
                 Optional.ofNullable(config.getString(PREFIX + "username")),
                 password(config),
-                // bin/services.sh passes every key, blank when the stack is not secured: blank means "none"
-                Optional.ofNullable(config.getString(PREFIX + "ca-file")).filter(file -> !file.isBlank()).map(Path::of));
+                Optional.ofNullable(config.getString(PREFIX + "ca-file")).map(Path::of));
         ElasticsearchSpanExporter.Settings settings = new ElasticsearchSpanExporter.Settings(
                 config.getInt(PREFIX + "queue-size", 20_000),
                 config.getInt(PREFIX + "bulk.max-operations", 1_000),

@@ -42,6 +42,8 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
 
     public static final String HEADER = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
+    /** Problem type of a repeat that arrives while the first request with its key still runs; callers may retry. */
+    static final String IN_PROGRESS = "idempotency-in-progress";
     private static final String KEY_PROPERTY = IdempotencyFilter.class.getName() + ".key";
     private static final String TABLE = "idempotency_keys";
     private static final Pattern VALID_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
@@ -140,7 +142,7 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
                 });
         if (stored.isEmpty()) {
             // the first request failed with a 5xx between our insert and this read: ask for a retry
-            return problem(request, 409, "idempotency-in-progress", "Request in progress",
+            return problem(request, 409, IN_PROGRESS, "Request in progress",
                     "the first request with this " + HEADER + " has not finished; retry later");
         }
         Stored first = stored.get();
@@ -149,7 +151,7 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
                     HEADER + " '" + key + "' was used for a different request");
         }
         if (first.status() == null) {
-            return problem(request, 409, "idempotency-in-progress", "Request in progress",
+            return problem(request, 409, IN_PROGRESS, "Request in progress",
                     "the first request with this " + HEADER + " has not finished; retry later");
         }
         Response.ResponseBuilder replay = Response.status(first.status()).header(REPLAYED, "true");

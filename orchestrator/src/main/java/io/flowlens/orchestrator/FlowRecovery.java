@@ -120,9 +120,9 @@ public class FlowRecovery {
         // ":cancel"/":void" so a reason that differs from the flow's is not a reused key
         String key = run.idempotencyKey() == null ? "flow-run-" + run.id() : run.idempotencyKey();
         if (status != null) {
-            services.cancelOrder(run.orderId(), REASON, FullFlow.stepKey(key, "recover-cancel"));
+            services.cancelOrder(run.orderId(), REASON, IdempotencyKeys.forStep(key, "recover-cancel"));
         }
-        services.voidPayments(run.orderId(), REASON, FullFlow.stepKey(key, "recover-void"));
+        services.voidPayments(run.orderId(), REASON, IdempotencyKeys.forStep(key, "recover-void"));
         return COMPENSATED;
     }
 

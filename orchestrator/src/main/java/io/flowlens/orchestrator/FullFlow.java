@@ -1,11 +1,6 @@
 package io.flowlens.orchestrator;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 import io.flowlens.contracts.orchestrator.model.FlowOutcome;
@@ -44,7 +39,6 @@ import static io.flowlens.observability.FlowlensAttributes.USER_ID;
 public class FullFlow {
 
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("flowlens.flow.outcome");
-    private static final int MAX_KEY_LENGTH = 200;
     private static final int MAX_REASON_LENGTH = 200;
 
     private final DownstreamServices services;
@@ -65,7 +59,7 @@ public class FullFlow {
      * the IdempotencyFilter). Without a caller key the run makes up its own, so its retries are just as safe.
      */
     public FlowResult run(long userId, BigDecimal amount, String currency, String callerKey) {
-        String idempotencyKey = callerKey == null || callerKey.isBlank() ? "flow-" + UUID.randomUUID() : callerKey;
+        String idempotencyKey = IdempotencyKeys.orNew(callerKey, "flow");
         Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, currency);
         return BusinessSpan.call(tracer, "flow.run", attributes, span -> {
             FlowResult result = new FlowResult().traceId(Problems.currentTraceId()).userId(userId);
@@ -85,7 +79,7 @@ public class FullFlow {
         step(result, FlowStep.NameEnum.GET_USER, 200, () -> services.getUser(result.getUserId()));
         Order order = step(result, FlowStep.NameEnum.CREATE_ORDER, 201, () -> services.createOrder(
                 new OrderCreate().userId(result.getUserId()).amount(amount).currency(currency)
-                        .description("full-flow demo order"), stepKey(key, "order")));
+                        .description("full-flow demo order"), IdempotencyKeys.forStep(key, "order")));
         result.orderId(order.getId()).orderStatus(order.getStatus());
         span.setAttribute(ORDER_ID, order.getId());
         runs.orderCreated(runId, order.getId());
@@ -93,7 +87,7 @@ public class FullFlow {
         Payment payment;
         try {
             payment = step(result, FlowStep.NameEnum.AUTHORIZE_PAYMENT, 201, () -> services.authorize(
-                    new PaymentCreate().orderId(order.getId()).amount(amount).currency(currency), stepKey(key, "payment")));
+                    new PaymentCreate().orderId(order.getId()).amount(amount).currency(currency), IdempotencyKeys.forStep(key, "payment")));
         } catch (RuntimeException paymentFailure) {
             // the order exists but we do not know whether it was charged: cancel it, then void whatever got through
             throw compensate(result, order.getId(), "payment failed: " + paymentFailure.getMessage(), key, paymentFailure);
@@ -105,7 +99,7 @@ public class FullFlow {
             Order confirmed;
             try {
                 confirmed = step(result, FlowStep.NameEnum.CONFIRM_ORDER, 200,
-                        () -> services.confirmOrder(order.getId(), payment.getId(), stepKey(key, "confirm")));
+                        () -> services.confirmOrder(order.getId(), payment.getId(), IdempotencyKeys.forStep(key, "confirm")));
             } catch (RuntimeException confirmFailure) {
                 // charged but not confirmed: an order that would be swept to CANCELLED later with its payment kept
                 throw compensate(result, order.getId(), "confirmation failed: " + confirmFailure.getMessage(), key,
@@ -115,7 +109,7 @@ public class FullFlow {
         } else {
             Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200,
                     () -> services.cancelOrder(order.getId(), "payment declined: " + payment.getDeclineReason(),
-                            stepKey(key, "cancel")));
+                            IdempotencyKeys.forStep(key, "cancel")));
             result.orderStatus(cancelled.getStatus()).outcome(FlowOutcome.PAYMENT_DECLINED);
         }
         span.setAttribute(OUTCOME, result.getOutcome().name());
@@ -131,10 +125,10 @@ public class FullFlow {
         String why = reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason;
         try {
             Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200,
-                    () -> services.cancelOrder(orderId, why, stepKey(key, "cancel")));
+                    () -> services.cancelOrder(orderId, why, IdempotencyKeys.forStep(key, "cancel")));
             result.orderStatus(cancelled.getStatus());
             PaymentVoid voided = step(result, FlowStep.NameEnum.VOID_PAYMENT, 200,
-                    () -> services.voidPayments(orderId, why, stepKey(key, "void")));
+                    () -> services.voidPayments(orderId, why, IdempotencyKeys.forStep(key, "void")));
             if (result.getPaymentId() != null && voided.getVoidedPaymentIds().contains(result.getPaymentId())) {
                 result.paymentStatus(PaymentStatus.VOIDED);
             }
@@ -142,23 +136,6 @@ public class FullFlow {
             failure.addSuppressed(compensationFailure);
         }
         return failure;
-    }
-
-    /** {@code <flowKey>:<step>}, or the flow key's SHA-256 in front when that would exceed the 200 characters a key may have. */
-    static String stepKey(String flowKey, String step) {
-        if (flowKey == null) {
-            return null;
-        }
-        String base = flowKey.length() + step.length() < MAX_KEY_LENGTH ? flowKey : sha256(flowKey);
-        return base + ":" + step;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     /** Runs one step and records it: its duration and the HTTP status the callee answered (the contract's on success). */

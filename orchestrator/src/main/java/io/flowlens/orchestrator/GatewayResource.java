@@ -1,7 +1,6 @@
 package io.flowlens.orchestrator;
 
 import java.net.URI;
-import java.util.UUID;
 
 import io.flowlens.contracts.orchestrator.api.GatewayApi;
 import io.flowlens.contracts.orders.client.model.Order;
@@ -37,7 +36,7 @@ public class GatewayResource implements GatewayApi {
 
     @Override
     public Response createUser(UserCreate request, String idempotencyKey) {
-        User user = services.createUser(request, keyFor(idempotencyKey));
+        User user = services.createUser(request, IdempotencyKeys.orNew(idempotencyKey, "gateway"));
         return Response.created(URI.create("/users/" + user.getId())).entity(user).build();
     }
 
@@ -48,7 +47,7 @@ public class GatewayResource implements GatewayApi {
 
     @Override
     public Response createOrder(OrderCreate request, String idempotencyKey) {
-        Order order = services.createOrder(request, keyFor(idempotencyKey));
+        Order order = services.createOrder(request, IdempotencyKeys.orNew(idempotencyKey, "gateway"));
         return Response.created(URI.create("/orders/" + order.getId())).entity(order).build();
     }
 
@@ -59,16 +58,12 @@ public class GatewayResource implements GatewayApi {
 
     @Override
     public Response createPayment(PaymentCreate request, String idempotencyKey) {
-        Payment payment = services.authorize(request, keyFor(idempotencyKey));
+        Payment payment = services.authorize(request, IdempotencyKeys.orNew(idempotencyKey, "gateway"));
         return Response.created(URI.create("/payments/" + payment.getId())).entity(payment).build();
     }
 
     @Override
     public Response getPayment(Long paymentId) {
         return Response.ok(services.getPayment(paymentId)).build();
-    }
-
-    private static String keyFor(String callerKey) {
-        return callerKey == null || callerKey.isBlank() ? "gateway-" + UUID.randomUUID() : callerKey;
     }
 }

@@ -49,13 +49,17 @@ class FlowRecoveryTest {
     @Inject
     private FlowRecovery recovery;
 
-    private long runWithOrder(OrderStatus status) {
+    /** A run left STARTED after its order was made, as a crash after "create order" leaves it. */
+    private record Run(long runId, long orderId) {
+    }
+
+    private Run runWithOrder(OrderStatus status) {
         Order order = new Order().id(IDS.incrementAndGet()).userId(1L).amount(new BigDecimal("12.00")).currency("USD")
                 .status(status).createdAt(OffsetDateTime.now());
         FakeDownstreams.ORDERS.put(order.getId(), order);
         long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-" + order.getId());
         runs.orderCreated(runId, order.getId());
-        return runId;
+        return new Run(runId, order.getId());
     }
 
     private static Payment authorizedPayment(long orderId) {
@@ -67,8 +71,9 @@ class FlowRecoveryTest {
 
     @Test
     void aRunThatDiedAfterThePaymentIsCancelledAndVoided() {
-        long runId = runWithOrder(OrderStatus.PENDING);
-        long orderId = IDS.get();
+        Run run = runWithOrder(OrderStatus.PENDING);
+        long runId = run.runId();
+        long orderId = run.orderId();
         Payment payment = authorizedPayment(orderId);
 
         recovery.recoverStale();
@@ -87,8 +92,9 @@ class FlowRecoveryTest {
 
     @Test
     void aRunThatDiedAfterTheConfirmationIsCompletedAndLeftAlone() {
-        long runId = runWithOrder(OrderStatus.CONFIRMED);
-        long orderId = IDS.get();
+        Run run = runWithOrder(OrderStatus.CONFIRMED);
+        long runId = run.runId();
+        long orderId = run.orderId();
         Payment payment = authorizedPayment(orderId);
 
         recovery.recoverStale();
@@ -108,17 +114,18 @@ class FlowRecoveryTest {
 
     @Test
     void aFinishedRunIsNeverRecovered() {
-        long runId = runWithOrder(OrderStatus.PENDING);
-        runs.finish(runId, IDS.get(), null, "PAYMENT_DECLINED");
+        Run run = runWithOrder(OrderStatus.PENDING);
+        runs.finish(run.runId(), run.orderId(), null, "PAYMENT_DECLINED");
         recovery.recoverStale();
-        assertThat(runs.outcome(runId).orElseThrow(), is("PAYMENT_DECLINED"));
-        assertThat(FakeDownstreams.ORDERS.get(IDS.get()).getStatus(), is(OrderStatus.PENDING));
+        assertThat(runs.outcome(run.runId()).orElseThrow(), is("PAYMENT_DECLINED"));
+        assertThat(FakeDownstreams.ORDERS.get(run.orderId()).getStatus(), is(OrderStatus.PENDING));
     }
 
     @Test
     void recoveryIsItsOwnTraceOfBusinessAndClientSpans() {
-        long runId = runWithOrder(OrderStatus.PENDING);
-        long orderId = IDS.get();
+        Run run = runWithOrder(OrderStatus.PENDING);
+        long runId = run.runId();
+        long orderId = run.orderId();
         recovery.recoverStale();
         SpanData recover = RecordedSpans.awaitSpan(s -> s.getName().equals("flow.recover")
                 && Long.valueOf(runId).equals(s.getAttributes().get(AttributeKey.longKey("flowlens.flow.run_id"))),

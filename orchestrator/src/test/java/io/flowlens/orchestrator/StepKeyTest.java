@@ -12,13 +12,13 @@ class StepKeyTest {
 
     @Test
     void derivesOneKeyPerStep() {
-        assertThat(FullFlow.stepKey("flow-42", "payment"), is("flow-42:payment"));
-        assertThat(FullFlow.stepKey(null, "payment"), is(nullValue()));
+        assertThat(IdempotencyKeys.forStep("flow-42", "payment"), is("flow-42:payment"));
+        assertThat(IdempotencyKeys.forStep(null, "payment"), is(nullValue()));
     }
 
     @Test
     void longKeysAreHashedSoTheStepKeyStaysValid() {
-        String derived = FullFlow.stepKey("k".repeat(200), "payment");
+        String derived = IdempotencyKeys.forStep("k".repeat(200), "payment");
         assertThat(derived.length(), lessThanOrEqualTo(200));
         assertThat(derived, matchesPattern("[0-9a-f]{64}:payment"));
     }
