@@ -128,21 +128,29 @@ class SagaRetrySystemIT {
 
     @Test
     void anOrchestratorKilledDuringThePaymentIsRecoveredAfterRestart() throws Exception {
-        paymentsLatency(2500);
+        // The kill must land while payments holds the request. With the class's 1 s timeout the flow gives up on the
+        // payment about 2.5 s after it arrived, which is no wider than the time a span takes to become visible in
+        // Jaeger on a slow machine; so this orchestrator waits out a 6 s payment, and the kill has 6 s to land.
         String traceId = HexFormat.of().formatHex(randomBytes(16));
         String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01";
-        CompletableFuture<Integer> flow = CompletableFuture.supplyAsync(() -> {
-            try {
-                return RestAssured.given().baseUri(services.url("orchestrator")).header("traceparent", traceparent)
-                        .queryParam("amount", "23.00").get("/demo/full-flow/3").statusCode();
-            } catch (Exception connectionLost) { // RestAssured rethrows checked exceptions unchecked
-                return -1;
-            }
-        });
         boolean restarted = false;
         try {
-            // kill once the order exists (orders exported its span) and while the payment waits out its 2.5 s
-            system.jaeger().awaitTrace(traceId, spans -> count(spans, "orders", "orders.create") == 1, Duration.ofSeconds(15));
+            services.kill("orchestrator");
+            services.restart("orchestrator", Map.of("IO_FLOWLENS_ORCHESTRATOR_DOWNSTREAMSERVICES_TIMEOUT_VALUE", "15000",
+                    "PAYMENTS_MP_REST_READTIMEOUT", "15000"));
+            paymentsLatency(6000);
+            CompletableFuture<Integer> flow = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RestAssured.given().baseUri(services.url("orchestrator")).header("traceparent", traceparent)
+                            .queryParam("amount", "23.00").get("/demo/full-flow/3").statusCode();
+                } catch (Exception connectionLost) { // RestAssured rethrows checked exceptions unchecked
+                    return -1;
+                }
+            });
+            // payments claimed the flow's Idempotency-Key (its INSERT span is exported before the latency ends):
+            // the payment is under way and will be decided whether or not its caller is still there
+            system.jaeger().awaitTrace(traceId, spans -> count(spans, "payments", "INSERT idempotency_keys") == 1,
+                    Duration.ofSeconds(15));
             services.kill("orchestrator");
             assertThat("the killed orchestrator never answered", flow.get(15, TimeUnit.SECONDS), is(-1));
 
@@ -178,7 +186,7 @@ class SagaRetrySystemIT {
         } finally {
             if (!restarted) {
                 services.kill("orchestrator");
-                services.restart("orchestrator"); // the other tests need it
+                services.restart("orchestrator"); // the other tests need it, with the class's settings
             }
         }
     }

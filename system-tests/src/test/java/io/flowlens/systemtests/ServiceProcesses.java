@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -26,7 +27,7 @@ final class ServiceProcesses implements AutoCloseable {
     static final List<String> SERVICES = List.of("users", "orders", "payments", "orchestrator");
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
-    private final Map<String, Runnable> launchers = new LinkedHashMap<>();
+    private final Map<String, Consumer<Map<String, String>>> launchers = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
 
@@ -50,9 +51,9 @@ final class ServiceProcesses implements AutoCloseable {
             Path dataDir = root.resolve("system-tests/target/service-data" + suffix);
             deleteRecursively(dataDir);
             for (String service : SERVICES) {
-                services.launchers.put(service, () -> services.launch(root, service, logDir, dataDir, otlpEndpoint,
-                        extraEnvironment));
-                services.launchers.get(service).run();
+                services.launchers.put(service, overrides -> services.launch(root, service, logDir, dataDir,
+                        otlpEndpoint, merged(extraEnvironment, overrides)));
+                services.launchers.get(service).accept(Map.of());
             }
             for (String service : SERVICES) {
                 services.awaitReady(service, Duration.ofSeconds(90));
@@ -96,8 +97,19 @@ final class ServiceProcesses implements AutoCloseable {
     }
 
     void restart(String service) {
-        launchers.get(service).run();
+        restart(service, Map.of());
+    }
+
+    /** Restarts a killed service with some settings changed for this run of it only. */
+    void restart(String service, Map<String, String> overrides) {
+        launchers.get(service).accept(overrides);
         awaitReady(service, Duration.ofSeconds(90));
+    }
+
+    private static Map<String, String> merged(Map<String, String> base, Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(base);
+        merged.putAll(overrides);
+        return merged;
     }
 
     private void launch(Path root, String service, Path logDir, Path dataDir, String otlpEndpoint,
