@@ -4,7 +4,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import io.opentelemetry.sdk.trace.data.SpanData;
 
@@ -34,30 +36,26 @@ public final class RecordedSpans {
 
     /** The spans of trace {@code traceId} once a span named {@code lastSpan} (the one that ends last) arrived. */
     public static List<SpanData> awaitTrace(String traceId, String lastSpan, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        return await(() -> {
             List<SpanData> spans = MemorySpanExporterProvider.SPANS.getFinishedSpanItems().stream()
                     .filter(s -> s.getTraceId().equals(traceId)).toList();
-            if (spans.stream().anyMatch(s -> s.getName().equals(lastSpan))) {
-                return spans;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("no span '" + lastSpan + "' in trace " + traceId + " within " + timeout);
+            return spans.stream().anyMatch(s -> s.getName().equals(lastSpan)) ? Optional.of(spans) : Optional.empty();
+        }, "no span '" + lastSpan + "' in trace " + traceId, timeout);
     }
 
     /** The first exported span that matches, for work that starts its own trace (a scheduled job, not a request). */
     public static SpanData awaitSpan(Predicate<SpanData> matching, String description, Duration timeout) {
+        return await(() -> MemorySpanExporterProvider.SPANS.getFinishedSpanItems().stream().filter(matching).findFirst(),
+                "no span " + description, timeout);
+    }
+
+    /** Polls the exported spans until {@code found} answers something, or fails with {@code missing}. */
+    private static <T> T await(Supplier<Optional<T>> found, String missing, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            var found = MemorySpanExporterProvider.SPANS.getFinishedSpanItems().stream().filter(matching).findFirst();
-            if (found.isPresent()) {
-                return found.get();
+            Optional<T> result = found.get();
+            if (result.isPresent()) {
+                return result.get();
             }
             try {
                 Thread.sleep(20);
@@ -66,7 +64,7 @@ public final class RecordedSpans {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError("no span " + description + " within " + timeout);
+        throw new AssertionError(missing + " within " + timeout);
     }
 
     public static SpanData named(List<SpanData> spans, String name) {

@@ -107,10 +107,8 @@ public class FullFlow {
             }
             result.orderStatus(confirmed.getStatus()).outcome(FlowOutcome.COMPLETED);
         } else {
-            Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200,
-                    () -> services.cancelOrder(order.getId(), "payment declined: " + payment.getDeclineReason(),
-                            IdempotencyKeys.forStep(key, "cancel")));
-            result.orderStatus(cancelled.getStatus()).outcome(FlowOutcome.PAYMENT_DECLINED);
+            cancelOrder(result, order.getId(), "payment declined: " + payment.getDeclineReason(), key);
+            result.outcome(FlowOutcome.PAYMENT_DECLINED);
         }
         span.setAttribute(OUTCOME, result.getOutcome().name());
     }
@@ -124,9 +122,7 @@ public class FullFlow {
                                         RuntimeException failure) {
         String why = reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason;
         try {
-            Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200,
-                    () -> services.cancelOrder(orderId, why, IdempotencyKeys.forStep(key, "cancel")));
-            result.orderStatus(cancelled.getStatus());
+            cancelOrder(result, orderId, why, key);
             PaymentVoid voided = step(result, FlowStep.NameEnum.VOID_PAYMENT, 200,
                     () -> services.voidPayments(orderId, why, IdempotencyKeys.forStep(key, "void")));
             if (result.getPaymentId() != null && voided.getVoidedPaymentIds().contains(result.getPaymentId())) {
@@ -136,6 +132,13 @@ public class FullFlow {
             failure.addSuppressed(compensationFailure);
         }
         return failure;
+    }
+
+    /** The CANCEL_ORDER step, for a declined payment and as the first half of {@link #compensate}. */
+    private void cancelOrder(FlowResult result, long orderId, String reason, String key) {
+        Order cancelled = step(result, FlowStep.NameEnum.CANCEL_ORDER, 200,
+                () -> services.cancelOrder(orderId, reason, IdempotencyKeys.forStep(key, "cancel")));
+        result.orderStatus(cancelled.getStatus());
     }
 
     /** Runs one step and records it: its duration and the HTTP status the callee answered (the contract's on success). */
