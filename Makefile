@@ -78,7 +78,7 @@ spike-test: ## k6 spike: quiet, a burst, quiet again
 soak-test: ## k6 soak: steady mix for DURATION (default 10m)
 	bin/perf.sh soak
 
-bench: ## tracing overhead, flow efficiency and footprint, side by side; writes perf/results/BENCHMARKS.md (40–60 min on 2 cores: each repetition first warms the JIT)
+bench: ## tracing overhead, flow efficiency and footprint, side by side; writes perf/results/BENCHMARKS.md (~65 min on 2 cores: each repetition first warms the JIT)
 	bin/stack.sh up
 	bin/mvn.sh -q install -DskipTests
 	bin/bench.py
