@@ -30,6 +30,6 @@ echo
 echo "Look further:"
 echo "  Jaeger API   $JAEGER/api/v3/traces/$SUCCESS_TRACE   (services: $JAEGER/api/v3/services)"
 echo "  Elasticsearch $ES/jaeger-span-*/_search?q=traceID:$SUCCESS_TRACE   (Jaeger's storage)"
-echo "  Span analytics $ES/flowlens-spans-*/_search?q=trace_id:$SUCCESS_TRACE   (flat fields: observability/FIELDS.md)"
+echo "  Span analytics $ES/flowlens-spans-*/_search?q=trace_id:$SUCCESS_TRACE   (flat fields: observability/exporter-elasticsearch/FIELDS.md)"
 echo "  Swagger UI   $BASE/openapi/ui   (and :8001, :8002, :8003)"
 echo "  Stop with    make down"

@@ -11,8 +11,8 @@ import java.util.logging.Logger;
 
 import io.flowlens.contracts.orders.client.model.Order;
 import io.flowlens.contracts.orders.client.model.OrderStatus;
-import io.flowlens.observability.BusinessSpan;
-import io.flowlens.observability.ProblemException;
+import io.flowlens.platform.tracing.BusinessSpan;
+import io.flowlens.platform.problem.ProblemException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
@@ -23,7 +23,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import static io.flowlens.observability.FlowlensAttributes.ORDER_ID;
+import static io.flowlens.platform.tracing.FlowlensAttributes.ORDER_ID;
 
 /**
  * Finishes the sagas of an orchestrator that died mid-flow. The orders service's sweeper cancels an order left

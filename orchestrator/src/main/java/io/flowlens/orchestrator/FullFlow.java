@@ -12,9 +12,9 @@ import io.flowlens.contracts.payments.client.model.Payment;
 import io.flowlens.contracts.payments.client.model.PaymentCreate;
 import io.flowlens.contracts.payments.client.model.PaymentStatus;
 import io.flowlens.contracts.payments.client.model.PaymentVoid;
-import io.flowlens.observability.BusinessSpan;
-import io.flowlens.observability.ProblemException;
-import io.flowlens.observability.Problems;
+import io.flowlens.platform.tracing.BusinessSpan;
+import io.flowlens.platform.problem.ProblemException;
+import io.flowlens.platform.problem.Problems;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -22,11 +22,11 @@ import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import static io.flowlens.observability.FlowlensAttributes.AMOUNT;
-import static io.flowlens.observability.FlowlensAttributes.CURRENCY;
-import static io.flowlens.observability.FlowlensAttributes.ORDER_ID;
-import static io.flowlens.observability.FlowlensAttributes.PAYMENT_ID;
-import static io.flowlens.observability.FlowlensAttributes.USER_ID;
+import static io.flowlens.platform.tracing.FlowlensAttributes.AMOUNT;
+import static io.flowlens.platform.tracing.FlowlensAttributes.CURRENCY;
+import static io.flowlens.platform.tracing.FlowlensAttributes.ORDER_ID;
+import static io.flowlens.platform.tracing.FlowlensAttributes.PAYMENT_ID;
+import static io.flowlens.platform.tracing.FlowlensAttributes.USER_ID;
 
 /**
  * The full flow as a saga: user → order → payment → confirm. A declined payment is compensated by cancelling the

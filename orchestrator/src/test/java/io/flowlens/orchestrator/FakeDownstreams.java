@@ -24,7 +24,7 @@ import io.flowlens.contracts.payments.model.DeclineReason;
 import io.flowlens.contracts.payments.model.PaymentStatus;
 import io.flowlens.contracts.payments.model.PaymentVoid;
 import io.flowlens.contracts.payments.model.PaymentVoidRequest;
-import io.flowlens.observability.ProblemException;
+import io.flowlens.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderStatus;
-import io.flowlens.observability.ContractClient;
-import io.flowlens.observability.RecordedSpans;
-import io.flowlens.observability.StandInUsers;
+import io.flowlens.testing.ContractClient;
+import io.flowlens.testing.RecordedSpans;
+import io.flowlens.testing.StandInUsers;
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;

@@ -8,10 +8,10 @@ import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderCreate;
 import io.flowlens.contracts.orders.model.OrderStatus;
 import io.flowlens.contracts.users.client.UsersApi;
-import io.flowlens.observability.BusinessSpan;
-import io.flowlens.observability.DownstreamCall;
-import io.flowlens.observability.Money;
-import io.flowlens.observability.ProblemException;
+import io.flowlens.platform.tracing.BusinessSpan;
+import io.flowlens.platform.client.DownstreamCall;
+import io.flowlens.platform.problem.Money;
+import io.flowlens.platform.problem.ProblemException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
@@ -19,12 +19,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-import static io.flowlens.observability.FlowlensAttributes.AMOUNT;
-import static io.flowlens.observability.FlowlensAttributes.COMPENSATION;
-import static io.flowlens.observability.FlowlensAttributes.CURRENCY;
-import static io.flowlens.observability.FlowlensAttributes.ORDER_ID;
-import static io.flowlens.observability.FlowlensAttributes.PAYMENT_ID;
-import static io.flowlens.observability.FlowlensAttributes.USER_ID;
+import static io.flowlens.platform.tracing.FlowlensAttributes.AMOUNT;
+import static io.flowlens.platform.tracing.FlowlensAttributes.COMPENSATION;
+import static io.flowlens.platform.tracing.FlowlensAttributes.CURRENCY;
+import static io.flowlens.platform.tracing.FlowlensAttributes.ORDER_ID;
+import static io.flowlens.platform.tracing.FlowlensAttributes.PAYMENT_ID;
+import static io.flowlens.platform.tracing.FlowlensAttributes.USER_ID;
 
 /** Creating orders for users that exist, and moving them through {@link OrderLifecycle}. */
 @ApplicationScoped

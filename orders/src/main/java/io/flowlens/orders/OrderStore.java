@@ -12,7 +12,7 @@ import java.util.Optional;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderStatus;
-import io.flowlens.observability.TracedDatabase;
+import io.flowlens.platform.db.TracedDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

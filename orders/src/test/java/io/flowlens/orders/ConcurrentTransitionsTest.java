@@ -11,7 +11,7 @@ import java.util.concurrent.Future;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderStatus;
-import io.flowlens.observability.ProblemException;
+import io.flowlens.platform.problem.ProblemException;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import java.time.OffsetDateTime;
 import io.flowlens.contracts.users.api.UsersApi;
 import io.flowlens.contracts.users.model.User;
 import io.flowlens.contracts.users.model.UserCreate;
-import io.flowlens.observability.ProblemException;
+import io.flowlens.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;

@@ -3,8 +3,8 @@ package io.flowlens.orders;
 import java.time.Duration;
 import java.util.List;
 
-import io.flowlens.observability.ContractClient;
-import io.flowlens.observability.RecordedSpans;
+import io.flowlens.testing.ContractClient;
+import io.flowlens.testing.RecordedSpans;
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
@@ -13,7 +13,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import static io.flowlens.observability.ProblemAnswer.problem;
+import static io.flowlens.testing.ProblemAnswer.problem;
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.flowlens.observability.ContractClient;
-import io.flowlens.observability.RecordedSpans;
-import io.flowlens.observability.StandInUsers;
+import io.flowlens.testing.ContractClient;
+import io.flowlens.testing.RecordedSpans;
+import io.flowlens.testing.StandInUsers;
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
@@ -19,7 +19,7 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import static io.flowlens.observability.ProblemAnswer.problem;
+import static io.flowlens.testing.ProblemAnswer.problem;
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;

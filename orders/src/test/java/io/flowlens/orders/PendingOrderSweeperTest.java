@@ -2,8 +2,8 @@ package io.flowlens.orders;
 
 import java.time.Duration;
 
-import io.flowlens.observability.ContractClient;
-import io.flowlens.observability.StandInUsers;
+import io.flowlens.testing.ContractClient;
+import io.flowlens.testing.StandInUsers;
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;

@@ -2,13 +2,13 @@ package io.flowlens.orders;
 
 import java.time.Duration;
 
-import io.flowlens.observability.ContractClient;
+import io.flowlens.testing.ContractClient;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import static io.flowlens.observability.ProblemAnswer.problem;
+import static io.flowlens.testing.ProblemAnswer.problem;
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;

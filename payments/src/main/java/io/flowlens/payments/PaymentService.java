@@ -11,9 +11,9 @@ import io.flowlens.contracts.payments.model.PaymentCreate;
 import io.flowlens.contracts.payments.model.PaymentStatus;
 import io.flowlens.contracts.payments.model.PaymentVoid;
 import io.flowlens.contracts.payments.model.PaymentVoidRequest;
-import io.flowlens.observability.BusinessSpan;
-import io.flowlens.observability.Money;
-import io.flowlens.observability.ProblemException;
+import io.flowlens.platform.tracing.BusinessSpan;
+import io.flowlens.platform.problem.Money;
+import io.flowlens.platform.problem.ProblemException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.StatusCode;
@@ -22,11 +22,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import static io.flowlens.observability.FlowlensAttributes.AMOUNT;
-import static io.flowlens.observability.FlowlensAttributes.CURRENCY;
-import static io.flowlens.observability.FlowlensAttributes.ERROR_TYPE;
-import static io.flowlens.observability.FlowlensAttributes.ORDER_ID;
-import static io.flowlens.observability.FlowlensAttributes.PAYMENT_ID;
+import static io.flowlens.platform.tracing.FlowlensAttributes.AMOUNT;
+import static io.flowlens.platform.tracing.FlowlensAttributes.CURRENCY;
+import static io.flowlens.platform.tracing.FlowlensAttributes.ERROR_TYPE;
+import static io.flowlens.platform.tracing.FlowlensAttributes.ORDER_ID;
+import static io.flowlens.platform.tracing.FlowlensAttributes.PAYMENT_ID;
 
 /** Authorizing payments: applies the {@link AuthorizationPolicy} and records every decision. */
 @ApplicationScoped

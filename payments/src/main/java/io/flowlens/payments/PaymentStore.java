@@ -13,7 +13,7 @@ import java.util.Optional;
 import io.flowlens.contracts.payments.model.DeclineReason;
 import io.flowlens.contracts.payments.model.Payment;
 import io.flowlens.contracts.payments.model.PaymentStatus;
-import io.flowlens.observability.TracedDatabase;
+import io.flowlens.platform.db.TracedDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

@@ -1,6 +1,6 @@
 package io.flowlens.payments;
 
-import io.flowlens.observability.ContractClient;
+import io.flowlens.testing.ContractClient;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import org.junit.jupiter.api.Test;

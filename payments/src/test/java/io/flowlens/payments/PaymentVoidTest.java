@@ -14,15 +14,15 @@ import io.flowlens.contracts.payments.model.Payment;
 import io.flowlens.contracts.payments.model.PaymentCreate;
 import io.flowlens.contracts.payments.model.PaymentStatus;
 import io.flowlens.contracts.payments.model.PaymentVoidRequest;
-import io.flowlens.observability.ContractClient;
-import io.flowlens.observability.RecordedSpans;
+import io.flowlens.testing.ContractClient;
+import io.flowlens.testing.RecordedSpans;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import static io.flowlens.observability.ProblemAnswer.problem;
+import static io.flowlens.testing.ProblemAnswer.problem;
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;

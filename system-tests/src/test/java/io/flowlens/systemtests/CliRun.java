@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import io.flowlens.observability.FlowlensCli;
+import io.flowlens.analytics.FlowlensCli;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**

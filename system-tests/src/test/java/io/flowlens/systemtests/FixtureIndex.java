@@ -13,7 +13,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ExpandWildcard;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import io.flowlens.observability.ElasticsearchConnection;
+import io.flowlens.exporter.elasticsearch.ElasticsearchConnection;
 
 /**
  * Span documents under a test-only index prefix of the real Elasticsearch: the project's span index template put
@@ -23,7 +23,7 @@ import io.flowlens.observability.ElasticsearchConnection;
 final class FixtureIndex implements AutoCloseable {
 
     static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
-    private static final String TEMPLATE = "io/flowlens/observability/spans-index-template.json";
+    private static final String TEMPLATE = "io/flowlens/exporter/elasticsearch/spans-index-template.json";
 
     private final ElasticsearchClient client;
 

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One span document of a test fixture, with the fields of observability/FIELDS.md. Immutable; the {@code with...}
+ * One span document of a test fixture, with the fields of observability/exporter-elasticsearch/FIELDS.md. Immutable; the {@code with...}
  * methods answer a changed copy.
  */
 record FixtureSpan(Instant start, String traceId, String spanId, String parentSpanId, String service, String name,

@@ -14,9 +14,9 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import io.flowlens.observability.ElasticsearchConnection;
-import io.flowlens.observability.ElasticsearchExportStats;
-import io.flowlens.observability.ElasticsearchSpanExporter;
+import io.flowlens.exporter.elasticsearch.ElasticsearchConnection;
+import io.flowlens.exporter.elasticsearch.ElasticsearchExportStats;
+import io.flowlens.exporter.elasticsearch.ElasticsearchSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.restassured.RestAssured;

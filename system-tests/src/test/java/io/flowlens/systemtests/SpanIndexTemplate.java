@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class SpanIndexTemplate {
 
-    static final String RESOURCE = "io/flowlens/observability/spans-index-template.json";
+    static final String RESOURCE = "io/flowlens/exporter/elasticsearch/spans-index-template.json";
 
     private final JsonNode template;
     /** Dotted field name → mapping type, multi-fields included ({@code exception.message.keyword}). */
@@ -31,7 +31,7 @@ final class SpanIndexTemplate {
     static SpanIndexTemplate load(ObjectMapper mapper) {
         try (InputStream in = SpanIndexTemplate.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is not on the test classpath (observability jar)");
+                throw new IllegalStateException(RESOURCE + " is not on the test classpath (exporter-elasticsearch jar)");
             }
             return new SpanIndexTemplate(mapper.readTree(in).path("template"));
         } catch (IOException e) {

@@ -11,9 +11,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-import io.flowlens.observability.ElasticsearchConnection;
-import io.flowlens.observability.ElasticsearchExportStats;
-import io.flowlens.observability.ElasticsearchSpanExporter;
+import io.flowlens.exporter.elasticsearch.ElasticsearchConnection;
+import io.flowlens.exporter.elasticsearch.ElasticsearchExportStats;
+import io.flowlens.exporter.elasticsearch.ElasticsearchSpanExporter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;

@@ -5,15 +5,15 @@ import java.util.List;
 import io.flowlens.contracts.users.model.User;
 import io.flowlens.contracts.users.model.UserCreate;
 import io.flowlens.contracts.users.model.UserPage;
-import io.flowlens.observability.BusinessSpan;
-import io.flowlens.observability.ProblemException;
+import io.flowlens.platform.tracing.BusinessSpan;
+import io.flowlens.platform.problem.ProblemException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import static io.flowlens.observability.FlowlensAttributes.USER_ID;
+import static io.flowlens.platform.tracing.FlowlensAttributes.USER_ID;
 
 /** Registering and finding users: the business rules between the HTTP resource and the table. */
 @ApplicationScoped

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.flowlens.contracts.users.model.User;
-import io.flowlens.observability.TracedDatabase;
+import io.flowlens.platform.db.TracedDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

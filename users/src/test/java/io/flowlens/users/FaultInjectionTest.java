@@ -3,8 +3,8 @@ package io.flowlens.users;
 import java.time.Duration;
 import java.util.List;
 
-import io.flowlens.observability.ContractClient;
-import io.flowlens.observability.RecordedSpans;
+import io.flowlens.testing.ContractClient;
+import io.flowlens.testing.RecordedSpans;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.opentelemetry.api.common.AttributeKey;

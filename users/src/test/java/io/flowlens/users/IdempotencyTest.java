@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.flowlens.observability.ContractClient;
+import io.flowlens.testing.ContractClient;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;

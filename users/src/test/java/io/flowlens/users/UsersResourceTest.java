@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import io.flowlens.observability.ContractClient;
-import io.flowlens.observability.RecordedSpans;
+import io.flowlens.testing.ContractClient;
+import io.flowlens.testing.RecordedSpans;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;

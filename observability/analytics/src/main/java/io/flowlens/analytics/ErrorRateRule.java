@@ -1,0 +1,47 @@
+package io.flowlens.analytics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Fires when a service's error spans exceed {@code maxErrorPercent} of its spans over the window. Services with
+ * fewer than {@code minSpans} spans are not judged: one error in two spans is 50 % but says nothing, and a quiet
+ * service is the service-down rule's business.
+ */
+public record ErrorRateRule(String name, Duration window, double maxErrorPercent, long minSpans) implements AlertRule {
+
+    public AlertVerdict evaluate(List<ServiceErrors> services) {
+        String over = "over " + TimeWindow.format(window);
+        List<ServiceErrors> judged = services.stream().filter(s -> s.spans() >= minSpans).toList();
+        long notJudged = services.size() - judged.size();
+        String unjudged = notJudged == 0 ? "" : "; " + notJudged + " service(s) with fewer than " + minSpans
+                + " spans not judged";
+        List<ServiceErrors> failing = judged.stream().filter(s -> s.percent() > maxErrorPercent)
+                .sorted(Comparator.comparingDouble(ServiceErrors::percent).reversed()).toList();
+        if (!failing.isEmpty()) {
+            List<String> details = new ArrayList<>();
+            for (ServiceErrors service : failing) {
+                details.add(describe(service));
+            }
+            return new AlertVerdict(name, true, String.join(", ", details) + " > " + number(maxErrorPercent) + " % "
+                    + over, details);
+        }
+        Optional<ServiceErrors> highest = judged.stream().max(Comparator.comparingDouble(ServiceErrors::percent));
+        return AlertVerdict.ok(name, highest
+                .map(s -> "highest " + describe(s) + " <= " + number(maxErrorPercent) + " % " + over + unjudged)
+                .orElse("no service with at least " + minSpans + " spans " + over + unjudged));
+    }
+
+    private static String describe(ServiceErrors service) {
+        return service.service() + " " + TextTable.percent(service.errors(), service.spans()) + " % errors ("
+                + service.errors() + " of " + service.spans() + " spans)";
+    }
+
+    static String number(double value) {
+        return value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.2f", value);
+    }
+}

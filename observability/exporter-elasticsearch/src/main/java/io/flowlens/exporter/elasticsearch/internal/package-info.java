@@ -1,0 +1,4 @@
+/**
+ * The autoconfigure SPI provider of the exporter; not an API.
+ */
+package io.flowlens.exporter.elasticsearch.internal;

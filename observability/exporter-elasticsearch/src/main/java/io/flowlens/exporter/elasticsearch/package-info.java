@@ -1,0 +1,4 @@
+/**
+ * An OpenTelemetry span exporter that writes flat span documents into daily Elasticsearch indices.
+ */
+package io.flowlens.exporter.elasticsearch;

@@ -1,0 +1,48 @@
+package io.flowlens.platform.problem;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import org.glassfish.jersey.server.ParamException;
+
+/**
+ * JAX-RS's own failures (wrong method or media type, unparsable parameter) as problem+json.
+ * A parameter that does not parse ({@code /users/abc}) is the caller's bad input: 400, not JAX-RS's default 404.
+ */
+@Provider
+@ApplicationScoped
+public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+
+    @Context
+    private UriInfo uriInfo;
+
+    @Override
+    public Response toResponse(WebApplicationException exception) {
+        if (exception instanceof ParamException param) {
+            String detail = "parameter '" + param.getParameterName() + "' has an invalid value";
+            return Problems.response(400, "validation", "Request validation failed", detail, null, uriInfo, exception);
+        }
+        if (exception instanceof NotFoundException && exception.getCause() == null) {
+            // No resource matched: an empty 404 lets Helidon try its own routes (/health, /openapi, /metrics).
+            return Response.status(Response.Status.NOT_FOUND).build();
+        }
+        int status = exception.getResponse().getStatus();
+        Response.StatusType statusType = Response.Status.fromStatusCode(status);
+        String title = statusType == null ? "HTTP " + status : statusType.getReasonPhrase();
+        String detail = exception.getMessage() == null ? title : exception.getMessage();
+        Response problem = Problems.response(status, "http-" + status, title, detail, null, uriInfo, exception);
+        // keep what JAX-RS said about the request, e.g. the Allow header of a 405 (RFC 9110 requires it)
+        Response.ResponseBuilder answer = Response.fromResponse(problem);
+        exception.getResponse().getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(value -> answer.header(name, value));
+            }
+        });
+        return answer.build();
+    }
+}
