@@ -5,8 +5,9 @@ import java.util.function.IntSupplier;
 
 /**
  * What happened to the spans handed to an {@link ElasticsearchSpanExporter}: indexed, dropped (queue full, or given up
- * after retries while Elasticsearch was unreachable), failed (rejected by Elasticsearch, e.g. a mapping conflict),
- * retried. One per exporter; {@link ElasticsearchSpanExporter#stats()} hands it out.
+ * after retries), failed (rejected by Elasticsearch, e.g. a mapping conflict), retried, and the unexpected errors the
+ * writer survived. One per exporter; {@link ElasticsearchSpanExporter#stats()} hands it out. The exporter also sends
+ * every count to its OpenTelemetry meter ({@link ElasticsearchSpanExporter.Builder#setMeterProvider}).
  */
 public final class ElasticsearchExportStats {
 
@@ -14,7 +15,9 @@ public final class ElasticsearchExportStats {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
     private volatile IntSupplier queueDepth = () -> 0;
+    private volatile ExportMeters meters;
 
     public long indexed() {
         return indexed.get();
@@ -32,6 +35,11 @@ public final class ElasticsearchExportStats {
         return retried.get();
     }
 
+    /** Unexpected exceptions in the writer thread, each survived: the spans it held were retried or dropped. */
+    public long errors() {
+        return errors.get();
+    }
+
     /** Spans waiting in the exporter's queue right now. */
     public int queued() {
         return queueDepth.getAsInt();
@@ -39,27 +47,50 @@ public final class ElasticsearchExportStats {
 
     void indexed(long spans) {
         indexed.addAndGet(spans);
+        if (meters != null) {
+            meters.indexed(spans);
+        }
     }
 
     void dropped(long spans) {
         dropped.addAndGet(spans);
+        if (meters != null) {
+            meters.dropped(spans);
+        }
     }
 
     void failed(long spans) {
         failed.addAndGet(spans);
+        if (meters != null) {
+            meters.failed(spans);
+        }
     }
 
     void retried(long spans) {
         retried.addAndGet(spans);
+        if (meters != null) {
+            meters.retried(spans);
+        }
+    }
+
+    void errors(long count) {
+        errors.addAndGet(count);
+        if (meters != null) {
+            meters.errors(count);
+        }
     }
 
     void queueDepth(IntSupplier depth) {
         this.queueDepth = depth;
     }
 
+    void meters(ExportMeters meters) {
+        this.meters = meters;
+    }
+
     @Override
     public String toString() {
         return "indexed=" + indexed() + " dropped=" + dropped() + " failed=" + failed() + " retried=" + retried()
-                + " queued=" + queued();
+                + " errors=" + errors() + " queued=" + queued();
     }
 }

@@ -1,16 +1,22 @@
 package io.flowlens.exporter.elasticsearch;
 
-import io.flowlens.exporter.elasticsearch.internal.ElasticsearchSpanExporterProvider;
-
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +27,8 @@ import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.transport.BackoffPolicy;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -33,7 +41,10 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * feeds a {@link BulkIngester}. The queue is bounded: when Elasticsearch is down or slower than the traffic, new spans
  * are dropped and counted instead of growing the heap. A bulk request that fails as a whole (Elasticsearch unreachable)
  * puts its spans back in the queue for a later attempt, up to {@code maxAttempts}, and pauses the writer with an
- * exponential backoff, so spans buffered during a short outage arrive once Elasticsearch is back.
+ * exponential backoff, so spans buffered during a short outage arrive once Elasticsearch is back. Single documents
+ * refused with 429 (Elasticsearch overloaded) are retried by the ingester's own backoff policy, each after a growing
+ * delay, so an overloaded cluster is not hammered. An unexpected exception in the writer is logged (the first one with
+ * its stack trace), counted in {@link ElasticsearchExportStats#errors()}, and survived.
  *
  * <p>Document ids: by default Elasticsearch generates them, which lets it skip the per-document id lookup (measured
  * 1.1 × the spans/s of fixed ids on a quiet 2-core machine, see perf/results/BENCHMARKS.md). The price: a bulk
@@ -45,15 +56,21 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     private static final Logger LOGGER = Logger.getLogger(ElasticsearchSpanExporter.class.getName());
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+    /** Tells the exporters of one process apart in their metrics, as the SDK's component ids do. */
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final ElasticsearchConnection connection;
+    private final Supplier<ElasticsearchClient> clients;
     private final SpanIndex index;
     private final Settings settings;
     private final ElasticsearchExportStats stats;
     private final BlockingQueue<Pending> queue;
+    /** Spans handed to the current ingester and not answered yet: retried if that ingester breaks down. */
+    private final Set<Pending> inIngester = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<Generation> generation = new AtomicReference<>(new Generation(null));
     private final AtomicBoolean stopping = new AtomicBoolean();
-    /** Spans accepted and not yet settled (indexed, failed or dropped): what a flush waits for. */
-    private final AtomicLong unsettled = new AtomicLong();
+    private final AtomicBoolean writerFailedBefore = new AtomicBoolean();
     private final Thread writer;
     private final ThrottledLog problems;
 
@@ -63,23 +80,101 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     /** Bulk and queue knobs; see {@code ElasticsearchSpanExporterProvider} for the config keys and defaults. */
     public record Settings(int queueSize, int bulkMaxOperations, long bulkMaxBytes, Duration flushInterval,
                            int concurrentRequests, int maxAttempts, Duration logInterval, boolean spanIds) {
+
+        public Settings {
+            requirePositive(queueSize, "queueSize");
+            requirePositive(bulkMaxOperations, "bulkMaxOperations");
+            requirePositive(bulkMaxBytes, "bulkMaxBytes");
+            requirePositive(concurrentRequests, "concurrentRequests");
+            requirePositive(maxAttempts, "maxAttempts");
+            Objects.requireNonNull(flushInterval, "flushInterval");
+            Objects.requireNonNull(logInterval, "logInterval");
+        }
+
+        /** The provider's defaults: see {@code ElasticsearchSpanExporterProvider}. */
+        public static Settings defaults() {
+            return new Settings(20_000, 1_000, 5L * 1024 * 1024, Duration.ofMillis(250), 2, 10, Duration.ofSeconds(60),
+                    false);
+        }
+
+        private static void requirePositive(long value, String name) {
+            if (value < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1: " + value);
+            }
+        }
     }
 
-    /** A span document on its way, and how many bulk requests already failed to carry it. */
-    private record Pending(String index, String id, Map<String, Object> document, int attempts) {
+    /** A span document on its way, the flush generation it counts in, and how many bulk requests failed to carry it. */
+    private static final class Pending {
+        private final String index;
+        private final String id;
+        private final Map<String, Object> document;
+        private final Generation generation;
+        private final int attempts;
+
+        Pending(String index, String id, Map<String, Object> document, Generation generation, int attempts) {
+            this.index = index;
+            this.id = id;
+            this.document = document;
+            this.generation = generation;
+            this.attempts = attempts;
+        }
+
+        Pending again() {
+            return new Pending(index, id, document, generation, attempts + 1);
+        }
     }
 
+    /**
+     * The spans accepted between two flushes. A flush seals the current generation and completes when it and every
+     * earlier one are settled (indexed, failed or dropped), so spans that keep arriving after it cannot hold it up.
+     */
+    private static final class Generation {
+        /** Unsettled spans, plus one for the generation itself until a flush seals it. */
+        private final AtomicLong open = new AtomicLong(1);
+        private final CompletableFuture<Void> ownSpansSettled = new CompletableFuture<>();
+        private final CompletableFuture<Void> settled;
+
+        Generation(Generation earlier) {
+            this.settled = earlier == null
+                    ? ownSpansSettled
+                    : ownSpansSettled.thenCombine(earlier.settled, (own, before) -> null);
+        }
+
+        void accept() {
+            open.incrementAndGet();
+        }
+
+        void settle() {
+            if (open.decrementAndGet() == 0) {
+                ownSpansSettled.complete(null);
+            }
+        }
+    }
+
+    /** Kept for callers that build their own stats; {@link #builder} is the full way in. */
     public ElasticsearchSpanExporter(ElasticsearchConnection connection, String indexPrefix, Settings settings,
                                      ElasticsearchExportStats stats) {
-        this.connection = connection;
-        this.index = new SpanIndex(indexPrefix);
-        this.settings = settings;
-        this.stats = stats;
+        this(builder(connection).setIndexPrefix(indexPrefix).setSettings(settings).setStats(stats));
+    }
+
+    private ElasticsearchSpanExporter(Builder builder) {
+        this.connection = builder.connection;
+        this.clients = builder.clients != null ? builder.clients : connection::open;
+        this.index = new SpanIndex(builder.indexPrefix);
+        this.settings = builder.settings;
+        this.stats = builder.stats;
         this.queue = new ArrayBlockingQueue<>(settings.queueSize());
         this.problems = new ThrottledLog(LOGGER, settings.logInterval());
         stats.queueDepth(queue::size);
+        stats.meters(new ExportMeters(builder.meterProvider, "elasticsearch_span_exporter/" + INSTANCES.getAndIncrement(),
+                queue::size));
         this.writer = Thread.ofPlatform().daemon().name("flowlens-es-span-writer").unstarted(this::writeLoop);
         writer.start();
+    }
+
+    public static Builder builder(ElasticsearchConnection connection) {
+        return new Builder(connection);
     }
 
     @Override
@@ -90,11 +185,13 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         }
         int dropped = 0;
         for (SpanData span : spans) {
+            // a flush that seals this generation right now may miss this span: it was not enqueued before the flush
+            Generation current = generation.get();
+            current.accept();
             Pending pending = new Pending(index.nameFor(span.getStartEpochNanos()), SpanDocuments.id(span),
-                    SpanDocuments.toDocument(span), 0);
-            unsettled.incrementAndGet();
+                    SpanDocuments.toDocument(span), current, 0);
             if (!queue.offer(pending)) {
-                unsettled.decrementAndGet();
+                current.settle();
                 dropped++;
             }
         }
@@ -105,25 +202,28 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         return CompletableResultCode.ofSuccess();
     }
 
-    /** Completes when every span enqueued so far has been answered by Elasticsearch (or given up on). */
+    /**
+     * Completes when every span enqueued before this call has been answered by Elasticsearch (or given up on); fails
+     * after 10 s. Spans enqueued later do not hold it up.
+     */
     @Override
     public CompletableResultCode flush() {
+        Generation sealed = generation.getAndUpdate(Generation::new);
+        sealed.settle();
         CompletableResultCode result = new CompletableResultCode();
-        Thread.ofVirtual().start(() -> {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (unsettled.get() > 0 && System.nanoTime() < deadline && writer.isAlive()) {
-                sleep(Duration.ofMillis(20));
-            }
-            if (unsettled.get() == 0) {
-                result.succeed();
-            } else {
-                result.fail();
-            }
-        });
+        // a copy, so the timeout fails this flush only, not the later flushes chained on the same generation
+        sealed.settled.copy().orTimeout(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, failure) -> {
+                    if (failure == null) {
+                        result.succeed();
+                    } else {
+                        result.fail();
+                    }
+                });
         return result;
     }
 
-    /** Stops taking spans, writes what is queued (bounded by 10 s), then closes the ingester and the connection. */
+    /** Stops taking spans, writes what is queued (bounded by 15 s), then closes the ingester and the connection. */
     @Override
     public CompletableResultCode shutdown() {
         CompletableResultCode result = new CompletableResultCode();
@@ -136,11 +236,11 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            int left = queue.size();
-            if (left > 0) {
-                queue.clear();
-                stats.dropped(left);
-                unsettled.addAndGet(-left);
+            List<Pending> left = new ArrayList<>();
+            queue.drainTo(left);
+            if (!left.isEmpty()) {
+                stats.dropped(left.size());
+                left.forEach(pending -> pending.generation.settle());
             }
             LOGGER.info(() -> "Elasticsearch span exporter stopped: " + stats);
             if (writer.isAlive()) {
@@ -152,21 +252,26 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         return result;
     }
 
+    /** Runs until shutdown; an unexpected exception costs one client and ingester, not the writer. */
     private void writeLoop() {
-        try {
-            ElasticsearchClient client = open();
-            if (client == null) {
-                return; // stopped before a client could be made; shutdown counts what is left as dropped
-            }
+        while (!stopping.get() || !queue.isEmpty()) {
             try {
-                write(client);
-            } finally {
-                closeQuietly(client);
+                ElasticsearchClient client = open();
+                if (client == null) {
+                    return; // stopped before a client could be made; shutdown counts what is left as dropped
+                }
+                try {
+                    write(client);
+                } finally {
+                    closeQuietly(client);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                writerFailed(e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOGGER.log(Level.SEVERE, "Elasticsearch span writer stopped unexpectedly", e);
+            retryStranded();
         }
     }
 
@@ -177,19 +282,57 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
                 .maxSize(settings.bulkMaxBytes())
                 .maxConcurrentRequests(settings.concurrentRequests())
                 .flushInterval(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS)
+                .backoffPolicy(tooManyRequestsBackoff())
                 .listener(new Outcomes()));
         try {
             while (!stopping.get() || !queue.isEmpty()) {
                 waitOutBackoff();
                 Pending pending = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (pending != null) {
-                    bulk.add(BulkOperation.of(op -> op.index(doc -> doc.index(pending.index())
-                            .id(settings.spanIds() ? pending.id() : null)
-                            .document(pending.document()))), pending);
+                    inIngester.add(pending);
+                    bulk.add(BulkOperation.of(op -> op.index(doc -> doc.index(pending.index)
+                            .id(settings.spanIds() ? pending.id : null)
+                            .document(pending.document))), pending);
                 }
             }
         } finally {
-            bulk.close(); // flushes and waits for the requests in flight
+            try {
+                bulk.close(); // flushes and waits for the requests in flight
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.FINE, "closing the bulk ingester", e); // its unanswered spans are retried
+            }
+        }
+    }
+
+    /**
+     * Per-document 429s: the ingester retries each after 250 ms, then longer (elasticsearch-java's exponential policy),
+     * {@code maxAttempts} in all; each retry is counted.
+     */
+    private BackoffPolicy tooManyRequestsBackoff() {
+        return BackoffPolicy.wrap(BackoffPolicy.exponentialBackoff(MIN_BACKOFF.toMillis(), settings.maxAttempts() - 1),
+                () -> stats.retried(1));
+    }
+
+    private void writerFailed(RuntimeException e) {
+        stats.errors(1);
+        if (writerFailedBefore.compareAndSet(false, true)) {
+            LOGGER.log(Level.SEVERE, "Elasticsearch span writer failed unexpectedly; it starts over with a new client ("
+                    + "further failures are logged at most once per " + settings.logInterval() + ")", e);
+        } else {
+            problems.warn("Elasticsearch span writer failed again: " + e + "; starting over; " + stats);
+        }
+        failedAttempt();
+        try {
+            waitOutBackoff();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Spans the broken ingester took and never answered for: back in the queue, or dropped after their attempts. */
+    private void retryStranded() {
+        for (Pending pending : List.copyOf(inIngester)) {
+            retry(pending);
         }
     }
 
@@ -200,7 +343,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     private ElasticsearchClient open() throws InterruptedException {
         while (!stopping.get()) {
             try {
-                return connection.open();
+                return clients.get();
             } catch (RuntimeException e) {
                 problems.warn("cannot make an Elasticsearch client for " + connection + ": " + e + "; retrying; " + stats);
                 failedAttempt();
@@ -237,6 +380,29 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
 
+    /** Puts a span back in the queue for another bulk request, or drops it once its attempts are used up. */
+    private void retry(Pending pending) {
+        if (!inIngester.remove(pending)) {
+            return; // already settled, e.g. answered late by an ingester that broke down
+        }
+        Pending again = pending.again();
+        if (again.attempts < settings.maxAttempts() && !stopping.get() && queue.offer(again)) {
+            stats.retried(1);
+        } else {
+            stats.dropped(1);
+            pending.generation.settle();
+        }
+    }
+
+    /** Settles a span the ingester answered for; false when it was already settled. */
+    private boolean answered(Pending pending) {
+        if (inIngester.remove(pending)) {
+            pending.generation.settle();
+            return true;
+        }
+        return false;
+    }
+
     /** Counts each span's fate when its bulk request is answered. Runs on the ingester's threads. */
     private final class Outcomes implements BulkListener<Pending> {
 
@@ -251,37 +417,30 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
             long indexed = 0;
             for (int i = 0; i < items.size(); i++) {
                 BulkResponseItem item = items.get(i);
+                if (!answered(contexts.get(i))) {
+                    continue;
+                }
                 if (item.error() == null) {
                     indexed++;
                 } else if (item.status() == 429) {
-                    retry(contexts.get(i)); // Elasticsearch is overloaded: try again later
+                    stats.dropped(1); // the ingester's backoff retries are used up
+                    problems.warn("Elasticsearch still overloaded (429) after " + settings.maxAttempts()
+                            + " attempts: span dropped; " + stats);
                 } else {
                     stats.failed(1);
-                    unsettled.decrementAndGet();
                     problems.warn("Elasticsearch rejected a span document: " + item.error().type() + ": "
                             + item.error().reason() + "; " + stats);
                 }
             }
             stats.indexed(indexed);
-            unsettled.addAndGet(-indexed);
         }
 
         @Override
         public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, Throwable failure) {
             failedAttempt();
-            contexts.forEach(this::retry);
+            contexts.forEach(ElasticsearchSpanExporter.this::retry);
             problems.warn("bulk write of " + contexts.size() + " spans to " + connection + " failed: " + failure
                     + "; " + stats);
-        }
-
-        private void retry(Pending pending) {
-            Pending again = new Pending(pending.index(), pending.id(), pending.document(), pending.attempts() + 1);
-            if (again.attempts() < settings.maxAttempts() && !stopping.get() && queue.offer(again)) {
-                stats.retried(1);
-            } else {
-                stats.dropped(1);
-                unsettled.decrementAndGet();
-            }
         }
     }
 
@@ -293,14 +452,6 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         }
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** What happened to the spans handed to this exporter so far. */
     public ElasticsearchExportStats stats() {
         return stats;
@@ -309,5 +460,52 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     @Override
     public String toString() {
         return "ElasticsearchSpanExporter{" + connection + ", " + index.pattern() + "}";
+    }
+
+    /** Builds an exporter; only the connection is required. */
+    public static final class Builder {
+        private final ElasticsearchConnection connection;
+        private Supplier<ElasticsearchClient> clients;
+        private String indexPrefix = "flowlens-spans";
+        private Settings settings = Settings.defaults();
+        private ElasticsearchExportStats stats = new ElasticsearchExportStats();
+        // not GlobalOpenTelemetry: asking it before the application sets it would fix it to no-op for good
+        private Supplier<MeterProvider> meterProvider = MeterProvider::noop;
+
+        private Builder(ElasticsearchConnection connection) {
+            this.connection = Objects.requireNonNull(connection, "connection");
+        }
+
+        public Builder setIndexPrefix(String indexPrefix) {
+            new SpanIndex(indexPrefix); // validates now rather than in build()
+            this.indexPrefix = indexPrefix;
+            return this;
+        }
+
+        public Builder setSettings(Settings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        public Builder setStats(ElasticsearchExportStats stats) {
+            this.stats = Objects.requireNonNull(stats, "stats");
+            return this;
+        }
+
+        /** Where the exporter's counts go as metrics; asked at the first count, so it may answer later than now. */
+        public Builder setMeterProvider(Supplier<MeterProvider> meterProvider) {
+            this.meterProvider = Objects.requireNonNull(meterProvider, "meterProvider");
+            return this;
+        }
+
+        /** For tests: clients made some other way than {@link ElasticsearchConnection#open()}. */
+        Builder setClients(Supplier<ElasticsearchClient> clients) {
+            this.clients = Objects.requireNonNull(clients, "clients");
+            return this;
+        }
+
+        public ElasticsearchSpanExporter build() {
+            return new ElasticsearchSpanExporter(this);
+        }
     }
 }

@@ -11,8 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.AutoConfigureListener;
 import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 
@@ -36,10 +40,15 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * otel.exporter.elasticsearch.log-interval           60s between two warnings
  * otel.exporter.elasticsearch.document-ids           auto (fast) or span (trace+span id: a retry cannot duplicate)
  * </pre>
+ *
+ * <p>The exporter's counts go to the SDK's meter provider, handed over once autoconfigure has built the SDK (the way the
+ * OTLP exporter's provider gets it: {@link AutoConfigureListener}, an internal SPI of the autoconfigure module).
  */
-public final class ElasticsearchSpanExporterProvider implements ConfigurableSpanExporterProvider {
+public final class ElasticsearchSpanExporterProvider implements ConfigurableSpanExporterProvider, AutoConfigureListener {
 
     static final String PREFIX = "otel.exporter.elasticsearch.";
+
+    private final AtomicReference<MeterProvider> meterProvider = new AtomicReference<>(MeterProvider.noop());
 
     @Override
     public String getName() {
@@ -75,7 +84,16 @@ public final class ElasticsearchSpanExporterProvider implements ConfigurableSpan
                 config.getInt(PREFIX + "max-attempts", 10),
                 config.getDuration(PREFIX + "log-interval", Duration.ofSeconds(60)),
                 "span".equalsIgnoreCase(config.getString(PREFIX + "document-ids", "auto")));
-        return new ElasticsearchSpanExporter(connection, config.getString(PREFIX + "index-prefix", "flowlens-spans"),
-                settings, new ElasticsearchExportStats());
+        return ElasticsearchSpanExporter.builder(connection)
+                .setIndexPrefix(config.getString(PREFIX + "index-prefix", "flowlens-spans"))
+                .setSettings(settings)
+                .setStats(new ElasticsearchExportStats())
+                .setMeterProvider(meterProvider::get)
+                .build();
+    }
+
+    @Override
+    public void afterAutoConfigure(OpenTelemetrySdk sdk) {
+        meterProvider.set(sdk.getMeterProvider());
     }
 }
