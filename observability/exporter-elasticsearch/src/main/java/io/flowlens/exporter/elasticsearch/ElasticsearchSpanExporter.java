@@ -305,12 +305,13 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     }
 
     /**
-     * Per-document 429s: the ingester retries each after 250 ms, then longer (elasticsearch-java's exponential policy),
-     * {@code maxAttempts} in all; each retry is counted.
+     * Per-document 429s: the ingester retries each after 250 ms, 500 ms, 750 ms … up to 5 s apart, {@code maxAttempts}
+     * in all; each retry is counted. Linear with a cap rather than the client's exponential policy, whose delays grow
+     * past hours when {@code maxAttempts} is large.
      */
     private BackoffPolicy tooManyRequestsBackoff() {
-        return BackoffPolicy.wrap(BackoffPolicy.exponentialBackoff(MIN_BACKOFF.toMillis(), settings.maxAttempts() - 1),
-                () -> stats.retried(1));
+        return BackoffPolicy.wrap(BackoffPolicy.linearBackoff(MIN_BACKOFF.toMillis(), settings.maxAttempts() - 1,
+                MAX_BACKOFF.toMillis()), () -> stats.retried(1));
     }
 
     private void writerFailed(RuntimeException e) {

@@ -36,7 +36,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * otel.exporter.elasticsearch.bulk.max-bytes         5242880
  * otel.exporter.elasticsearch.bulk.flush-interval    250ms
  * otel.exporter.elasticsearch.bulk.concurrent-requests 2
- * otel.exporter.elasticsearch.max-attempts           10 bulk attempts per span while Elasticsearch is unreachable
+ * otel.exporter.elasticsearch.max-attempts           10 attempts per span while Elasticsearch is unreachable or answers 429
  * otel.exporter.elasticsearch.log-interval           60s between two warnings
  * otel.exporter.elasticsearch.document-ids           auto (fast) or span (trace+span id: a retry cannot duplicate)
  * </pre>
