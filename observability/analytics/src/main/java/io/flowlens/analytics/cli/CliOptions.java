@@ -62,7 +62,8 @@ final class CliOptions {
     static final class Window {
 
         @Option(names = "--window", paramLabel = "D", converter = DurationConverter.class,
-                description = "how far back from --until: 90s, 15m, 2h, 1d or ISO PT15M")
+                description = "length of the window ending at --until: 90s, 15m, 2h, 1d or ISO PT15M (analytics: "
+                        + "default 15m; query: all time without it; alerts check: replaces every rule's window)")
         private Duration length;
 
         @Option(names = "--until", paramLabel = "T", converter = InstantConverter.class,
