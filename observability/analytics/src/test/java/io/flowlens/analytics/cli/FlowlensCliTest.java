@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 import io.helidon.config.mp.MpConfigSources;
 import org.eclipse.microprofile.config.Config;
@@ -29,7 +32,7 @@ import static org.hamcrest.Matchers.startsWith;
 class FlowlensCliTest {
 
     private static final Config CONFIG = ConfigProviderResolver.instance().getBuilder()
-            .withSources(MpConfigSources.create(java.util.Map.of())).build();
+            .withSources(MpConfigSources.create(Map.of())).build();
     private static final String UNREACHABLE = "http://127.0.0.1:1";
 
     private record Run(int status, String out, String err) {
@@ -96,8 +99,7 @@ class FlowlensCliTest {
         for (String[] args : List.of(new String[] {"analytics", "errors"}, new String[] {"query", "error: true"},
                 new String[] {"alerts", "check"}, new String[] {"retention", "--days", "3"},
                 new String[] {"analytics", "slowest"})) {
-            String[] withEs = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                    java.util.stream.Stream.of("--es", UNREACHABLE)).toArray(String[]::new);
+            String[] withEs = Stream.concat(Arrays.stream(args), Stream.of("--es", UNREACHABLE)).toArray(String[]::new);
             Run run = run(withEs);
             assertThat(String.join(" ", args) + ": " + run.err(), run.status(), is(1));
             assertThat(run.err(), startsWith("flowlens: cannot reach Elasticsearch at " + UNREACHABLE + " ("));
