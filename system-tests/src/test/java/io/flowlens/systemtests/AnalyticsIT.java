@@ -57,7 +57,8 @@ class AnalyticsIT {
             SpanFixture.Outcome outcome = i % 4 == 3 ? SpanFixture.Outcome.DECLINED
                     : i % 10 == 6 ? SpanFixture.Outcome.USER_FAILS
                     : i % 13 == 5 ? SpanFixture.Outcome.PAYMENTS_UNREACHABLE : SpanFixture.Outcome.COMPLETED;
-            generator.fullFlow(FROM.plusSeconds(60 + 20L * i), outcome);
+            // every third flow arrives with a caller's traceparent, as k6's requests do
+            generator.fullFlow(FROM.plusSeconds(60 + 20L * i), outcome, i % 3 == 1);
         }
         for (int j = 0; j < 12; j++) {
             generator.signUp(FROM.plusSeconds(120 + 61L * j).plusMillis(500), j % 5 == 4);
@@ -166,21 +167,35 @@ class AnalyticsIT {
     }
 
     @Test
-    void slowestTracesByRootDuration() {
+    void slowestTracesByEntrySpanDuration() {
         CliRun run = analytics("slowest", "--limit", "7");
-        List<FixtureSpan> roots = inWindow.stream().filter(FixtureSpan::isRoot)
+        List<FixtureSpan> entries = fixture.stream().collect(Collectors.groupingBy(FixtureSpan::traceId)).values().stream()
+                .map(AnalyticsIT::entrySpan)
+                .filter(s -> !s.start().isBefore(FROM) && s.start().isBefore(UNTIL))
                 .sorted(Comparator.comparingDouble(FixtureSpan::durationMs).reversed()
                         .thenComparing(FixtureSpan::traceId))
                 .limit(7).toList();
+        // the regression: entries with a remote parent (a caller's traceparent) must be among the slowest
+        assertThat(entries.stream().anyMatch(s -> s.parentSpanId() != null), is(true));
+        assertThat(entries.stream().anyMatch(s -> s.parentSpanId() == null), is(true));
         List<List<String>> rows = run.table("TRACE_ID");
         assertThat(rows.size(), is(7));
         for (int i = 0; i < 7; i++) {
-            FixtureSpan root = roots.get(i);
-            List<FixtureSpan> trace = fixture.stream().filter(s -> s.traceId().equals(root.traceId())).toList();
-            assertThat(rows.get(i), is(List.of(root.traceId(), root.start().toString(), root.service(), root.name(),
-                    millis(root.durationMs()), String.valueOf(trace.size()),
+            FixtureSpan entry = entries.get(i);
+            List<FixtureSpan> trace = fixture.stream().filter(s -> s.traceId().equals(entry.traceId())).toList();
+            assertThat(rows.get(i), is(List.of(entry.traceId(), entry.start().toString(), entry.service(), entry.name(),
+                    millis(entry.durationMs()), String.valueOf(trace.size()),
                     String.valueOf(trace.stream().filter(FixtureSpan::error).count()))));
         }
+    }
+
+    /** The span of a trace whose parent is not in the trace (none, or a caller's): exactly one per fixture trace. */
+    private static FixtureSpan entrySpan(List<FixtureSpan> trace) {
+        List<String> ids = trace.stream().map(FixtureSpan::spanId).toList();
+        List<FixtureSpan> entries = trace.stream()
+                .filter(s -> s.parentSpanId() == null || !ids.contains(s.parentSpanId())).toList();
+        assertThat(trace.get(0).traceId(), entries.size(), is(1));
+        return entries.get(0);
     }
 
     @Test

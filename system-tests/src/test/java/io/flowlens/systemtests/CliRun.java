@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import io.flowlens.analytics.FlowlensCli;
+import io.flowlens.analytics.cli.FlowlensCli;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**

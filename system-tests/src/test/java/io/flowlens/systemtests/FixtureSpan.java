@@ -18,8 +18,9 @@ record FixtureSpan(Instant start, String traceId, String spanId, String parentSp
                 null, null);
     }
 
-    boolean isRoot() {
-        return parentSpanId == null;
+    FixtureSpan withParent(String parent) {
+        return new FixtureSpan(start, traceId, spanId, parent, service, name, kind, durationMs, error, method,
+                statusCode, dbSystem, paymentStatus, compensation);
     }
 
     FixtureSpan withDuration(double millis) {

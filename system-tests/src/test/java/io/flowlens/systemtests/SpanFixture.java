@@ -71,11 +71,22 @@ final class SpanFixture {
 
     /** The orchestrator's full flow: get user, create order, authorize payment, confirm or cancel. */
     String fullFlow(Instant start, Outcome outcome) {
+        return fullFlow(start, outcome, false);
+    }
+
+    /**
+     * A full flow; {@code fromTracedCaller}: the request carried a caller's {@code traceparent} (as k6 sends), so the
+     * entry span has a parent span id that no indexed span has.
+     */
+    String fullFlow(Instant start, Outcome outcome, boolean fromTracedCaller) {
         Trace trace = new Trace(start);
         boolean userFails = outcome == Outcome.USER_FAILS;
         boolean unreachable = outcome == Outcome.PAYMENTS_UNREACHABLE;
         FixtureSpan root = trace.span(null, "orchestrator", "GET /demo/full-flow/{userId}", "SERVER")
                 .withHttp("GET", userFails ? 500 : unreachable ? 502 : 200).withError(userFails || unreachable);
+        if (fromTracedCaller) {
+            root = root.withParent(hex(8));
+        }
         trace.add(root.withDuration(400 + random.nextInt(600)));
         FixtureSpan flow = trace.add(trace.span(root, "orchestrator", "flow.run", "INTERNAL")
                 .withError(userFails || unreachable));

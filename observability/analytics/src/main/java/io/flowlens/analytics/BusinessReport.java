@@ -1,13 +1,13 @@
 package io.flowlens.analytics;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import co.elastic.clients.elasticsearch._types.aggregations.FiltersBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
+import io.flowlens.exporter.elasticsearch.SpanFields;
 
 /**
  * {@code analytics business}: what the business spans say about the business. "Successful" means the span is not
@@ -23,39 +23,40 @@ public final class BusinessReport {
 
     private final SpanStore store;
 
+    /**
+     * The counts behind the three metrics.
+     *
+     * @param signups    successful {@code users.register}
+     * @param created    successful {@code orders.create}
+     * @param confirmed  successful {@code orders.confirm}
+     * @param authorize  every {@code payments.authorize}
+     * @param authorized {@code payments.authorize} with {@code flowlens.payment.status: AUTHORIZED}
+     */
+    public record Metrics(long signups, long created, long confirmed, long authorize, long authorized) {
+    }
+
     public BusinessReport(SpanStore store) {
         this.store = store;
     }
 
-    public void print(TimeWindow window, PrintStream out) throws IOException {
+    public Metrics measure(TimeWindow window) throws IOException {
         Map<String, Query> filters = new LinkedHashMap<>();
         filters.put("signups", succeeded("users.register"));
         filters.put("created", succeeded("orders.create"));
         filters.put("confirmed", succeeded("orders.confirm"));
         filters.put("authorize", named("payments.authorize"));
         filters.put("authorized", SpanStore.all(named("payments.authorize"),
-                Query.of(q -> q.term(t -> t.field("flowlens.payment.status").value("AUTHORIZED")))));
+                Query.of(q -> q.term(t -> t.field(SpanFields.FLOWLENS_PAYMENT_STATUS).value("AUTHORIZED")))));
         SearchResponse<Void> response = store.aggregate(window.query(), s -> s
                 .aggregations("business", a -> a.filters(f -> f.filters(b -> b.keyed(filters)))));
         Map<String, FiltersBucket> buckets = response.aggregations().get("business").filters().buckets().keyed();
-        long signups = buckets.get("signups").docCount();
-        long created = buckets.get("created").docCount();
-        long confirmed = buckets.get("confirmed").docCount();
-        long authorize = buckets.get("authorize").docCount();
-        long authorized = buckets.get("authorized").docCount();
-
-        out.println("Business metrics from business spans, window " + window);
-        new TextTable("METRIC", "VALUE", "FROM")
-                .row("user sign-ups", signups, "successful users.register")
-                .row("order completion rate %", TextTable.percent(confirmed, created),
-                        confirmed + " successful orders.confirm / " + created + " successful orders.create")
-                .row("payment success rate %", TextTable.percent(authorized, authorize),
-                        authorized + " AUTHORIZED / " + authorize + " payments.authorize")
-                .print(out);
+        return new Metrics(buckets.get("signups").docCount(), buckets.get("created").docCount(),
+                buckets.get("confirmed").docCount(), buckets.get("authorize").docCount(),
+                buckets.get("authorized").docCount());
     }
 
     private static Query named(String name) {
-        return Query.of(q -> q.term(t -> t.field("name").value(name)));
+        return Query.of(q -> q.term(t -> t.field(SpanFields.NAME).value(name)));
     }
 
     private static Query succeeded(String name) {

@@ -1,7 +1,6 @@
 package io.flowlens.analytics;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +17,7 @@ import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.util.NamedValue;
+import io.flowlens.exporter.elasticsearch.SpanFields;
 
 /**
  * {@code analytics consistency}: do Jaeger and the span indices hold the same spans? Per trace, the spans Jaeger
@@ -77,52 +77,9 @@ public final class ConsistencyReport {
         return TraceComparison.compare(fromJaeger, elasticsearchSpans(List.copyOf(traceIds), maxSpans));
     }
 
-    public void print(List<TraceComparison.TraceDiff> diffs, String scope, PrintStream out) {
-        out.println("Consistency of Jaeger " + jaeger.baseUrl() + " and Elasticsearch " + store.indexPattern() + ", "
-                + scope);
-        if (diffs.isEmpty()) {
-            out.println("no traces in either store");
-            return;
-        }
-        TextTable table = new TextTable("TRACE_ID", "JAEGER_SPANS", "ES_SPANS", "MISSING_IN_ES", "EXTRA_IN_ES", "STATE");
-        for (TraceComparison.TraceDiff diff : diffs) {
-            table.row(diff.traceId(), diff.jaegerSpans(), diff.elasticsearchSpans(), diff.missing().size(),
-                    diff.extra().size(), state(diff));
-        }
-        table.print(out);
-        for (TraceComparison.TraceDiff diff : diffs) {
-            if (!diff.missing().isEmpty() || !diff.extra().isEmpty()) {
-                out.println();
-                out.println(diff.traceId() + ":");
-                diff.missing().forEach(span -> out.println("  missing in ES: " + describe(span)));
-                diff.extra().forEach(span -> out.println("  extra in ES:   " + describe(span)));
-            }
-        }
-        long consistent = diffs.stream().filter(TraceComparison.TraceDiff::consistent).count();
-        out.println();
-        out.println(diffs.size() + " traces compared: " + consistent + " consistent, " + (diffs.size() - consistent)
-                + " not; " + diffs.stream().mapToInt(d -> d.missing().size()).sum() + " spans missing in ES, "
-                + diffs.stream().mapToInt(d -> d.extra().size()).sum() + " extra in ES");
-    }
-
-    private static String state(TraceComparison.TraceDiff diff) {
-        if (diff.consistent()) {
-            return "ok";
-        }
-        if (diff.jaegerSpans() == 0) {
-            return "not in Jaeger";
-        }
-        if (diff.elasticsearchSpans() == 0) {
-            return "not in ES";
-        }
-        if (diff.missing().isEmpty() && diff.extra().isEmpty()) {
-            return "duplicates";
-        }
-        return "differs";
-    }
-
-    private static String describe(IndexedSpan span) {
-        return span.service() + " " + span.kind() + " " + span.name() + " span " + span.spanId();
+    /** Where the two sides were read, for a report's heading. */
+    public String describeStores() {
+        return "Jaeger " + jaeger.baseUrl() + " and Elasticsearch " + store.indexPattern();
     }
 
     /** Every span of the given traces, wherever in time, by trace id. */
@@ -131,7 +88,7 @@ public final class ConsistencyReport {
         for (int from = 0; from < traceIds.size(); from += BATCH) {
             List<FieldValue> batch = traceIds.subList(from, Math.min(traceIds.size(), from + BATCH)).stream()
                     .map(FieldValue::of).toList();
-            for (IndexedSpan span : store.spans(Query.of(q -> q.terms(t -> t.field("trace_id")
+            for (IndexedSpan span : store.spans(Query.of(q -> q.terms(t -> t.field(SpanFields.TRACE_ID)
                     .terms(v -> v.value(batch)))), maxSpans)) {
                 spans.computeIfAbsent(span.traceId(), id -> new ArrayList<>()).add(span);
             }
@@ -141,7 +98,7 @@ public final class ConsistencyReport {
 
     private Map<String, Long> servicesIn(TimeWindow window) throws IOException {
         SearchResponse<Void> response = store.aggregate(window.query(),
-                s -> s.aggregations("services", a -> a.terms(t -> t.field("service").size(1000))));
+                s -> s.aggregations("services", a -> a.terms(t -> t.field(SpanFields.SERVICE).size(1000))));
         Map<String, Long> services = new LinkedHashMap<>();
         for (StringTermsBucket bucket : response.aggregations().get("services").sterms().buckets().array()) {
             services.put(bucket.key().stringValue(), bucket.docCount());
@@ -158,7 +115,7 @@ public final class ConsistencyReport {
             SearchResponse<Void> response = store.aggregate(window.query(), s -> s.aggregations("traces",
                     a -> a.composite(c -> {
                         c.size(BATCH).sources(List.of(NamedValue.of("trace_id",
-                                CompositeAggregationSource.of(x -> x.terms(t -> t.field("trace_id"))))));
+                                CompositeAggregationSource.of(x -> x.terms(t -> t.field(SpanFields.TRACE_ID))))));
                         return afterKey == null ? c : c.after(afterKey);
                     })));
             CompositeAggregate traces = response.aggregations().get("traces").composite();

@@ -1,7 +1,6 @@
 package io.flowlens.analytics;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Set;
 
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import io.flowlens.exporter.elasticsearch.SpanFields;
 
 /**
  * {@code analytics dependencies}: the service map caller → callee with call and error counts.
@@ -30,9 +30,10 @@ public final class DependencyReport {
         this.store = store;
     }
 
+    /** Edges sorted by caller, then callee. */
     public List<ServiceDependencies.Call> measure(TimeWindow window, int maxSpans) throws IOException {
         Query clientsAndServers = Query.of(q -> q.bool(b -> b.filter(window.query())
-                .filter(f -> f.terms(t -> t.field("kind").terms(v -> v.value(List.of(FieldValue.of("CLIENT"),
+                .filter(f -> f.terms(t -> t.field(SpanFields.KIND).terms(v -> v.value(List.of(FieldValue.of("CLIENT"),
                         FieldValue.of("SERVER"))))))));
         List<IndexedSpan> spans = new ArrayList<>(store.spans(clientsAndServers, maxSpans));
         spans.addAll(serversOutside(window, spans, maxSpans));
@@ -56,25 +57,10 @@ public final class DependencyReport {
         for (int from = 0; from < unanswered.size(); from += LOOKUP_BATCH) {
             List<FieldValue> batch = unanswered.subList(from, Math.min(unanswered.size(), from + LOOKUP_BATCH));
             Query children = Query.of(q -> q.bool(b -> b.filter(SpanStore.kind("SERVER"))
-                    .filter(f -> f.range(r -> r.date(d -> d.field("@timestamp").gte(window.end().toString()))))
-                    .filter(f -> f.terms(t -> t.field("parent_span_id").terms(v -> v.value(batch))))));
+                    .filter(f -> f.range(r -> r.date(d -> d.field(SpanFields.TIMESTAMP).gte(window.end().toString()))))
+                    .filter(f -> f.terms(t -> t.field(SpanFields.PARENT_SPAN_ID).terms(v -> v.value(batch))))));
             found.addAll(store.spans(children, maxSpans));
         }
         return found;
-    }
-
-    public void print(TimeWindow window, int maxSpans, PrintStream out) throws IOException {
-        List<ServiceDependencies.Call> calls = measure(window, maxSpans);
-        out.println("Service dependencies from CLIENT -> SERVER parent links, CLIENT spans started in window " + window);
-        if (calls.isEmpty()) {
-            out.println("no CLIENT spans in the window");
-            return;
-        }
-        TextTable table = new TextTable("CALLER", "CALLEE", "CALLS", "ERRORS", "ERROR_%");
-        for (ServiceDependencies.Call call : calls) {
-            table.row(call.caller(), call.callee(), call.calls(), call.errors(),
-                    TextTable.percent(call.errors(), call.calls()));
-        }
-        table.print(out);
     }
 }

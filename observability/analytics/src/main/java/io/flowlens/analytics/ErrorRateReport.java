@@ -1,12 +1,12 @@
 package io.flowlens.analytics;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.Comparator;
 import java.util.List;
 
 import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
+import io.flowlens.exporter.elasticsearch.SpanFields;
 
 /** {@code analytics errors}: spans, error spans and error rate per service over a window (all span kinds). */
 public final class ErrorRateReport {
@@ -20,10 +20,10 @@ public final class ErrorRateReport {
         this.store = store;
     }
 
-    /** Per service, sorted by name. The alert rule and the report read the same numbers. */
+    /** Per service, sorted by name. The alert rules and the report read the same numbers. */
     public List<ServiceErrors> measure(TimeWindow window) throws IOException {
         SearchResponse<Void> response = store.aggregate(window.query(), s -> s
-                .aggregations("services", a -> a.terms(t -> t.field("service").size(MAX_SERVICES))
+                .aggregations("services", a -> a.terms(t -> t.field(SpanFields.SERVICE).size(MAX_SERVICES))
                         .aggregations("errors", e -> e.filter(SpanStore.errors()))));
         List<StringTermsBucket> buckets = response.aggregations().get("services").sterms().buckets().array();
         return buckets.stream()
@@ -31,21 +31,5 @@ public final class ErrorRateReport {
                         b.aggregations().get("errors").filter().docCount()))
                 .sorted(Comparator.comparing(ServiceErrors::service))
                 .toList();
-    }
-
-    public void print(TimeWindow window, PrintStream out) throws IOException {
-        List<ServiceErrors> services = measure(window);
-        out.println("Error rate per service, all span kinds, window " + window);
-        TextTable table = new TextTable("SERVICE", "SPANS", "ERRORS", "ERROR_%");
-        long spans = 0;
-        long errors = 0;
-        for (ServiceErrors service : services) {
-            table.row(service.service(), service.spans(), service.errors(),
-                    TextTable.percent(service.errors(), service.spans()));
-            spans += service.spans();
-            errors += service.errors();
-        }
-        table.row("(all)", spans, errors, TextTable.percent(errors, spans));
-        table.print(out);
     }
 }

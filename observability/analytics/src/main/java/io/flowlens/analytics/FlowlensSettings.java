@@ -1,56 +1,69 @@
 package io.flowlens.analytics;
 
-import io.flowlens.exporter.elasticsearch.ElasticsearchConnection;
-
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
+import io.flowlens.exporter.elasticsearch.ElasticsearchConnection;
+import io.flowlens.exporter.elasticsearch.SpanIndex;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Where the CLI reads from: MicroProfile Config ({@code flowlens.elasticsearch.url}, env
- * {@code FLOWLENS_ELASTICSEARCH_URL}, ...) overridden by command-line options. The password comes only from config or
- * the environment: on a command line it would show in {@code ps} and in shell history. {@link #toString()} leaves
- * it out.
+ * Where the analytics read from: MicroProfile Config ({@code flowlens.elasticsearch.url}, env
+ * {@code FLOWLENS_ELASTICSEARCH_URL}, ...), overridden per call (the CLI's options). The password comes only from
+ * config or the environment: on a command line it would show in {@code ps} and in shell history. {@link #toString()}
+ * leaves it out.
  */
 public final class FlowlensSettings {
+
+    public static final String ELASTICSEARCH_URL = "flowlens.elasticsearch.url";
+    public static final String ELASTICSEARCH_USERNAME = "flowlens.elasticsearch.username";
+    public static final String ELASTICSEARCH_PASSWORD = "flowlens.elasticsearch.password";
+    public static final String ELASTICSEARCH_CA_FILE = "flowlens.elasticsearch.ca-file";
+    public static final String INDEX_PREFIX = "flowlens.spans.index-prefix";
+    public static final String JAEGER_URL = "flowlens.jaeger.url";
 
     static final String DEFAULT_ELASTICSEARCH = "http://127.0.0.1:9200";
     static final String DEFAULT_JAEGER = "http://127.0.0.1:16686";
     static final String DEFAULT_PREFIX = "flowlens-spans";
-    /** Lower-case index-name characters only: the prefix becomes {@code <prefix>-*}, and retention deletes by it. */
-    private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
     private final ElasticsearchConnection connection;
-    private final String indexPrefix;
+    private final SpanIndex spanIndex;
     private final URI jaeger;
 
-    public FlowlensSettings(ElasticsearchConnection connection, String indexPrefix, URI jaeger) {
-        if (!PREFIX.matcher(indexPrefix).matches()) {
-            throw new UsageException("index prefix must be lower-case letters, digits, '.', '_' or '-', was '"
-                    + indexPrefix + "'");
-        }
+    public FlowlensSettings(ElasticsearchConnection connection, SpanIndex spanIndex, URI jaeger) {
         this.connection = connection;
-        this.indexPrefix = indexPrefix;
+        this.spanIndex = spanIndex;
         this.jaeger = jaeger;
     }
 
-    public static FlowlensSettings from(Config config, CliArguments args) {
-        String url = args.option("es").orElseGet(() -> config.getOptionalValue("flowlens.elasticsearch.url", String.class)
-                .orElse(DEFAULT_ELASTICSEARCH));
-        Optional<String> username = config.getOptionalValue("flowlens.elasticsearch.username", String.class);
-        Optional<String> password = config.getOptionalValue("flowlens.elasticsearch.password", String.class);
-        Optional<Path> caFile = args.option("ca-file")
-                .or(() -> config.getOptionalValue("flowlens.elasticsearch.ca-file", String.class))
-                .filter(file -> !file.isBlank()).map(Path::of);
-        String prefix = args.option("index-prefix").orElseGet(() -> config
-                .getOptionalValue("flowlens.spans.index-prefix", String.class).orElse(DEFAULT_PREFIX));
-        String jaeger = args.option("jaeger").orElseGet(() -> config.getOptionalValue("flowlens.jaeger.url", String.class)
-                .orElse(DEFAULT_JAEGER));
+    /**
+     * @param overrides values by property name ({@link #ELASTICSEARCH_URL}, ...) that win over the configuration;
+     *                  the password is not taken from here
+     * @throws UsageException for a URL or index prefix that cannot be used
+     */
+    public static FlowlensSettings from(Config config, Map<String, String> overrides) {
+        String url = value(config, overrides, ELASTICSEARCH_URL).orElse(DEFAULT_ELASTICSEARCH);
+        Optional<String> username = value(config, overrides, ELASTICSEARCH_USERNAME);
+        Optional<String> password = config.getOptionalValue(ELASTICSEARCH_PASSWORD, String.class);
+        Optional<Path> caFile = value(config, overrides, ELASTICSEARCH_CA_FILE).filter(file -> !file.isBlank())
+                .map(Path::of);
+        String prefix = value(config, overrides, INDEX_PREFIX).orElse(DEFAULT_PREFIX);
+        String jaeger = value(config, overrides, JAEGER_URL).orElse(DEFAULT_JAEGER);
+        SpanIndex spanIndex;
+        try {
+            spanIndex = new SpanIndex(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         return new FlowlensSettings(new ElasticsearchConnection(uri(url, "Elasticsearch URL"), username, password,
-                caFile), prefix, uri(jaeger, "Jaeger URL"));
+                caFile), spanIndex, uri(jaeger, "Jaeger URL"));
+    }
+
+    private static Optional<String> value(Config config, Map<String, String> overrides, String property) {
+        String override = overrides.get(property);
+        return override != null ? Optional.of(override) : config.getOptionalValue(property, String.class);
     }
 
     private static URI uri(String text, String what) {
@@ -69,13 +82,18 @@ public final class FlowlensSettings {
         return connection;
     }
 
+    /** The daily span indices {@code <prefix>-YYYY.MM.DD}. */
+    public SpanIndex spanIndex() {
+        return spanIndex;
+    }
+
     public String indexPrefix() {
-        return indexPrefix;
+        return spanIndex.prefix();
     }
 
     /** Every daily span index: {@code <prefix>-*}. */
     public String indexPattern() {
-        return indexPrefix + "-*";
+        return spanIndex.pattern();
     }
 
     public URI jaeger() {

@@ -1,7 +1,7 @@
 package io.flowlens.analytics;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +12,7 @@ import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregation
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.util.NamedValue;
+import io.flowlens.exporter.elasticsearch.SpanFields;
 
 /**
  * {@code analytics latency}: p50 / p95 / p99 of {@code duration_ms} per service and operation, over SERVER spans
@@ -25,13 +26,21 @@ public final class LatencyReport {
 
     private final SpanStore store;
 
+    /**
+     * One operation's SERVER spans.
+     *
+     * @param p50 milliseconds; {@code null} when Elasticsearch had no value (likewise p95, p99)
+     */
+    public record Operation(String service, String name, long count, Double p50, Double p95, Double p99) {
+    }
+
     public LatencyReport(SpanStore store) {
         this.store = store;
     }
 
-    public void print(TimeWindow window, PrintStream out) throws IOException {
-        out.println("Latency of SERVER spans per service and operation (ms), window " + window);
-        TextTable table = new TextTable("SERVICE", "OPERATION", "COUNT", "P50", "P95", "P99");
+    /** Sorted by service, then operation name. */
+    public List<Operation> measure(TimeWindow window) throws IOException {
+        List<Operation> operations = new ArrayList<>();
         Map<String, FieldValue> after = null;
         // composite pages through every (service, name) pair however many operations there are
         while (true) {
@@ -39,32 +48,32 @@ public final class LatencyReport {
             SearchResponse<Void> response = store.aggregate(SpanStore.all(window.query(), SpanStore.kind("SERVER")),
                     s -> s.aggregations("operations", a -> a.composite(c -> {
                         c.size(PAGE).sources(List.of(
-                                NamedValue.of("service", CompositeAggregationSource.of(x -> x.terms(t -> t.field("service")))),
-                                NamedValue.of("name", CompositeAggregationSource.of(x -> x.terms(t -> t.field("name"))))));
+                                NamedValue.of("service", terms(SpanFields.SERVICE)),
+                                NamedValue.of("name", terms(SpanFields.NAME))));
                         return afterKey == null ? c : c.after(afterKey);
-                    }).aggregations("duration", d -> d.percentiles(p -> p.field("duration_ms")
+                    }).aggregations("duration", d -> d.percentiles(p -> p.field(SpanFields.DURATION_MS)
                             .percents(50.0, 95.0, 99.0).keyed(false)))));
-            CompositeAggregate operations = response.aggregations().get("operations").composite();
-            for (CompositeBucket bucket : operations.buckets().array()) {
+            CompositeAggregate page = response.aggregations().get("operations").composite();
+            for (CompositeBucket bucket : page.buckets().array()) {
                 List<ArrayPercentilesItem> percentiles = bucket.aggregations().get("duration").tdigestPercentiles()
                         .values().array();
-                table.row(bucket.key().get("service").stringValue(), bucket.key().get("name").stringValue(),
-                        bucket.docCount(), value(percentiles, 0), value(percentiles, 1), value(percentiles, 2));
+                operations.add(new Operation(bucket.key().get("service").stringValue(),
+                        bucket.key().get("name").stringValue(), bucket.docCount(), value(percentiles, 0),
+                        value(percentiles, 1), value(percentiles, 2)));
             }
-            if (operations.buckets().array().size() < PAGE || operations.afterKey().isEmpty()) {
-                break;
+            if (page.buckets().array().size() < PAGE || page.afterKey().isEmpty()) {
+                return operations;
             }
-            after = operations.afterKey();
+            after = page.afterKey();
         }
-        if (table.isEmpty()) {
-            out.println("no SERVER spans in the window");
-            return;
-        }
-        table.print(out);
     }
 
-    private static String value(List<ArrayPercentilesItem> percentiles, int index) {
+    private static CompositeAggregationSource terms(String field) {
+        return CompositeAggregationSource.of(x -> x.terms(t -> t.field(field)));
+    }
+
+    private static Double value(List<ArrayPercentilesItem> percentiles, int index) {
         Double value = percentiles.get(index).value();
-        return value == null || value.isNaN() ? "n/a" : TextTable.millis(value);
+        return value == null || value.isNaN() ? null : value;
     }
 }

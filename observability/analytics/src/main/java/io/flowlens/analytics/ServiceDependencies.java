@@ -34,7 +34,7 @@ public final class ServiceDependencies {
     public static List<Call> derive(Collection<IndexedSpan> spans) {
         Map<String, IndexedSpan> serverByParent = new HashMap<>();
         for (IndexedSpan span : spans) {
-            if (span.kind().equals("SERVER") && !span.isRoot()) {
+            if (span.kind().equals("SERVER") && !span.hasNoParent()) {
                 serverByParent.put(span.traceId() + "/" + span.parentSpanId(), span);
             }
         }

@@ -1,91 +1,84 @@
 package io.flowlens.analytics;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.SortedSet;
 
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.ExpandWildcard;
+import io.flowlens.exporter.elasticsearch.SpanIndex;
 
 /**
- * {@code retention --days N}: deletes the daily span indices {@code <prefix>-YYYY.MM.DD} whose day (from the name,
- * UTC) is more than N days before today. Deleting whole indices is the retention that works everywhere, including a
- * cluster without ILM or delete-by-query. Only names that match the pattern exactly, with a real date, are
- * candidates; each is deleted by its full name, never by a wildcard.
+ * {@code retention --days N}: deletes the daily span indices {@code <prefix>-YYYY.MM.DD} whose day (read from the
+ * name by {@link SpanIndex#dayOf}, UTC) is more than N days before today. Deleting whole indices is the retention
+ * that works everywhere, including a cluster without ILM or delete-by-query. Only names that are exactly daily index
+ * names, with a real date, are candidates; each is deleted by its full name, never by a wildcard.
  */
 public final class SpanRetention {
 
-    private final ElasticsearchClient client;
-    private final String prefix;
+    private final SpanStore store;
 
-    public SpanRetention(ElasticsearchClient client, String prefix) {
-        this.client = client;
-        this.prefix = prefix;
+    /** What happened to one index. */
+    public enum Action { KEPT, DELETED, WOULD_DELETE, IGNORED }
+
+    /** One index of {@code <prefix>-*}; {@code day} is empty when the name is not a daily index name. */
+    public record Decision(String index, Optional<LocalDate> day, Action action) {
     }
 
-    /** The day in a daily index name, or empty when the name is not exactly {@code <prefix>-YYYY.MM.DD}. */
-    public static Optional<LocalDate> dayOf(String prefix, String index) {
-        Matcher matcher = Pattern.compile(Pattern.quote(prefix) + "-(\\d{4})\\.(\\d{2})\\.(\\d{2})").matcher(index);
-        if (!matcher.matches()) {
-            return Optional.empty();
+    /**
+     * One run: {@code oldestKept} is the first day kept, {@code decisions} one per index matching
+     * {@code <prefix>-*}, sorted by name.
+     */
+    public record Result(String prefix, int days, LocalDate oldestKept, boolean dryRun, List<Decision> decisions) {
+
+        public Result {
+            decisions = List.copyOf(decisions);
         }
-        try {
-            return Optional.of(LocalDate.of(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)),
-                    Integer.parseInt(matcher.group(3))));
-        } catch (DateTimeException e) {
-            return Optional.empty(); // 2025.13.40 looks like a date but is none: not ours to delete
+
+        /** Deleted, or on a dry run would have been. */
+        public long expired() {
+            return decisions.stream().filter(d -> d.action() == Action.DELETED || d.action() == Action.WOULD_DELETE)
+                    .count();
         }
+    }
+
+    public SpanRetention(SpanStore store) {
+        this.store = store;
     }
 
     /**
      * The indices to delete: a day before {@code today - days}. With {@code days = 30} on 2025-03-31 the index of
      * 2025-03-01 (30 days old) is kept and that of 2025-02-28 goes.
      */
-    public static List<String> expired(String prefix, Collection<String> indices, LocalDate today, int days) {
+    public static List<String> expired(SpanIndex index, Collection<String> indices, LocalDate today, int days) {
         LocalDate oldestKept = today.minusDays(days);
         return indices.stream()
-                .filter(index -> dayOf(prefix, index).filter(day -> day.isBefore(oldestKept)).isPresent())
+                .filter(name -> index.dayOf(name).filter(day -> day.isBefore(oldestKept)).isPresent())
                 .sorted().toList();
     }
 
-    public void run(LocalDate today, int days, boolean dryRun, PrintStream out) throws IOException {
-        TreeSet<String> indices = new TreeSet<>(client.indices().get(g -> g.index(prefix + "-*")
-                .expandWildcards(ExpandWildcard.Open, ExpandWildcard.Closed)).indices().keySet());
-        List<String> expired = expired(prefix, indices, today, days);
-        out.println("Retention of " + prefix + "-YYYY.MM.DD: keep " + days + " days, delete days before "
-                + today.minusDays(days) + " (UTC)" + (dryRun ? "; dry run, nothing is deleted" : ""));
-        TextTable table = new TextTable("INDEX", "DAY", "ACTION");
-        List<String> deleted = new ArrayList<>();
-        for (String index : indices) {
-            Optional<LocalDate> day = dayOf(prefix, index);
-            String action;
+    public Result run(LocalDate today, int days, boolean dryRun) throws IOException {
+        SpanIndex index = store.index();
+        SortedSet<String> indices = store.indexNames();
+        List<String> expired = expired(index, indices, today, days);
+        List<Decision> decisions = new ArrayList<>();
+        for (String name : indices) {
+            Optional<LocalDate> day = index.dayOf(name);
+            Action action;
             if (day.isEmpty()) {
-                action = "ignored: not " + prefix + "-YYYY.MM.DD";
-            } else if (!expired.contains(index)) {
-                action = "kept";
+                action = Action.IGNORED;
+            } else if (!expired.contains(name)) {
+                action = Action.KEPT;
             } else if (dryRun) {
-                action = "would delete";
+                action = Action.WOULD_DELETE;
             } else {
-                client.indices().delete(d -> d.index(index));
-                deleted.add(index);
-                action = "deleted";
+                store.deleteIndex(name);
+                action = Action.DELETED;
             }
-            table.row(index, day.map(LocalDate::toString).orElse("-"), action);
+            decisions.add(new Decision(name, day, action));
         }
-        if (indices.isEmpty()) {
-            out.println("no index matches " + prefix + "-*");
-        } else {
-            table.print(out);
-        }
-        out.println((dryRun ? expired.size() + " indices would be deleted" : deleted.size() + " indices deleted")
-                + ", " + (indices.size() - expired.size()) + " left as they are");
+        return new Result(index.prefix(), days, today.minusDays(days), dryRun, decisions);
     }
 }

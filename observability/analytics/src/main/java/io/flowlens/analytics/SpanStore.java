@@ -1,11 +1,17 @@
 package io.flowlens.analytics;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch._types.ExpandWildcard;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
@@ -14,29 +20,39 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.util.ObjectBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowlens.exporter.elasticsearch.SpanFields;
+import io.flowlens.exporter.elasticsearch.SpanIndex;
 
 /**
  * The span documents of every daily index {@code <prefix>-*}, searched through one client. Reports build their own
- * aggregations; this class owns the index pattern and the bounded paged read the client-side joins need.
+ * aggregations; this class owns the index pattern, the bounded paged read the client-side joins need, and the
+ * translation of "cannot connect" into a {@link BackendUnreachableException} that names the endpoint.
  */
 public final class SpanStore implements AutoCloseable {
 
     private static final int PAGE = 1000;
 
     private final ElasticsearchClient client;
-    private final String indexPattern;
+    private final SpanIndex index;
+    private final URI endpoint;
 
-    public SpanStore(ElasticsearchClient client, String indexPattern) {
+    public SpanStore(ElasticsearchClient client, SpanIndex index, URI endpoint) {
         this.client = client;
-        this.indexPattern = indexPattern;
+        this.index = index;
+        this.endpoint = endpoint;
     }
 
-    public ElasticsearchClient client() {
-        return client;
+    /** A store on a new client for these settings; closing the store closes the client. */
+    public static SpanStore open(FlowlensSettings settings) {
+        return new SpanStore(settings.connection().open(), settings.spanIndex(), settings.connection().endpoint());
+    }
+
+    public SpanIndex index() {
+        return index;
     }
 
     public String indexPattern() {
-        return indexPattern;
+        return index.pattern();
     }
 
     /** A search over the span indices; the request's index is set here so no report can forget it. */
@@ -45,8 +61,8 @@ public final class SpanStore implements AutoCloseable {
         SearchRequest.Builder builder = new SearchRequest.Builder();
         request.apply(builder);
         // a pattern that matches no index yet (nothing exported so far) answers empty instead of failing
-        return client.search(builder.index(indexPattern).ignoreUnavailable(true).allowNoIndices(true).build(),
-                documentClass);
+        SearchRequest search = builder.index(indexPattern()).ignoreUnavailable(true).allowNoIndices(true).build();
+        return call(() -> client.search(search, documentClass));
     }
 
     /** Aggregations only: no hits, exact totals. */
@@ -69,8 +85,8 @@ public final class SpanStore implements AutoCloseable {
             SearchResponse<JsonNode> page = search(s -> {
                 s.size(PAGE).query(query).trackTotalHits(t -> t.enabled(false))
                         .source(src -> src.filter(f -> f.includes(IndexedSpan.SOURCE_FIELDS)))
-                        .sort(o -> o.field(f -> f.field("trace_id").order(SortOrder.Asc)))
-                        .sort(o -> o.field(f -> f.field("span_id").order(SortOrder.Asc)));
+                        .sort(o -> o.field(f -> f.field(SpanFields.TRACE_ID).order(SortOrder.Asc)))
+                        .sort(o -> o.field(f -> f.field(SpanFields.SPAN_ID).order(SortOrder.Asc)));
                 return searchAfter == null ? s : s.searchAfter(searchAfter);
             }, JsonNode.class);
             List<Hit<JsonNode>> hits = page.hits().hits();
@@ -88,14 +104,28 @@ public final class SpanStore implements AutoCloseable {
         }
     }
 
+    /** The names of the indices matching {@code <prefix>-*}, open or closed, sorted. */
+    public SortedSet<String> indexNames() throws IOException {
+        return new TreeSet<>(call(() -> client.indices().get(g -> g.index(indexPattern())
+                .expandWildcards(ExpandWildcard.Open, ExpandWildcard.Closed))).indices().keySet());
+    }
+
+    /** Deletes one index by its full name (never a pattern: a wildcard here could take other data with it). */
+    public void deleteIndex(String name) throws IOException {
+        if (name.contains("*") || name.contains(",")) {
+            throw new IllegalArgumentException("not one index name: " + name);
+        }
+        call(() -> client.indices().delete(d -> d.index(name)));
+    }
+
     /** Query for spans of one kind ({@code SERVER}, {@code CLIENT}, ...). */
     public static Query kind(String kind) {
-        return Query.of(q -> q.term(t -> t.field("kind").value(kind)));
+        return Query.of(q -> q.term(t -> t.field(SpanFields.KIND).value(kind)));
     }
 
     /** Query for {@code error: true}. */
     public static Query errors() {
-        return Query.of(q -> q.term(t -> t.field("error").value(true)));
+        return Query.of(q -> q.term(t -> t.field(SpanFields.ERROR).value(true)));
     }
 
     /** All of the given filters (no scoring). */
@@ -103,8 +133,45 @@ public final class SpanStore implements AutoCloseable {
         return Query.of(q -> q.bool(b -> b.filter(List.of(filters))));
     }
 
+    /** The root cause Elasticsearch gave, e.g. the query_string parse error behind "all shards failed". */
+    public static String reason(ErrorCause error) {
+        if (error == null) {
+            return "no reason given";
+        }
+        ErrorCause deepest = error;
+        List<ErrorCause> roots = error.rootCause();
+        if (!roots.isEmpty()) {
+            deepest = roots.get(0);
+        }
+        StringBuilder reason = new StringBuilder(deepest.type() + ": " + deepest.reason());
+        for (ErrorCause cause = deepest.causedBy(); cause != null; cause = cause.causedBy()) {
+            reason.append("; ").append(cause.reason());
+        }
+        return reason.toString();
+    }
+
     @Override
     public void close() throws IOException {
         client._transport().close();
+    }
+
+    /** One request; a refused connection becomes an exception that says where Elasticsearch was looked for. */
+    private <T> T call(ElasticsearchCall<T> request) throws IOException {
+        try {
+            return request.run();
+        } catch (IOException | RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ConnectException) {
+                    throw new BackendUnreachableException("cannot reach Elasticsearch at " + endpoint + " ("
+                            + cause.getMessage() + ")", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface ElasticsearchCall<T> {
+        T run() throws IOException;
     }
 }

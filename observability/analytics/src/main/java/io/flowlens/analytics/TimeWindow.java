@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import io.flowlens.exporter.elasticsearch.SpanFields;
 
 /**
  * The span start times a report looks at: {@code [start, end)}. Half-open so that adjacent windows (the traffic
@@ -42,16 +43,17 @@ public record TimeWindow(Instant start, Instant end) {
 
     /** {@code @timestamp} in the window, for a filter clause. */
     public Query query() {
-        return Query.of(q -> q.range(r -> r.date(d -> d.field("@timestamp")
+        return Query.of(q -> q.range(r -> r.date(d -> d.field(SpanFields.TIMESTAMP)
                 .gte(start.toString()).lt(end.toString()).format("strict_date_optional_time"))));
     }
 
     /**
      * {@code 15m}, {@code 90s}, {@code 2h}, {@code 1d}, {@code 500ms} or ISO-8601 ({@code PT15M}); positive.
      *
-     * @throws UsageException when the text is none of these
+     * @throws UsageException when the text is none of these; the message quotes the text, the caller says where
+     *                        it came from
      */
-    public static Duration parseDuration(String text, String what) {
+    public static Duration parseDuration(String text) {
         Matcher shortForm = SHORT.matcher(text.trim().toLowerCase(Locale.ROOT));
         Duration duration;
         if (shortForm.matches()) {
@@ -67,11 +69,11 @@ public record TimeWindow(Instant start, Instant end) {
             try {
                 duration = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {
-                throw new UsageException(what + " must be a duration like 15m, 90s, 2h or 1d, was '" + text + "'");
+                throw new UsageException("'" + text + "' is not a duration like 15m, 90s, 2h or 1d");
             }
         }
         if (duration.isNegative() || duration.isZero()) {
-            throw new UsageException(what + " must be positive, was '" + text + "'");
+            throw new UsageException("'" + text + "' is not a positive duration");
         }
         return duration;
     }

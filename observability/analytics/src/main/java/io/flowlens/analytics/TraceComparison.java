@@ -16,6 +16,23 @@ public final class TraceComparison {
     private TraceComparison() {
     }
 
+    /** How one trace compares, with the words the report prints. */
+    public enum State {
+        OK("ok"), DIFFERS("differs"), NOT_IN_ES("not in ES"), NOT_IN_JAEGER("not in Jaeger"),
+        /** The same span ids, a different count: a span indexed twice. */
+        DUPLICATES("duplicates");
+
+        private final String label;
+
+        State(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
     /**
      * One trace's difference; consistent when nothing is missing or extra and the counts agree (a span indexed
      * twice changes only the count).
@@ -25,6 +42,22 @@ public final class TraceComparison {
 
         public boolean consistent() {
             return missing.isEmpty() && extra.isEmpty() && jaegerSpans == elasticsearchSpans;
+        }
+
+        public State state() {
+            if (consistent()) {
+                return State.OK;
+            }
+            if (jaegerSpans == 0) {
+                return State.NOT_IN_JAEGER;
+            }
+            if (elasticsearchSpans == 0) {
+                return State.NOT_IN_ES;
+            }
+            if (missing.isEmpty() && extra.isEmpty()) {
+                return State.DUPLICATES;
+            }
+            return State.DIFFERS;
         }
     }
 

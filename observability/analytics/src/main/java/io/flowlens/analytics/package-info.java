@@ -1,4 +1,5 @@
 /**
- * The query core over span documents and Jaeger (reports, alert rules, retention, consistency) and the flowlens CLI.
+ * The analytics core: reports, dependency map, consistency and retention over the span documents in Elasticsearch
+ * and Jaeger's query API, each answering records a CLI or a web console can render.
  */
 package io.flowlens.analytics;

@@ -67,7 +67,7 @@ class TraceComparisonTest {
                 "abcdef0123456789abcdef0123456789", "00f067aa0ba902b7", "1111111111111111", "orders", "SELECT orders",
                 "CLIENT", true, 12.5, "h2")));
         assertThat(spans.get(1).kind(), is("SERVER"));
-        assertThat(spans.get(1).isRoot(), is(true));
+        assertThat(spans.get(1).hasNoParent(), is(true));
         assertThat(spans.get(1).error(), is(false));
         assertThat(JaegerTraces.spans(new ObjectMapper().createObjectNode()), is(Map.of()));
     }

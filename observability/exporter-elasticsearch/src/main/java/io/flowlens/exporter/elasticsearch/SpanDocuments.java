@@ -30,8 +30,8 @@ final class SpanDocuments {
     private static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
     private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
     /** Attributes copied to top-level fields of the same name, so they are typed and searchable without a prefix. */
-    private static final List<String> TOP_LEVEL = List.of("url.path", "http.route", "db.system", "db.operation.name",
-            "db.collection.name");
+    private static final List<String> TOP_LEVEL = List.of(SpanFields.URL_PATH, SpanFields.HTTP_ROUTE,
+            SpanFields.DB_SYSTEM, SpanFields.DB_OPERATION_NAME, SpanFields.DB_COLLECTION_NAME);
 
     private SpanDocuments() {
     }
@@ -44,36 +44,36 @@ final class SpanDocuments {
     static Map<String, Object> toDocument(SpanData span) {
         Attributes attributes = span.getAttributes();
         Map<String, Object> document = new LinkedHashMap<>();
-        document.put("@timestamp", timestamp(span.getStartEpochNanos()));
-        document.put("service", span.getResource().getAttributes().get(SERVICE_NAME));
-        document.put("name", span.getName());
-        document.put("kind", span.getKind().name());
-        document.put("trace_id", span.getTraceId());
-        document.put("span_id", span.getSpanId());
+        document.put(SpanFields.TIMESTAMP, timestamp(span.getStartEpochNanos()));
+        document.put(SpanFields.SERVICE, span.getResource().getAttributes().get(SERVICE_NAME));
+        document.put(SpanFields.NAME, span.getName());
+        document.put(SpanFields.KIND, span.getKind().name());
+        document.put(SpanFields.TRACE_ID, span.getTraceId());
+        document.put(SpanFields.SPAN_ID, span.getSpanId());
         SpanContext parent = span.getParentSpanContext();
         if (parent.isValid()) {
-            document.put("parent_span_id", parent.getSpanId());
+            document.put(SpanFields.PARENT_SPAN_ID, parent.getSpanId());
         }
-        document.put("duration_ms", (span.getEndEpochNanos() - span.getStartEpochNanos()) / 1_000_000.0);
+        document.put(SpanFields.DURATION_MS, (span.getEndEpochNanos() - span.getStartEpochNanos()) / 1_000_000.0);
         StatusCode status = span.getStatus().getStatusCode();
-        document.put("error", status == StatusCode.ERROR);
-        document.put("status", status.name());
-        putIfPresent(document, "status_message", blankToNull(span.getStatus().getDescription()));
-        putIfPresent(document, "error_type", attributes.get(ERROR_TYPE));
-        putIfPresent(document, "method", firstOf(attributes.get(HTTP_METHOD), attributes.get(HTTP_METHOD_OLD)));
+        document.put(SpanFields.ERROR, status == StatusCode.ERROR);
+        document.put(SpanFields.STATUS, status.name());
+        putIfPresent(document, SpanFields.STATUS_MESSAGE, blankToNull(span.getStatus().getDescription()));
+        putIfPresent(document, SpanFields.ERROR_TYPE, attributes.get(ERROR_TYPE));
+        putIfPresent(document, SpanFields.METHOD, firstOf(attributes.get(HTTP_METHOD), attributes.get(HTTP_METHOD_OLD)));
         Long statusCode = firstOf(attributes.get(HTTP_STATUS), attributes.get(HTTP_STATUS_OLD));
         if (statusCode != null) {
-            document.put("status_code", statusCode.intValue());
+            document.put(SpanFields.STATUS_CODE, statusCode.intValue());
         }
         attributes.forEach((key, value) -> {
-            if (key.getKey().startsWith("flowlens.") || TOP_LEVEL.contains(key.getKey())) {
+            if (key.getKey().startsWith(SpanFields.FLOWLENS_PREFIX) || TOP_LEVEL.contains(key.getKey())) {
                 document.put(key.getKey(), value);
             }
         });
         addEvents(document, span.getEvents());
-        document.put("attributes", asMap(attributes));
-        document.put("resource", asMap(span.getResource().getAttributes()));
-        document.put("scope", span.getInstrumentationScopeInfo().getName());
+        document.put(SpanFields.ATTRIBUTES, asMap(attributes));
+        document.put(SpanFields.RESOURCE, asMap(span.getResource().getAttributes()));
+        document.put(SpanFields.SCOPE, span.getInstrumentationScopeInfo().getName());
         return document;
     }
 
@@ -84,16 +84,16 @@ final class SpanDocuments {
         List<Map<String, Object>> list = new ArrayList<>(events.size());
         for (EventData event : events) {
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", event.getName());
-            entry.put("@timestamp", timestamp(event.getEpochNanos()));
-            entry.put("attributes", asMap(event.getAttributes()));
+            entry.put(SpanFields.NAME, event.getName());
+            entry.put(SpanFields.TIMESTAMP, timestamp(event.getEpochNanos()));
+            entry.put(SpanFields.ATTRIBUTES, asMap(event.getAttributes()));
             list.add(entry);
-            if ("exception".equals(event.getName()) && !document.containsKey("exception.type")) {
-                putIfPresent(document, "exception.type", event.getAttributes().get(EXCEPTION_TYPE));
-                putIfPresent(document, "exception.message", event.getAttributes().get(EXCEPTION_MESSAGE));
+            if ("exception".equals(event.getName()) && !document.containsKey(SpanFields.EXCEPTION_TYPE)) {
+                putIfPresent(document, SpanFields.EXCEPTION_TYPE, event.getAttributes().get(EXCEPTION_TYPE));
+                putIfPresent(document, SpanFields.EXCEPTION_MESSAGE, event.getAttributes().get(EXCEPTION_MESSAGE));
             }
         }
-        document.put("events", list);
+        document.put(SpanFields.EVENTS, list);
     }
 
     private static Map<String, Object> asMap(Attributes attributes) {

@@ -4,40 +4,74 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 /**
  * The daily span indices {@code <prefix>-YYYY.MM.DD} (UTC day of the span's start) and their index template. Daily
  * indices rather than ILM or a data stream because the Elasticsearch our tests start has neither; retention deletes
- * whole old indices instead.
+ * whole old indices instead, reading each index's day back through {@link #dayOf}, the inverse of {@link #nameFor}.
  */
-final class SpanIndex {
+public final class SpanIndex {
 
     static final String TEMPLATE_RESOURCE = "spans-index-template.json";
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
+    /** Lower-case index-name characters only: the prefix becomes {@code <prefix>-*}, and retention deletes by it. */
+    private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+    /** Fixed widths (a plain {@code yyyy} would read a five-digit year) and strict dates (no 2025.02.30). */
+    private static final DateTimeFormatter DAY = new DateTimeFormatterBuilder()
+            .appendValue(ChronoField.YEAR, 4).appendLiteral('.')
+            .appendValue(ChronoField.MONTH_OF_YEAR, 2).appendLiteral('.')
+            .appendValue(ChronoField.DAY_OF_MONTH, 2)
+            .toFormatter().withResolverStyle(ResolverStyle.STRICT).withZone(ZoneOffset.UTC);
 
     private final String prefix;
 
-    SpanIndex(String prefix) {
-        if (!prefix.matches("[a-z0-9][a-z0-9_.-]*")) {
-            throw new IllegalArgumentException("index prefix must be lower-case letters, digits, '.', '_' or '-': "
-                    + prefix);
+    /** @throws IllegalArgumentException when the prefix is not lower-case letters, digits, '.', '_' or '-' */
+    public SpanIndex(String prefix) {
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("index prefix must be lower-case letters, digits, '.', '_' or '-', was '"
+                    + prefix + "'");
         }
         this.prefix = prefix;
     }
 
-    String prefix() {
+    public String prefix() {
         return prefix;
     }
 
-    String nameFor(long epochNanos) {
+    /** The index of a span that started at {@code epochNanos}. */
+    public String nameFor(long epochNanos) {
         return prefix + "-" + DAY.format(Instant.ofEpochSecond(0, epochNanos));
     }
 
-    String pattern() {
+    /** The index of a UTC day. */
+    public String nameFor(LocalDate day) {
+        return prefix + "-" + DAY.format(day);
+    }
+
+    /** The day of a daily index, or empty when the name is not exactly {@code <prefix>-YYYY.MM.DD} with a real date. */
+    public Optional<LocalDate> dayOf(String index) {
+        if (!index.startsWith(prefix + "-")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(DAY.parse(index.substring(prefix.length() + 1), LocalDate::from));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Every daily index of this prefix: {@code <prefix>-*}. */
+    public String pattern() {
         return prefix + "-*";
     }
 

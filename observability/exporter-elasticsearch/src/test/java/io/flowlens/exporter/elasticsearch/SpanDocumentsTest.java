@@ -1,7 +1,5 @@
 package io.flowlens.exporter.elasticsearch;
 
-
-
 import java.util.List;
 import java.util.Map;
 
@@ -103,21 +101,6 @@ class SpanDocumentsTest {
         assertThat(db, not(hasKey("events")));
         assertThat((Map<?, ?>) db.get("attributes"), aMapWithSize(3));
         assertThat(SpanDocuments.id(spanNamed("INSERT orders")), is(db.get("trace_id") + "-" + db.get("span_id")));
-    }
-
-    @Test
-    void dailyIndexIsTheUtcDayOfTheSpanStart() {
-        SpanIndex index = new SpanIndex("flowlens-spans");
-        // 2023-11-14T23:59:59.9Z and one second later, the next UTC day
-        assertThat(index.nameFor(1_700_006_399_900_000_000L), is("flowlens-spans-2023.11.14"));
-        assertThat(index.nameFor(1_700_006_400_900_000_000L), is("flowlens-spans-2023.11.15"));
-        assertThat(index.pattern(), is("flowlens-spans-*"));
-    }
-
-    @Test
-    void indexPrefixMustBeAValidIndexName() {
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SpanIndex("Spans"));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SpanIndex("a/b"));
     }
 
     private SpanData spanNamed(String name) {

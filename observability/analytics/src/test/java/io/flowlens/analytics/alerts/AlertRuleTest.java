@@ -1,4 +1,4 @@
-package io.flowlens.analytics;
+package io.flowlens.analytics.alerts;
 
 import java.net.URI;
 import java.time.Duration;
@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.flowlens.analytics.IndexedSpan;
+import io.flowlens.analytics.ServiceErrors;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;

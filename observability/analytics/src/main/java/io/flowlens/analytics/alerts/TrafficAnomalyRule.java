@@ -1,8 +1,10 @@
-package io.flowlens.analytics;
+package io.flowlens.analytics.alerts;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+
+import io.flowlens.analytics.TimeWindow;
 
 /**
  * Fires when the requests (SERVER spans) of the last window are outside [baseline / factor, baseline × factor],

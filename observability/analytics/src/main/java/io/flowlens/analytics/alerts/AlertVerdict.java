@@ -1,4 +1,4 @@
-package io.flowlens.analytics;
+package io.flowlens.analytics.alerts;
 
 import java.util.List;
 

@@ -1,7 +1,6 @@
-package io.flowlens.analytics;
+package io.flowlens.analytics.alerts;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,11 +19,15 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowlens.analytics.ErrorRateReport;
+import io.flowlens.analytics.IndexedSpan;
+import io.flowlens.analytics.SpanStore;
+import io.flowlens.analytics.TimeWindow;
+import io.flowlens.exporter.elasticsearch.SpanFields;
 
 /**
- * {@code alerts check}: measures in Elasticsearch what each rule needs, lets the rule judge, and prints every rule
- * as FIRING or ok with its reason. Answers whether any fired (the CLI then exits 1, so a cron job or CI step can act
- * on it).
+ * {@code alerts check}: measures in Elasticsearch what each rule needs and lets the rule judge. Answers every rule's
+ * verdict (the CLI prints them and exits 1 when one fires, so a cron job or CI step can act on it).
  */
 public final class AlertCheck {
 
@@ -38,29 +41,24 @@ public final class AlertCheck {
         this.http = http;
     }
 
-    public boolean run(AlertRules rules, Instant until, PrintStream out) throws IOException {
+    /** What one check found: every rule's verdict, in the order of the rules file. */
+    public record Result(String source, String indexPattern, Instant until, List<AlertVerdict> verdicts) {
+
+        public Result {
+            verdicts = List.copyOf(verdicts);
+        }
+
+        public long firing() {
+            return verdicts.stream().filter(AlertVerdict::firing).count();
+        }
+    }
+
+    public Result run(AlertRules rules, Instant until) throws IOException {
         List<AlertVerdict> verdicts = new ArrayList<>();
         for (AlertRule rule : rules.rules()) {
             verdicts.add(evaluate(rule, TimeWindow.ending(until, rule.window())));
         }
-        out.println("Alert rules from " + rules.source() + ", over " + store.indexPattern() + ", windows ending "
-                + until);
-        TextTable table = new TextTable("STATE", "RULE", "WHY");
-        for (AlertVerdict verdict : verdicts) {
-            table.row(verdict.firing() ? "FIRING" : "ok", verdict.rule(), verdict.why());
-        }
-        table.print(out);
-        for (AlertVerdict verdict : verdicts) {
-            if (verdict.firing() && !verdict.details().isEmpty()) {
-                out.println();
-                out.println(verdict.rule() + ":");
-                verdict.details().forEach(line -> out.println("  " + line));
-            }
-        }
-        long firing = verdicts.stream().filter(AlertVerdict::firing).count();
-        out.println();
-        out.println(firing + " of " + verdicts.size() + " rules firing");
-        return firing > 0;
+        return new Result(rules.source(), store.indexPattern(), until, verdicts);
     }
 
     AlertVerdict evaluate(AlertRule rule, TimeWindow window) throws IOException {
@@ -68,11 +66,11 @@ public final class AlertCheck {
             case ErrorRateRule errorRate -> errorRate.evaluate(new ErrorRateReport(store).measure(window));
             case SlowSpanRule slow -> {
                 Query slower = SpanStore.all(window.query(), Query.of(q -> q.range(r -> r.number(n -> n
-                        .field("duration_ms").gt(slow.thresholdMs())))));
+                        .field(SpanFields.DURATION_MS).gt(slow.thresholdMs())))));
                 SearchResponse<JsonNode> worst = store.search(s -> s.query(slower).size(slow.show())
                         .trackTotalHits(t -> t.enabled(true))
                         .source(src -> src.filter(f -> f.includes(IndexedSpan.SOURCE_FIELDS)))
-                        .sort(o -> o.field(f -> f.field("duration_ms").order(SortOrder.Desc))), JsonNode.class);
+                        .sort(o -> o.field(f -> f.field(SpanFields.DURATION_MS).order(SortOrder.Desc))), JsonNode.class);
                 yield slow.evaluate(worst.hits().total().value(),
                         worst.hits().hits().stream().map(Hit::source).map(IndexedSpan::fromSource).toList());
             }

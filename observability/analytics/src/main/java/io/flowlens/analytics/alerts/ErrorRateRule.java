@@ -1,11 +1,14 @@
-package io.flowlens.analytics;
+package io.flowlens.analytics.alerts;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+
+import io.flowlens.analytics.Figures;
+import io.flowlens.analytics.ServiceErrors;
+import io.flowlens.analytics.TimeWindow;
 
 /**
  * Fires when a service's error spans exceed {@code maxErrorPercent} of its spans over the window. Services with
@@ -27,21 +30,17 @@ public record ErrorRateRule(String name, Duration window, double maxErrorPercent
             for (ServiceErrors service : failing) {
                 details.add(describe(service));
             }
-            return new AlertVerdict(name, true, String.join(", ", details) + " > " + number(maxErrorPercent) + " % "
+            return new AlertVerdict(name, true, String.join(", ", details) + " > " + Figures.number(maxErrorPercent) + " % "
                     + over, details);
         }
         Optional<ServiceErrors> highest = judged.stream().max(Comparator.comparingDouble(ServiceErrors::percent));
         return AlertVerdict.ok(name, highest
-                .map(s -> "highest " + describe(s) + " <= " + number(maxErrorPercent) + " % " + over + unjudged)
+                .map(s -> "highest " + describe(s) + " <= " + Figures.number(maxErrorPercent) + " % " + over + unjudged)
                 .orElse("no service with at least " + minSpans + " spans " + over + unjudged));
     }
 
     private static String describe(ServiceErrors service) {
-        return service.service() + " " + TextTable.percent(service.errors(), service.spans()) + " % errors ("
+        return service.service() + " " + Figures.percent(service.errors(), service.spans()) + " % errors ("
                 + service.errors() + " of " + service.spans() + " spans)";
-    }
-
-    static String number(double value) {
-        return value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.2f", value);
     }
 }

@@ -1,10 +1,12 @@
-package io.flowlens.analytics;
+package io.flowlens.analytics.alerts;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import io.flowlens.analytics.TimeWindow;
 
 /**
  * Fires when an expected service sent no span over the window (it is down, or no longer traced), or when its

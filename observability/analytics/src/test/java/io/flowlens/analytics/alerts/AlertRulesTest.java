@@ -1,12 +1,15 @@
-package io.flowlens.analytics;
+package io.flowlens.analytics.alerts;
 
+import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.flowlens.analytics.UsageException;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -64,7 +67,31 @@ class AlertRulesTest {
                 rules:
                   - {name: errors, type: error-rate, max-error-percnt: 5, min-spans: 20}
                 """, Optional.empty()));
-        assertThat(error.getMessage(), containsString("rule errors: unknown key 'max-error-percnt'"));
+        assertThat(error.getMessage(), containsString("rules file test.yaml, rule errors: unknown key 'max-error-percnt' "
+                + "(known: type, max-error-percent, min-spans, name, window)"));
+        UsageException topLevel = assertThrows(UsageException.class, () -> parse("""
+                windw: 5m
+                rules: [{name: a, type: slow-spans, threshold-ms: 100}]
+                """, Optional.empty()));
+        assertThat(topLevel.getMessage(), containsString("the file: unknown key 'windw' (known: rules, window)"));
+    }
+
+    @Test
+    void badValuesAreNamedWithTheirRule() {
+        assertThat(assertThrows(UsageException.class, () -> parse("rules: [{name: x, type: nonsense}]", Optional.empty()))
+                .getMessage(), containsString("rule x: unknown type 'nonsense' (error-rate, slow-spans, service-down, "
+                + "traffic-anomaly)"));
+        assertThat(assertThrows(UsageException.class, () -> parse("rules: [{name: x}]", Optional.empty()))
+                .getMessage(), containsString("rule x: 'type' is required"));
+        assertThat(assertThrows(UsageException.class, () -> parse("rules: [{name: x, type: slow-spans}]",
+                Optional.empty())).getMessage(), containsString("rule x: 'threshold-ms' is required"));
+        assertThat(assertThrows(UsageException.class, () -> parse("rules: [{name: x, type: slow-spans, threshold-ms: abc}]",
+                Optional.empty())).getMessage(), containsString("rule x: 'threshold-ms' has a value of the wrong kind"));
+        assertThat(assertThrows(UsageException.class, () -> parse("rules: [{name: x, type: slow-spans, threshold-ms: 1, "
+                + "window: soon}]", Optional.empty())).getMessage(),
+                containsString("rule x, window: 'soon' is not a duration"));
+        assertThat(assertThrows(UsageException.class, () -> parse("rules: [{name: x, type: service-down}]",
+                Optional.empty())).getMessage(), containsString("rule x: 'services' must be a non-empty list"));
     }
 
     @Test
@@ -80,11 +107,18 @@ class AlertRulesTest {
                   - {name: x, type: slow-spans, threshold-ms: 2}
                 """, Optional.empty()));
         assertThrows(UsageException.class, () -> parse("rules: [unclosed", Optional.empty()));
+        assertThrows(UsageException.class, () -> parse("", Optional.empty()));
+        assertThrows(UsageException.class, () -> parse("window: 5m\nwindow: 6m\nrules: [{name: x, type: slow-spans, "
+                + "threshold-ms: 1}]", Optional.empty()));
         assertThrows(UsageException.class, () -> AlertRules.load(Optional.of(java.nio.file.Path.of("/no/such/file")),
                 Optional.empty()));
     }
 
     private static AlertRules parse(String yaml, Optional<Duration> window) {
-        return AlertRules.parse("test.yaml", new StringReader(yaml), window);
+        try {
+            return AlertRules.parse("test.yaml", new StringReader(yaml), window);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
