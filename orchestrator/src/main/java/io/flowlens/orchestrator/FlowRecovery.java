@@ -3,8 +3,6 @@ package io.flowlens.orchestrator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -13,14 +11,14 @@ import io.flowlens.contracts.orders.client.model.Order;
 import io.flowlens.contracts.orders.client.model.OrderStatus;
 import io.flowlens.platform.tracing.BusinessSpan;
 import io.flowlens.platform.problem.ProblemException;
+import io.helidon.microprofile.scheduling.FixedRate;
+import io.helidon.scheduling.FixedRate.DelayType;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import static io.flowlens.platform.tracing.FlowlensAttributes.ORDER_ID;
@@ -28,11 +26,14 @@ import static io.flowlens.platform.tracing.FlowlensAttributes.ORDER_ID;
 /**
  * Finishes the sagas of an orchestrator that died mid-flow. The orders service's sweeper cancels an order left
  * PENDING, but only the orchestrator knows that a payment may have been made for it: a run still STARTED after
- * {@code flowlens.flow.recovery-after} (far longer than a flow with all its retries can take) is looked at on start
- * and every {@code flowlens.flow.recovery-interval}. Its order decides: CONFIRMED or PAID means the flow got through
+ * {@code flowlens.flow.recovery-after} is looked at 5 s after start
+ * and then every minute (Helidon scheduling; {@code io.flowlens.orchestrator.FlowRecovery.round.schedule.delay} and
+ * {@code .time-unit} override it). Its order decides: CONFIRMED or PAID means the flow got through
  * (the crash came after confirm), so the run is COMPLETED; otherwise the order is cancelled and its payments voided,
  * exactly as the flow itself compensates, and the run is COMPENSATED. A run that never got an order is ABANDONED.
  * Each recovery is a {@code flow.recover} span; a run whose recovery fails stays STARTED for the next round.
+ * A run younger than the longest flow the configured timeouts and retries allow may still be running, so a shorter
+ * {@code recovery-after} stops the start: it would compensate live flows.
  */
 @ApplicationScoped
 public class FlowRecovery {
@@ -44,33 +45,33 @@ public class FlowRecovery {
     private static final Logger LOGGER = Logger.getLogger(FlowRecovery.class.getName());
     private static final int BATCH = 100;
     private static final String REASON = "recovered: the orchestrator stopped before the flow ended";
+    /** Downstream calls of the longest flow: user, order, payment, confirm, then cancel and void to compensate. */
+    static final int CALLS_PER_FLOW = 6;
+    private static final String FAULT_TOLERANCE = DownstreamServices.class.getName() + "/";
 
     private final FlowRunStore runs;
     private final DownstreamServices services;
     private final Tracer tracer;
     private final Duration after;
-    private final Duration interval;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("flow-recovery").daemon().factory());
 
     @Inject
-    public FlowRecovery(FlowRunStore runs, DownstreamServices services, Tracer tracer,
-                        @ConfigProperty(name = "flowlens.flow.recovery-after", defaultValue = "PT2M") Duration after,
-                        @ConfigProperty(name = "flowlens.flow.recovery-interval", defaultValue = "PT1M") Duration interval) {
+    public FlowRecovery(FlowRunStore runs, DownstreamServices services, Tracer tracer, Config config,
+                        @ConfigProperty(name = "flowlens.flow.recovery-after", defaultValue = "PT2M") Duration after) {
+        requireLongerThanAnyFlow(after, longestFlow(
+                config.getOptionalValue(FAULT_TOLERANCE + "Timeout/value", Long.class).orElse(3000L),
+                config.getOptionalValue(FAULT_TOLERANCE + "Retry/maxRetries", Integer.class).orElse(3),
+                config.getOptionalValue(FAULT_TOLERANCE + "Retry/delay", Long.class).orElse(500L),
+                config.getOptionalValue(FAULT_TOLERANCE + "Retry/jitter", Long.class).orElse(200L),
+                config.getOptionalValue(FAULT_TOLERANCE + "Retry/maxDuration", Long.class).orElse(30_000L)));
         this.runs = runs;
         this.services = services;
         this.tracer = tracer;
         this.after = after;
-        this.interval = interval;
     }
 
-    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        // the first round soon after start: that is when the runs of a crashed predecessor are waiting
-        long first = Math.min(interval.toMillis(), Duration.ofSeconds(5).toMillis());
-        scheduler.scheduleWithFixedDelay(this::round, first, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void round() {
+    // the first round soon after start: that is when the runs of a crashed predecessor are waiting
+    @FixedRate(initialDelay = 5, value = 60, timeUnit = TimeUnit.SECONDS, delayType = DelayType.SINCE_PREVIOUS_END)
+    void round() {
         try {
             int recovered = recoverStale();
             if (recovered > 0) {
@@ -78,13 +79,39 @@ public class FlowRecovery {
             }
         } catch (RuntimeException e) {
             // the database or a service down must not end the schedule: the next round tries again
-            LOGGER.log(Level.WARNING, "flow recovery round failed; retrying in " + interval, e);
+            LOGGER.log(Level.WARNING, "flow recovery round failed; the next round tries again", e);
+        }
+    }
+
+    /**
+     * The longest a flow can take with the configured Fault Tolerance settings (defaults: those of
+     * {@link DownstreamServices}): each call tries {@code maxRetries + 1} times, each try up to the timeout, with the
+     * longest delay between tries; {@code maxDuration} stops the retries, though the try under way may still run its
+     * timeout out.
+     */
+    static Duration longestFlow(long timeoutMs, int maxRetries, long delayMs, long jitterMs, long maxDurationMs) {
+        long tries = (maxRetries + 1L) * timeoutMs + maxRetries * (delayMs + jitterMs);
+        long call = maxDurationMs > 0 ? Math.min(tries, maxDurationMs + timeoutMs) : tries;
+        return Duration.ofMillis(CALLS_PER_FLOW * call);
+    }
+
+    static void requireLongerThanAnyFlow(Duration after, Duration longestFlow) {
+        if (after.compareTo(longestFlow) <= 0) {
+            throw new IllegalStateException("flowlens.flow.recovery-after=" + after + " is not longer than the longest"
+                    + " flow the orchestrator's timeouts and retries allow (" + longestFlow + ": " + CALLS_PER_FLOW
+                    + " calls, each with all its retries); recovery would compensate flows that are still running."
+                    + " Raise flowlens.flow.recovery-after or lower " + FAULT_TOLERANCE + "Timeout/value or Retry/*.");
         }
     }
 
     /** One round: answers how many stale runs got an outcome. */
     int recoverStale() {
-        List<FlowRunStore.StaleRun> stale = runs.stale(Instant.now().minus(after), BATCH);
+        return recoverStale(Instant.now());
+    }
+
+    /** A round as if it were {@code now}; tests move the clock instead of waiting. */
+    int recoverStale(Instant now) {
+        List<FlowRunStore.StaleRun> stale = runs.stale(now.minus(after), BATCH);
         int recovered = 0;
         for (FlowRunStore.StaleRun run : stale) {
             try {
@@ -137,10 +164,5 @@ public class FlowRecovery {
             }
             throw e;
         }
-    }
-
-    @PreDestroy
-    void stop() {
-        scheduler.shutdownNow();
     }
 }

@@ -16,7 +16,8 @@ import jakarta.inject.Inject;
 /**
  * The {@code flow_runs} table: a run is STARTED before the first call, records its order as soon as the order
  * exists, and gets its outcome when the saga ends. A run still STARTED long after is one whose orchestrator died
- * mid-saga; {@link FlowRecovery} finishes it.
+ * mid-saga; {@link FlowRecovery} finishes it. Every write commits at once, in a transaction of its own, whatever the
+ * request's transaction does: the record must outlive a crash of the flow that writes it. An outcome is set once.
  */
 @ApplicationScoped
 public class FlowRunStore {
@@ -36,8 +37,8 @@ public class FlowRunStore {
     }
 
     public long start(String traceId, long userId, BigDecimal amount, String currency, String idempotencyKey) {
-        return database.insert(TABLE, "INSERT INTO flow_runs (trace_id, user_id, amount, currency, outcome, started_at,"
-                        + " idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        return database.inNewTransaction(() -> database.insert(TABLE, "INSERT INTO flow_runs (trace_id, user_id, amount,"
+                        + " currency, outcome, started_at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 statement -> {
                     statement.setString(1, traceId);
                     statement.setLong(2, userId);
@@ -46,15 +47,16 @@ public class FlowRunStore {
                     statement.setString(5, STARTED);
                     statement.setTimestamp(6, Timestamp.from(Instant.now()));
                     statement.setString(7, idempotencyKey);
-                });
+                }));
     }
 
     /** Written before the payment is asked for, so a crash from here on leaves an order recovery can find. */
     public void orderCreated(long runId, long orderId) {
-        database.update(TABLE, "UPDATE flow_runs SET order_id = ? WHERE id = ?", statement -> {
-            statement.setLong(1, orderId);
-            statement.setLong(2, runId);
-        });
+        database.inNewTransaction(() -> database.update(TABLE, "UPDATE flow_runs SET order_id = ? WHERE id = ?",
+                statement -> {
+                    statement.setLong(1, orderId);
+                    statement.setLong(2, runId);
+                }));
     }
 
     /** Runs still STARTED that began at or before {@code startedBefore}, oldest first. */
@@ -77,25 +79,29 @@ public class FlowRunStore {
 
     /** Sets the outcome of a run that is still STARTED; false when it has one already (the flow finished after all). */
     public boolean finishStale(long runId, String outcome) {
-        return database.update(TABLE, "UPDATE flow_runs SET outcome = ?, finished_at = ? WHERE id = ? AND outcome = ?",
-                statement -> {
+        return database.inNewTransaction(() -> database.update(TABLE,
+                "UPDATE flow_runs SET outcome = ?, finished_at = ? WHERE id = ? AND outcome = ?", statement -> {
                     statement.setString(1, outcome);
                     statement.setTimestamp(2, Timestamp.from(Instant.now()));
                     statement.setLong(3, runId);
                     statement.setString(4, STARTED);
-                }) == 1;
+                })) == 1;
     }
 
-    public void finish(long runId, Long orderId, Long paymentId, String outcome) {
-        database.update(TABLE,
-                "UPDATE flow_runs SET order_id = ?, payment_id = ?, outcome = ?, finished_at = ? WHERE id = ?",
-                statement -> {
+    /**
+     * The flow's own outcome, set only while the run is still STARTED: a flow that outlived its recovery threshold
+     * must not overwrite the COMPENSATED that recovery wrote. False when the run had an outcome already.
+     */
+    public boolean finish(long runId, Long orderId, Long paymentId, String outcome) {
+        return database.inNewTransaction(() -> database.update(TABLE, "UPDATE flow_runs SET order_id = ?, payment_id = ?,"
+                + " outcome = ?, finished_at = ? WHERE id = ? AND outcome = ?", statement -> {
                     setNullableLong(statement, 1, orderId);
                     setNullableLong(statement, 2, paymentId);
                     statement.setString(3, outcome);
                     statement.setTimestamp(4, Timestamp.from(Instant.now()));
                     statement.setLong(5, runId);
-                });
+                    statement.setString(6, STARTED);
+                })) == 1;
     }
 
     private static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {

@@ -2,6 +2,7 @@ package io.flowlens.orchestrator;
 
 import java.math.BigDecimal;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 import io.flowlens.contracts.orchestrator.model.FlowOutcome;
 import io.flowlens.contracts.orchestrator.model.FlowResult;
@@ -39,6 +40,9 @@ import static io.flowlens.platform.tracing.FlowlensAttributes.USER_ID;
 public class FullFlow {
 
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("flowlens.flow.outcome");
+    /** True on a flow.run span whose run had been finished by recovery before the flow itself ended. */
+    static final AttributeKey<Boolean> OUTCOME_SUPERSEDED = AttributeKey.booleanKey("flowlens.flow.outcome_superseded");
+    private static final Logger LOGGER = Logger.getLogger(FullFlow.class.getName());
     private static final int MAX_REASON_LENGTH = 200;
 
     private final DownstreamServices services;
@@ -66,13 +70,22 @@ public class FullFlow {
             long runId = runs.start(result.getTraceId(), userId, amount, currency, idempotencyKey);
             try {
                 execute(result, span, amount, currency, idempotencyKey, runId);
-                runs.finish(runId, result.getOrderId(), result.getPaymentId(), result.getOutcome().name());
+                recordOutcome(span, runId, result, result.getOutcome().name());
                 return result;
             } catch (RuntimeException failure) {
-                runs.finish(runId, result.getOrderId(), result.getPaymentId(), "FAILED");
+                recordOutcome(span, runId, result, "FAILED");
                 throw failure;
             }
         });
+    }
+
+    /** A run that recovery finished already keeps recovery's outcome; the span says the flow came too late. */
+    private void recordOutcome(Span span, long runId, FlowResult result, String outcome) {
+        if (!runs.finish(runId, result.getOrderId(), result.getPaymentId(), outcome)) {
+            span.setAttribute(OUTCOME_SUPERSEDED, true);
+            LOGGER.warning(() -> "flow run " + runId + " ended " + outcome + " after recovery had finished it; kept "
+                    + runs.outcome(runId).orElse("?"));
+        }
     }
 
     private void execute(FlowResult result, Span span, BigDecimal amount, String currency, String key, long runId) {

@@ -2,9 +2,11 @@ package io.flowlens.orchestrator;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderStatus;
@@ -26,8 +28,8 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasItem;
 
 /**
- * Runs left STARTED by an orchestrator that died mid-saga, recovered against the stand-in services: every run
- * counts as stale here ({@code recovery-after} 0), and the test calls the recovery round itself.
+ * Runs left STARTED by an orchestrator that died mid-saga, recovered against the stand-in services: the test calls
+ * the recovery round itself with a clock an hour ahead, so every run counts as stale.
  */
 @HelidonTest
 @AddBean(StandInUsers.class)
@@ -37,11 +39,12 @@ import static org.hamcrest.Matchers.hasItem;
 @AddConfig(key = "users/mp-rest/url", value = "http://localhost:18765/fake")
 @AddConfig(key = "orders/mp-rest/url", value = "http://localhost:18765/fake")
 @AddConfig(key = "payments/mp-rest/url", value = "http://localhost:18765/fake")
-@AddConfig(key = "flowlens.flow.recovery-after", value = "PT0S")
-@AddConfig(key = "flowlens.flow.recovery-interval", value = "PT1H")
+// the scheduled round stays out of the way: the tests run their own rounds
+@AddConfig(key = "io.flowlens.orchestrator.FlowRecovery.round.schedule.initial-delay", value = "3600")
 class FlowRecoveryTest {
 
     private static final AtomicLong IDS = new AtomicLong(900_000);
+    private static final Supplier<Instant> AN_HOUR_LATER = () -> Instant.now().plus(Duration.ofHours(1));
 
     @Inject
     private FlowRunStore runs;
@@ -76,7 +79,7 @@ class FlowRecoveryTest {
         long orderId = run.orderId();
         Payment payment = authorizedPayment(orderId);
 
-        recovery.recoverStale();
+        recovery.recoverStale(AN_HOUR_LATER.get());
 
         assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.COMPENSATED));
         assertThat(FakeDownstreams.ORDERS.get(orderId).getStatus(), is(OrderStatus.CANCELLED));
@@ -97,7 +100,7 @@ class FlowRecoveryTest {
         long orderId = run.orderId();
         Payment payment = authorizedPayment(orderId);
 
-        recovery.recoverStale();
+        recovery.recoverStale(AN_HOUR_LATER.get());
 
         assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.COMPLETED));
         assertThat(FakeDownstreams.ORDERS.get(orderId).getStatus(), is(OrderStatus.CONFIRMED));
@@ -108,7 +111,7 @@ class FlowRecoveryTest {
     @Test
     void aRunThatDiedBeforeItsOrderIsAbandoned() {
         long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-no-order");
-        recovery.recoverStale();
+        recovery.recoverStale(AN_HOUR_LATER.get());
         assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.ABANDONED));
     }
 
@@ -116,9 +119,26 @@ class FlowRecoveryTest {
     void aFinishedRunIsNeverRecovered() {
         Run run = runWithOrder(OrderStatus.PENDING);
         runs.finish(run.runId(), run.orderId(), null, "PAYMENT_DECLINED");
-        recovery.recoverStale();
+        recovery.recoverStale(AN_HOUR_LATER.get());
         assertThat(runs.outcome(run.runId()).orElseThrow(), is("PAYMENT_DECLINED"));
         assertThat(FakeDownstreams.ORDERS.get(run.orderId()).getStatus(), is(OrderStatus.PENDING));
+    }
+
+    @Test
+    void aFlowThatEndsAfterItsRecoveryKeepsTheRecoveredOutcome() {
+        Run run = runWithOrder(OrderStatus.PENDING);
+        recovery.recoverStale(AN_HOUR_LATER.get());
+        assertThat(runs.finish(run.runId(), run.orderId(), null, "COMPLETED"), is(false));
+        assertThat(runs.outcome(run.runId()).orElseThrow(), is(FlowRecovery.COMPENSATED));
+    }
+
+    @Test
+    void aRunIsNotStaleBeforeRecoveryAfter() {
+        long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-young");
+        recovery.recoverStale(Instant.now());
+        assertThat(runs.outcome(runId).orElseThrow(), is(FlowRunStore.STARTED));
+        recovery.recoverStale(AN_HOUR_LATER.get());
+        assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.ABANDONED));
     }
 
     @Test
@@ -126,7 +146,7 @@ class FlowRecoveryTest {
         Run run = runWithOrder(OrderStatus.PENDING);
         long runId = run.runId();
         long orderId = run.orderId();
-        recovery.recoverStale();
+        recovery.recoverStale(AN_HOUR_LATER.get());
         SpanData recover = RecordedSpans.awaitSpan(s -> s.getName().equals("flow.recover")
                 && Long.valueOf(runId).equals(s.getAttributes().get(AttributeKey.longKey("flowlens.flow.run_id"))),
                 "flow.recover of run " + runId, Duration.ofSeconds(5));

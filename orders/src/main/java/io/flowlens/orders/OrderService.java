@@ -52,7 +52,9 @@ public class OrderService {
         Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, request.getCurrency());
         return BusinessSpan.call(tracer, "orders.create", attributes, span -> {
             requireUser(userId);
-            Order order = store.insert(userId, amount, request.getCurrency(), request.getDescription());
+            // the insert and its read-back in one transaction; no connection is held while users answers
+            Order order = store.inTransaction(() -> store.insert(userId, amount, request.getCurrency(),
+                    request.getDescription()));
             span.setAttribute(ORDER_ID, order.getId());
             return order;
         });
@@ -105,9 +107,14 @@ public class OrderService {
      * Compare-and-set on the current status, so two concurrent transitions cannot both win. When another request moved
      * the order between our read and our update, the order is judged again as it is now: 404 if it is gone, 409 if the
      * move is no longer allowed, or another try (a cancel that lost to a confirm may still cancel). The lifecycle only
-     * moves forward, so there can be no more lost races than there are statuses.
+     * moves forward, so there can be no more lost races than there are statuses. The reads and the update are one
+     * transaction: the update's row lock holds until commit, so the answer is the state that was committed.
      */
     private Order move(long id, OrderStatus to, Long paymentId, String cancelReason) {
+        return store.inTransaction(() -> moveOnce(id, to, paymentId, cancelReason));
+    }
+
+    private Order moveOnce(long id, OrderStatus to, Long paymentId, String cancelReason) {
         for (int attempt = 0; attempt < OrderStatus.values().length; attempt++) {
             Order current = get(id);
             if (OrderLifecycle.isHarmlessRepeat(current.getStatus(), to)) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderStatus;
@@ -29,6 +30,11 @@ public class OrderStore {
     @Inject
     public OrderStore(TracedDatabase database) {
         this.database = database;
+    }
+
+    /** Runs {@code work} as one transaction (or as part of the one the request already has). */
+    public <T> T inTransaction(Supplier<T> work) {
+        return database.inTransaction(work);
     }
 
     public Order insert(long userId, BigDecimal amount, String currency, String description) {

@@ -275,7 +275,11 @@ class OrdersResourceTest {
         assertThat(usersClient.getParentSpanId(), is(create.getSpanId()));
         assertThat(usersServer.getKind(), is(SpanKind.SERVER));
         assertThat(insert.getKind(), is(SpanKind.CLIENT));
-        assertThat(insert.getParentSpanId(), is(create.getSpanId()));
+        // the insert and its read-back are one transaction, whose span sits under the business span
+        SpanData transaction = RecordedSpans.named(trace, "db.transaction");
+        assertThat(insert.getParentSpanId(), is(transaction.getSpanId()));
+        assertThat(transaction.getParentSpanId(), is(create.getSpanId()));
+        assertThat(transaction.getAttributes().get(AttributeKey.stringKey("flowlens.db.transaction.outcome")), is("commit"));
         assertThat("the user is checked before the order is written",
                 usersClient.getEndEpochNanos() <= insert.getStartEpochNanos(), is(true));
         assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.system")), is("h2"));
@@ -305,7 +309,9 @@ class OrdersResourceTest {
         SpanData paySpan = RecordedSpans.named(payTrace, "orders.pay");
         assertThat(paySpan.getAttributes().get(AttributeKey.longKey("flowlens.order.id")), is((long) id));
         SpanData update = RecordedSpans.named(payTrace, "UPDATE orders");
-        assertThat(update.getParentSpanId(), is(paySpan.getSpanId()));
+        SpanData transaction = RecordedSpans.named(payTrace, "db.transaction");
+        assertThat(update.getParentSpanId(), is(transaction.getSpanId()));
+        assertThat(transaction.getParentSpanId(), is(paySpan.getSpanId()));
         assertThat(update.getAttributes().get(AttributeKey.stringKey("db.operation.name")), is("UPDATE"));
     }
 

@@ -18,8 +18,11 @@ import static org.hamcrest.Matchers.is;
 @AddBean(StandInUsers.class)
 @AddConfig(key = "server.port", value = "18767")
 @AddConfig(key = "users/mp-rest/url", value = "http://localhost:18767/fake")
-@AddConfig(key = "orders.pending-timeout", value = "PT0.5S")
-@AddConfig(key = "orders.sweep-interval", value = "PT0.2S")
+// long enough for the test to confirm its second order first on a busy machine
+@AddConfig(key = "orders.pending-timeout", value = "PT2S")
+@AddConfig(key = "io.flowlens.orders.PendingOrderSweeper.sweep.schedule.initial-delay", value = "200")
+@AddConfig(key = "io.flowlens.orders.PendingOrderSweeper.sweep.schedule.delay", value = "200")
+@AddConfig(key = "io.flowlens.orders.PendingOrderSweeper.sweep.schedule.time-unit", value = "MILLISECONDS")
 class PendingOrderSweeperTest {
 
     @Test

@@ -50,9 +50,9 @@ public class PaymentService {
     }
 
     /**
-     * Decides and records a payment. A decline is a failed authorization: its span is marked as an error. An order
-     * whose payments were voided is declined with ORDER_CANCELLED, also when the void lands between the check and
-     * the insert: the insert is checked again and voids its own payment.
+     * Decides and records a payment in one transaction. A decline is a failed authorization: its span is marked as an
+     * error. An order whose payments were voided is declined with ORDER_CANCELLED: the order's lock makes a void and
+     * an authorization of it take turns, so the later one sees the earlier one's outcome.
      */
     public Payment authorize(PaymentCreate request) {
         BigDecimal amount = Money.requireCents(request.getAmount(), "amount");
@@ -60,16 +60,15 @@ public class PaymentService {
                 CURRENCY, request.getCurrency());
         return BusinessSpan.call(tracer, "payments.authorize", attributes, span -> {
             long orderId = request.getOrderId();
-            Optional<DeclineReason> decline = store.isVoided(orderId)
-                    ? Optional.of(DeclineReason.ORDER_CANCELLED)
-                    : policy.decline(amount, request.getCurrency());
-            PaymentStatus status = decline.isPresent() ? PaymentStatus.DECLINED : PaymentStatus.AUTHORIZED;
-            Payment payment = store.insert(orderId, amount, request.getCurrency(), status, decline.orElse(null));
-            if (status == PaymentStatus.AUTHORIZED && store.isVoided(orderId)) {
-                // the void came between our check and our insert, and may not have seen this row: void it here
-                store.markVoided(orderId);
-                payment.status(PaymentStatus.VOIDED);
-            }
+            Payment payment = store.inTransaction(() -> {
+                store.lockOrder(orderId);
+                Optional<DeclineReason> reason = store.isVoided(orderId)
+                        ? Optional.of(DeclineReason.ORDER_CANCELLED)
+                        : policy.decline(amount, request.getCurrency());
+                PaymentStatus status = reason.isPresent() ? PaymentStatus.DECLINED : PaymentStatus.AUTHORIZED;
+                return store.insert(orderId, amount, request.getCurrency(), status, reason.orElse(null));
+            });
+            Optional<DeclineReason> decline = Optional.ofNullable(payment.getDeclineReason());
             span.setAttribute(PAYMENT_ID, payment.getId());
             span.setAttribute(STATUS, payment.getStatus().name());
             decline.ifPresent(reason -> {
@@ -84,7 +83,10 @@ public class PaymentService {
     public PaymentVoid voidOrder(PaymentVoidRequest request) {
         Attributes attributes = Attributes.of(ORDER_ID, request.getOrderId(), VOID_REASON, request.getReason());
         return BusinessSpan.call(tracer, "payments.void", attributes, span -> {
-            List<Long> voided = store.voidOrder(request.getOrderId(), request.getReason());
+            List<Long> voided = store.inTransaction(() -> {
+                store.lockOrder(request.getOrderId());
+                return store.voidOrder(request.getOrderId(), request.getReason());
+            });
             span.setAttribute(VOIDED_COUNT, voided.size());
             return new PaymentVoid().orderId(request.getOrderId()).voidedPaymentIds(voided);
         });

@@ -9,11 +9,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.flowlens.contracts.payments.model.DeclineReason;
 import io.flowlens.contracts.payments.model.Payment;
 import io.flowlens.contracts.payments.model.PaymentStatus;
 import io.flowlens.platform.db.TracedDatabase;
+import io.flowlens.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -23,12 +25,39 @@ public class PaymentStore {
 
     private static final String TABLE = "payments";
     private static final String VOIDED_ORDERS = "voided_orders";
+    private static final String LOCKS = "payment_order_locks";
 
     private final TracedDatabase database;
 
     @Inject
     public PaymentStore(TracedDatabase database) {
         this.database = database;
+    }
+
+    /** Runs {@code work} as one transaction (or as part of the one the request already has). */
+    public <T> T inTransaction(Supplier<T> work) {
+        return database.inTransaction(work);
+    }
+
+    /**
+     * Locks the order's row in {@code payment_order_locks} (made on first use) until the transaction ends, so an
+     * authorization and a void of the same order run one after the other: the second sees what the first committed.
+     */
+    public void lockOrder(long orderId) {
+        try {
+            // its own savepoint: a row made meanwhile by a concurrent first use is a 409 that must not end the transaction
+            database.inTransaction(() -> database.update(LOCKS, "INSERT INTO payment_order_locks (order_id)"
+                    + " SELECT ? WHERE NOT EXISTS (SELECT 1 FROM payment_order_locks WHERE order_id = ?)", statement -> {
+                        statement.setLong(1, orderId);
+                        statement.setLong(2, orderId);
+                    }));
+        } catch (ProblemException made) {
+            if (made.status() != 409) {
+                throw made;
+            }
+        }
+        database.query(LOCKS, "SELECT order_id FROM payment_order_locks WHERE order_id = ? FOR UPDATE",
+                statement -> statement.setLong(1, orderId), row -> row.getLong(1));
     }
 
     public Payment insert(long orderId, BigDecimal amount, String currency, PaymentStatus status, DeclineReason reason) {
@@ -57,8 +86,8 @@ public class PaymentStore {
 
     /**
      * Marks the order as voided (first reason wins) and every AUTHORIZED payment of it VOIDED; answers the ids of
-     * the order's VOIDED payments. The marker goes in before the update, and {@link #insert} looks for it after its
-     * own insert, so of a void and a payment racing each other at least one sees the other.
+     * the order's VOIDED payments. Callers hold {@link #lockOrder}, so a payment racing the void is either
+     * committed before it (and voided here) or sees the marker.
      */
     public List<Long> voidOrder(long orderId, String reason) {
         database.update(VOIDED_ORDERS, "INSERT INTO voided_orders (order_id, reason, voided_at)"

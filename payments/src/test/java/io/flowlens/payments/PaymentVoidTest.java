@@ -159,6 +159,13 @@ class PaymentVoidTest {
         assertThat(voiding.getParentSpanId(), is(RecordedSpans.named(trace, "POST /payment-voids").getSpanId()));
         assertThat(voiding.getAttributes().get(AttributeKey.longKey("flowlens.order.id")), is(orderId));
         assertThat(voiding.getAttributes().get(AttributeKey.longKey("flowlens.payment.voided_count")), is(1L));
-        assertThat(RecordedSpans.named(trace, "UPDATE payments").getParentSpanId(), is(voiding.getSpanId()));
+        // the order's lock, the marker, the update and the read-back are one transaction under the business span
+        SpanData transaction = RecordedSpans.named(trace, "db.transaction");
+        assertThat(transaction.getParentSpanId(), is(voiding.getSpanId()));
+        assertThat(transaction.getAttributes().get(AttributeKey.stringKey("flowlens.db.transaction.outcome")), is("commit"));
+        List<String> statements = trace.stream().filter(s -> s.getParentSpanId().equals(transaction.getSpanId()))
+                .map(SpanData::getName).toList();
+        assertThat(statements, contains("INSERT payment_order_locks", "SELECT payment_order_locks", "INSERT voided_orders",
+                "UPDATE payments", "SELECT payments"));
     }
 }

@@ -171,7 +171,10 @@ class PaymentsResourceTest {
         assertThat(authorize.getAttributes().get(AttributeKey.longKey("flowlens.payment.id")), is((long) id));
         SpanData insert = RecordedSpans.named(trace, "INSERT payments");
         assertThat(insert.getKind(), is(SpanKind.CLIENT));
-        assertThat(insert.getParentSpanId(), is(authorize.getSpanId()));
+        // the decision is recorded in one transaction (the order's lock, the void check, the insert) under the business span
+        SpanData transaction = RecordedSpans.named(trace, "db.transaction");
+        assertThat(insert.getParentSpanId(), is(transaction.getSpanId()));
+        assertThat(transaction.getParentSpanId(), is(authorize.getSpanId()));
         assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.system")), is("h2"));
         assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.operation.name")), is("INSERT"));
         assertThat(insert.getAttributes().get(AttributeKey.stringKey("db.collection.name")), is("payments"));

@@ -42,6 +42,7 @@ class SagaRetrySystemIT {
 
     private static final String TOKEN = UUID.randomUUID().toString();
     private static final int TIMEOUT_MS = 1000;
+    private static final Duration RECOVERY_AFTER = Duration.ofSeconds(40);
 
     private static SystemUnderTest system;
     private static ServiceProcesses services;
@@ -52,9 +53,11 @@ class SagaRetrySystemIT {
         Map<String, String> env = new HashMap<>();
         env.put("FLOWLENS_ADMIN_TOKEN", TOKEN);
         env.put("IO_FLOWLENS_ORCHESTRATOR_DOWNSTREAMSERVICES_TIMEOUT_VALUE", String.valueOf(TIMEOUT_MS));
-        // a run still STARTED after 10 s lost its orchestrator (the slowest flow here takes ~7.5 s)
-        env.put("FLOWLENS_FLOW_RECOVERY_AFTER", "PT10S");
-        env.put("FLOWLENS_FLOW_RECOVERY_INTERVAL", "PT1S");
+        // a run still STARTED after 40 s lost its orchestrator: the orchestrator refuses anything shorter than the
+        // longest flow its timeouts and retries allow (6 calls x (4 x 1 s + 3 x 0.7 s) = 36.6 s)
+        env.put("FLOWLENS_FLOW_RECOVERY_AFTER", "PT" + RECOVERY_AFTER.toSeconds() + "S");
+        env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_INITIAL_DELAY", "1");
+        env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_DELAY", "1");
         env.put("OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT", system.elasticsearch());
         env.put("OTEL_EXPORTER_ELASTICSEARCH_INDEX_PREFIX", "saga-" + UUID.randomUUID().toString().substring(0, 8));
         services = ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT, env, "saga");
@@ -136,8 +139,9 @@ class SagaRetrySystemIT {
         boolean restarted = false;
         try {
             services.kill("orchestrator");
+            // its recovery threshold has to cover its own 15 s timeouts (6 calls x 45 s) to be allowed to start
             services.restart("orchestrator", Map.of("IO_FLOWLENS_ORCHESTRATOR_DOWNSTREAMSERVICES_TIMEOUT_VALUE", "15000",
-                    "PAYMENTS_MP_REST_READTIMEOUT", "15000"));
+                    "PAYMENTS_MP_REST_READTIMEOUT", "15000", "FLOWLENS_FLOW_RECOVERY_AFTER", "PT5M"));
             paymentsLatency(6000);
             CompletableFuture<Integer> flow = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -170,7 +174,7 @@ class SagaRetrySystemIT {
             restarted = true;
             long ready = System.nanoTime();
             String status = "AUTHORIZED";
-            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            long deadline = System.nanoTime() + RECOVERY_AFTER.plusSeconds(40).toNanos();
             while (!status.equals("VOIDED") && System.nanoTime() < deadline) {
                 Thread.sleep(250);
                 status = RestAssured.given().baseUri(services.url("payments")).get("/payments/" + paymentId)
@@ -181,8 +185,9 @@ class SagaRetrySystemIT {
             RestAssured.given().baseUri(services.url("orders")).get("/orders/" + orderId)
                     .then().statusCode(200).body("status", is("CANCELLED"))
                     .body("cancelReason", is("recovered: the orchestrator stopped before the flow ended"));
-            record("crash-recovery orchestrator-restart-ms=%d voided-after-ready-ms=%d (runs count as stale 10 s after"
-                    + " their start) order=CANCELLED payment=VOIDED", (ready - restart) / 1_000_000, (voided - ready) / 1_000_000);
+            record("crash-recovery orchestrator-restart-ms=%d voided-after-ready-ms=%d (runs count as stale "
+                    + RECOVERY_AFTER.toSeconds() + " s after their start) order=CANCELLED payment=VOIDED",
+                    (ready - restart) / 1_000_000, (voided - ready) / 1_000_000);
         } finally {
             if (!restarted) {
                 services.kill("orchestrator");

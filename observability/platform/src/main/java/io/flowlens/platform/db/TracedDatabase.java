@@ -4,11 +4,7 @@ import io.flowlens.platform.tracing.FlowlensAttributes;
 
 import io.flowlens.platform.faults.FaultInjector;
 import io.flowlens.platform.problem.ProblemException;
-import io.flowlens.platform.problem.Problems;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -37,12 +34,13 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
 
 /**
  * The service's database: a connection pool configured by MicroProfile Config ({@code flowlens.db.*}; embedded H2 by
- * default, PostgreSQL by URL), the schemas {@code db/schema.sql} (the service's) and {@code db/platform.sql} (this
- * library's) applied at start, and one CLIENT span per statement
- * following the OpenTelemetry database conventions ({@code db.system}, {@code db.operation.name},
+ * default, PostgreSQL by URL), its schema migrated at start by Flyway (this library's {@code db/platform} scripts,
+ * then the service's {@code db/migration}), transactions ({@link #inTransaction}, {@link #begin}) and one CLIENT span
+ * per statement following the OpenTelemetry database conventions ({@code db.system}, {@code db.operation.name},
  * {@code db.collection.name}, {@code db.query.text}).
  */
 @ApplicationScoped
@@ -66,11 +64,22 @@ public class TracedDatabase {
     static final AttributeKey<String> DB_COLLECTION = AttributeKey.stringKey("db.collection.name");
     static final AttributeKey<String> DB_QUERY = AttributeKey.stringKey("db.query.text");
     static final AttributeKey<Long> DB_ROWS = AttributeKey.longKey("db.response.returned_rows");
+    static final String UNIQUE_VIOLATION = "23505";
+    static final String FOREIGN_KEY_VIOLATION = "23503";
+    /** H2 says 23506 for a child row whose parent is missing (23503 there is a parent that still has children). */
+    static final String H2_FOREIGN_KEY_PARENT_MISSING = "23506";
+    static final String CHECK_VIOLATION = "23514";
+    static final String H2_CHECK_VIOLATION = "23513";
 
     private static final Logger LOGGER = Logger.getLogger(TracedDatabase.class.getName());
     private static final Binder NO_PARAMETERS = statement -> { };
-    /** Tables of the platform itself (idempotency keys), shipped in this library. */
-    private static final String PLATFORM_SCHEMA = "db/platform.sql";
+    /** Migrations of the platform's own tables (idempotency keys), shipped in this library. */
+    private static final String PLATFORM_MIGRATIONS = "classpath:db/platform";
+    /**
+     * The platform keeps its own history table, so its versions and the service's never collide and either side can
+     * add a migration without knowing the other's numbers.
+     */
+    static final String PLATFORM_HISTORY = "flowlens_platform_history";
 
     private final Tracer tracer;
     private final FaultInjector faults;
@@ -80,6 +89,8 @@ public class TracedDatabase {
     private volatile boolean holding;
     private final String system;
     private final String namespace;
+    /** The unit of work open on this thread, if any: its statements share its connection. */
+    private final ThreadLocal<UnitOfWork> bound = new ThreadLocal<>();
 
     @Inject
     public TracedDatabase(Tracer tracer, FaultInjector faults,
@@ -89,7 +100,8 @@ public class TracedDatabase {
                           @ConfigProperty(name = "flowlens.db.pool-size", defaultValue = "10") int poolSize,
                           @ConfigProperty(name = "flowlens.db.connection-timeout-ms", defaultValue = "2000")
                           long connectionTimeoutMs,
-                          @ConfigProperty(name = "flowlens.db.schema", defaultValue = "db/schema.sql") String schema) {
+                          @ConfigProperty(name = "flowlens.db.migrations", defaultValue = "classpath:db/migration")
+                          String migrations) {
         this.tracer = tracer;
         this.faults = faults;
         HikariConfig config = new HikariConfig();
@@ -103,8 +115,8 @@ public class TracedDatabase {
         this.dataSource = new HikariDataSource(config);
         this.system = systemOf(url);
         this.namespace = namespaceOf(url);
-        applySchema(schema);
-        applySchema(PLATFORM_SCHEMA);
+        migrate(PLATFORM_MIGRATIONS, PLATFORM_HISTORY);
+        migrate(migrations, "flyway_schema_history");
     }
 
     /** Forces the pool and schema to exist when the application starts, not at the first request. */
@@ -119,6 +131,75 @@ public class TracedDatabase {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. Inside a unit that
+     * is already open on this thread it joins that unit, and a failure undoes only its own writes (a savepoint).
+     */
+    public <T> T inTransaction(Supplier<T> work) {
+        UnitOfWork open = bound.get();
+        if (open != null) {
+            return open.nested(work);
+        }
+        UnitOfWork unit = begin();
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException | Error e) {
+            unit.rollback();
+            throw e;
+        }
+        unit.commit();
+        return result;
+    }
+
+    public void inTransaction(Runnable work) {
+        inTransaction(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own that commits whatever the unit open on this thread does later,
+     * e.g. a record that must survive the request that writes it.
+     */
+    public <T> T inNewTransaction(Supplier<T> work) {
+        UnitOfWork suspended = bound.get();
+        bound.remove();
+        try {
+            return inTransaction(work);
+        } finally {
+            if (suspended != null) {
+                bound.set(suspended);
+            }
+        }
+    }
+
+    /**
+     * Opens a unit of work on this thread (span {@code db.transaction}, current until it ends); the caller must
+     * {@link UnitOfWork#commit()} or {@link UnitOfWork#rollback()} it on the same thread. For work that spans
+     * callbacks, like a request filter and its response filter; everything else uses {@link #inTransaction}.
+     */
+    public UnitOfWork begin() {
+        if (bound.get() != null) {
+            throw new IllegalStateException("a unit of work is already open on this thread");
+        }
+        Span span = tracer.spanBuilder("db.transaction")
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(DB_SYSTEM, system)
+                .setAttribute(DB_NAMESPACE, namespace)
+                .startSpan();
+        UnitOfWork unit = new UnitOfWork(this, span);
+        bound.set(unit);
+        return unit;
+    }
+
+    void unbind(UnitOfWork unit) {
+        if (bound.get() == unit) {
+            bound.remove();
+        }
     }
 
     /** Rows of a SELECT on {@code table}. */
@@ -175,7 +256,7 @@ public class TracedDatabase {
 
     /** True when a connection can be had and answers within the timeout; used by the readiness check. */
     public boolean isReachable(int timeoutSeconds) {
-        try (Connection connection = connection()) {
+        try (Connection connection = pooledConnection()) {
             return connection.isValid(timeoutSeconds);
         } catch (SQLException e) {
             return false;
@@ -183,7 +264,7 @@ public class TracedDatabase {
     }
 
     /** A pooled connection, after following the pool-exhaustion fault; a wait it causes marks the current span. */
-    private Connection connection() throws SQLException {
+    Connection pooledConnection() throws SQLException {
         boolean exhausted = followPoolExhaustion();
         try {
             return dataSource.getConnection();
@@ -248,47 +329,65 @@ public class TracedDatabase {
                 .setAttribute(DB_COLLECTION, table)
                 .setAttribute(DB_QUERY, sql)
                 .startSpan();
-        try (Scope ignored = span.makeCurrent(); Connection connection = connection()) {
-            faults.delay(FaultName.SLOW_DB);
-            return work.run(connection);
+        UnitOfWork unit = bound.get();
+        try (Scope ignored = span.makeCurrent()) {
+            if (unit != null) {
+                faults.delay(FaultName.SLOW_DB);
+                return work.run(unit.connection()); // the unit closes its connection when it ends
+            }
+            try (Connection connection = pooledConnection()) {
+                faults.delay(FaultName.SLOW_DB);
+                return work.run(connection);
+            }
         } catch (SQLException e) {
             span.setStatus(StatusCode.ERROR, e.getMessage());
             span.setAttribute(FlowlensAttributes.ERROR_TYPE, e.getClass().getName());
             span.recordException(e);
-            throw uniqueViolation(e)
-                    ? ProblemException.conflict("a " + table + " row with the same unique value exists")
-                    : new ProblemException(503, "database-unavailable", "Database unavailable",
-                    operation + " on " + table + " failed", e);
+            throw translate(operation, table, e);
         } finally {
             span.end();
         }
     }
 
-    /** SQLState class 23 is an integrity constraint violation on both H2 and PostgreSQL. */
-    private static boolean uniqueViolation(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    /**
+     * What a failed statement means to the caller. SQLState class 23 is an integrity constraint violation on H2 and
+     * PostgreSQL alike, but only a unique violation is a conflict with existing data (409); a reference to a missing
+     * row or a value a CHECK refuses came from the request (422); a NOT NULL or other violation is our own bug (500).
+     * Anything else means the database could not do the work (503).
+     */
+    ProblemException translate(String operation, String table, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return switch (state) {
+            case UNIQUE_VIOLATION -> ProblemException.conflict("a " + table + " row with the same unique value exists");
+            case FOREIGN_KEY_VIOLATION, H2_FOREIGN_KEY_PARENT_MISSING, CHECK_VIOLATION, H2_CHECK_VIOLATION ->
+                    ProblemException.unprocessable(operation + " on " + table + " breaks a rule of the data: "
+                            + constraintOf(e));
+            default -> state.startsWith("23")
+                    ? new ProblemException(500, "integrity-violation", "Integrity violation",
+                    operation + " on " + table + " broke an integrity constraint (" + state + ")", e)
+                    : new ProblemException(503, "database-unavailable", "Database unavailable",
+                    operation + " on " + table + " failed", e);
+        };
     }
 
-    private void applySchema(String resource) {
-        String script;
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("schema resource " + resource + " is not on the classpath");
-            }
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + resource, e);
-        }
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            // line comments go first: a ';' inside one would otherwise split a statement
-            for (String sql : script.replaceAll("(?m)^\\s*--.*$", "").split(";")) {
-                if (!sql.isBlank()) {
-                    statement.execute(sql);
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot apply " + resource, e);
-        }
+    /** The first line of the driver's message names the constraint; the rest repeats the statement. */
+    private static String constraintOf(SQLException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+
+    private void migrate(String locations, String historyTable) {
+        // baseline at 0: a database whose tables came from the schema scripts before Flyway still gets every
+        // migration, and the V1 scripts use IF NOT EXISTS so they leave such tables as they are
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations(locations.split("\\s*,\\s*"))
+                .table(historyTable)
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
     }
 
     private static String systemOf(String url) {

@@ -1,4 +1,4 @@
 /**
- * The pooled, traced database: one span per statement, and its readiness check.
+ * The pooled, traced database: units of work, Flyway migrations, one span per statement, and its readiness check.
  */
 package io.flowlens.platform.db;

@@ -1,6 +1,7 @@
 package io.flowlens.platform.idempotency;
 
 import io.flowlens.platform.db.TracedDatabase;
+import io.flowlens.platform.db.UnitOfWork;
 import io.flowlens.platform.problem.ProblemException;
 import io.flowlens.platform.problem.Problems;
 
@@ -11,9 +12,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.Priority;
@@ -36,31 +39,46 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code Idempotency-Key} for every POST (and the paths in {@code flowlens.idempotency.paths}): the first request
  * with a key runs and its answer is stored in the service's database; a repeat with the same key and request gets
  * that answer again and changes nothing, the same key with another request is 422, and a repeat while the first
- * still runs is 409. The key row is inserted before the work, so of concurrent duplicates exactly one runs. A 5xx
- * answer is not kept, so the client may retry it.
+ * still runs is 409. The key is claimed before the work with a lease ({@code flowlens.idempotency.lease}), so of
+ * concurrent duplicates exactly one runs, and a holder that crashed blocks retries only until its lease lapses.
+ * The work's writes and the stored answer are one transaction, committed only while the lease is still ours: a crash
+ * leaves neither, and a holder whose lease was taken over writes nothing. A 5xx answer is not kept, so the client may
+ * retry it.
  */
 @Provider
 @ApplicationScoped
-@Priority(Priorities.USER)
+// after the telemetry filter (USER) on the way in and before it on the way out: the transaction's span and scope
+// nest inside the request's server span
+@Priority(Priorities.USER + 100)
 public class IdempotencyFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
     public static final String HEADER = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
     /** Problem type of a repeat that arrives while the first request with its key still runs; callers may retry. */
     public static final String IN_PROGRESS = "idempotency-in-progress";
-    private static final String KEY_PROPERTY = IdempotencyFilter.class.getName() + ".key";
+    private static final String CLAIM_PROPERTY = IdempotencyFilter.class.getName() + ".claim";
     private static final String TABLE = "idempotency_keys";
     private static final Pattern VALID_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
     private final TracedDatabase database;
     private final Optional<Pattern> extraPaths;
+    private final Duration lease;
     private final Jsonb jsonb = JsonbBuilder.create();
+
+    /** The key this request holds, the token of its lease and the transaction of its work. */
+    private record Claim(String key, String token, UnitOfWork unit) {
+    }
 
     @Inject
     public IdempotencyFilter(TracedDatabase database,
-                             @ConfigProperty(name = "flowlens.idempotency.paths") Optional<String> extraPaths) {
+                             @ConfigProperty(name = "flowlens.idempotency.paths") Optional<String> extraPaths,
+                             @ConfigProperty(name = "flowlens.idempotency.lease", defaultValue = "PT1M") Duration lease) {
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalStateException("flowlens.idempotency.lease must be positive, not " + lease);
+        }
         this.database = database;
         this.extraPaths = extraPaths.map(Pattern::compile);
+        this.lease = lease;
     }
 
     @Override
@@ -78,25 +96,9 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
         byte[] body = request.hasEntity() ? request.getEntityStream().readAllBytes() : new byte[0];
         request.setEntityStream(new ByteArrayInputStream(body));
         String hash = hash(request, body);
-        // insert-if-absent keeps the usual repeat out of the error path; two racing firsts still meet the primary key
-        boolean first;
-        try {
-            first = database.update(TABLE, "INSERT INTO idempotency_keys (idempotency_key, request_hash, created_at)"
-                    + " SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE idempotency_key = ?)",
-                    statement -> {
-                        statement.setString(1, key);
-                        statement.setString(2, hash);
-                        statement.setTimestamp(3, Timestamp.from(Instant.now()));
-                        statement.setString(4, key);
-                    }) == 1;
-        } catch (ProblemException taken) {
-            if (taken.status() != 409) {
-                throw taken;
-            }
-            first = false;
-        }
-        if (first) {
-            request.setProperty(KEY_PROPERTY, key);
+        String token = UUID.randomUUID().toString();
+        if (claim(key, hash, token)) {
+            request.setProperty(CLAIM_PROPERTY, new Claim(key, token, database.begin()));
         } else {
             request.abortWith(answerForRepeat(request, key, hash));
         }
@@ -104,19 +106,79 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!(request.getProperty(KEY_PROPERTY) instanceof String key)) {
+        if (!(request.getProperty(CLAIM_PROPERTY) instanceof Claim claim)) {
             return;
         }
-        if (response.getStatus() >= 500) {
-            // nothing reliable happened: let the client retry with the same key
-            database.update(TABLE, "DELETE FROM idempotency_keys WHERE idempotency_key = ?", s -> s.setString(1, key));
-            return;
+        request.removeProperty(CLAIM_PROPERTY);
+        try {
+            if (response.getStatus() >= 500) {
+                // nothing reliable happened: undo the work and let the client retry with the same key
+                claim.unit().rollback();
+                release(claim);
+                return;
+            }
+            if (storeAnswer(claim, response)) {
+                claim.unit().commit();
+            } else {
+                claim.unit().rollback();
+                replace(response, problem(request, 409, IN_PROGRESS, "Request in progress",
+                        "this request's hold on its " + HEADER + " lapsed and another request took it over; retry later"));
+            }
+        } catch (ProblemException failed) {
+            claim.unit().rollback();
+            release(claim);
+            replace(response, problem(request, failed.status(), failed.type(), failed.title(), failed.getMessage()));
+        } finally {
+            claim.unit().rollback(); // no-op after a commit; never leave the connection bound to the thread
         }
+    }
+
+    /**
+     * Inserts the key with a fresh lease, or takes over a lease that lapsed (its holder crashed or hangs) for the same
+     * request; insert-if-absent keeps the usual repeat out of the error path, and two racing firsts still meet the
+     * primary key.
+     */
+    private boolean claim(String key, String hash, String token) {
+        Instant now = Instant.now();
+        Timestamp until = Timestamp.from(now.plus(lease));
+        try {
+            if (database.update(TABLE, "INSERT INTO idempotency_keys (idempotency_key, request_hash, lease_token,"
+                    + " lease_until, created_at) SELECT ?, ?, ?, ?, ?"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE idempotency_key = ?)", statement -> {
+                        statement.setString(1, key);
+                        statement.setString(2, hash);
+                        statement.setString(3, token);
+                        statement.setTimestamp(4, until);
+                        statement.setTimestamp(5, Timestamp.from(now));
+                        statement.setString(6, key);
+                    }) == 1) {
+                return true;
+            }
+        } catch (ProblemException taken) {
+            if (taken.status() != 409) {
+                throw taken;
+            }
+            return false;
+        }
+        // a key from before leases has no lease_until: its holder is long gone
+        return database.update(TABLE, "UPDATE idempotency_keys SET lease_token = ?, lease_until = ?"
+                + " WHERE idempotency_key = ? AND request_hash = ? AND status IS NULL"
+                + " AND (lease_until IS NULL OR lease_until < ?)", statement -> {
+                    statement.setString(1, token);
+                    statement.setTimestamp(2, until);
+                    statement.setString(3, key);
+                    statement.setString(4, hash);
+                    statement.setTimestamp(5, Timestamp.from(now));
+                }) == 1;
+    }
+
+    /** Stores the answer in the claim's transaction; false when the lease is no longer ours. */
+    private boolean storeAnswer(Claim claim, ContainerResponseContext response) {
         Object entity = response.getEntity();
         String body = entity == null ? null : entity instanceof String text ? text : jsonb.toJson(entity);
         Object location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
-        database.update(TABLE, "UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ?"
-                + " WHERE idempotency_key = ?", statement -> {
+        return database.update(TABLE, "UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ?,"
+                + " lease_token = NULL, lease_until = NULL WHERE idempotency_key = ? AND lease_token = ?", statement -> {
                     statement.setInt(1, response.getStatus());
                     statement.setString(2, response.getMediaType() == null ? null : response.getMediaType().toString());
                     statement.setString(3, location == null ? null : location.toString());
@@ -125,8 +187,22 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
                     } else {
                         statement.setString(4, body);
                     }
-                    statement.setString(5, key);
-                });
+                    statement.setString(5, claim.key());
+                    statement.setString(6, claim.token());
+                }) == 1;
+    }
+
+    private void release(Claim claim) {
+        database.update(TABLE, "DELETE FROM idempotency_keys WHERE idempotency_key = ? AND lease_token = ?", statement -> {
+            statement.setString(1, claim.key());
+            statement.setString(2, claim.token());
+        });
+    }
+
+    private static void replace(ContainerResponseContext response, Response problem) {
+        response.setStatus(problem.getStatus());
+        response.getHeaders().remove(HttpHeaders.LOCATION);
+        response.setEntity(problem.getEntity(), response.getEntityAnnotations(), problem.getMediaType());
     }
 
     private boolean applies(ContainerRequestContext request) {

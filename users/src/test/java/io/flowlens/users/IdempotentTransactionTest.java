@@ -1,0 +1,123 @@
+package io.flowlens.users;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.flowlens.contracts.admin.model.FaultName;
+import io.flowlens.contracts.admin.model.FaultSettings;
+import io.flowlens.platform.faults.FaultInjector;
+import io.flowlens.testing.ContractClient;
+import io.flowlens.testing.RecordedSpans;
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.http.ContentType.JSON;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * An idempotent POST as one transaction (the user and the stored answer), and the claim's lease: a holder that
+ * outlives it loses the key and writes nothing, a retry after it runs the request once.
+ */
+@HelidonTest
+@AddConfig(key = "flowlens.idempotency.lease", value = "PT1S")
+class IdempotentTransactionTest {
+
+    private static final int HOLDER_LATENCY_MS = 2500;
+
+    @Inject
+    private UserStore store;
+
+    @Inject
+    private FaultInjector faults;
+
+    @AfterEach
+    void faultOff() {
+        faults.clear(FaultName.LATENCY);
+    }
+
+    private static String body() {
+        return "{\"name\":\"Tx\",\"email\":\"tx-" + UUID.randomUUID() + "@example.com\"}";
+    }
+
+    private static Response post(String key, String body, String traceparent) {
+        var request = ContractClient.given("users").header("Idempotency-Key", key).contentType(JSON).body(body);
+        return (traceparent == null ? request : request.header("traceparent", traceparent)).post("/users");
+    }
+
+    @Test
+    void theUserAndTheStoredAnswerCommitInOneTransaction() {
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        post("k-" + UUID.randomUUID(), body(), traceparent.header()).then().statusCode(201);
+
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /users", Duration.ofSeconds(5));
+        SpanData transaction = RecordedSpans.named(trace, "db.transaction");
+        assertThat(transaction.getAttributes().get(AttributeKey.stringKey("flowlens.db.transaction.outcome")), is("commit"));
+        assertThat("INSERT users inside the transaction",
+                ancestors(trace, RecordedSpans.named(trace, "INSERT users")), hasItem(transaction.getSpanId()));
+        assertThat("the stored answer inside the transaction",
+                ancestors(trace, RecordedSpans.named(trace, "UPDATE idempotency_keys")), hasItem(transaction.getSpanId()));
+        // the claim commits on its own, before the work: that is what tells a concurrent repeat "in progress"
+        assertThat("the claim outside the transaction",
+                ancestors(trace, RecordedSpans.named(trace, "INSERT idempotency_keys")), not(hasItem(transaction.getSpanId())));
+    }
+
+    @Test
+    void aHolderThatOutlivesItsLeaseWritesNothingAndTheRetryRunsOnce() throws Exception {
+        String key = "k-" + UUID.randomUUID();
+        String body = body();
+        long before = store.count();
+        faults.set(FaultName.LATENCY, new FaultSettings().enabled(true).latencyMs(HOLDER_LATENCY_MS));
+        CompletableFuture<Response> holder = CompletableFuture.supplyAsync(() -> post(key, body, null));
+
+        // repeats are told "in progress" until the 1 s lease lapses; then one takes the key over and runs
+        Response retry = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            Response answer = post(key, body, null);
+            if (answer.statusCode() != 409) {
+                retry = answer;
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat("a retry ran within 15 s", retry != null, is(true));
+        assertThat(retry.statusCode(), is(201));
+
+        Response first = holder.get(15, TimeUnit.SECONDS);
+        assertThat("the holder lost its lease", first.statusCode(), is(409));
+        assertThat(first.jsonPath().getString("type"), is("https://flowlens.io/problems/idempotency-in-progress"));
+        assertThat("one user, the retry's", store.count(), is(before + 1));
+
+        faults.clear(FaultName.LATENCY);
+        Response replay = post(key, body, null);
+        assertThat(replay.statusCode(), is(201));
+        assertThat(replay.header("Idempotent-Replayed"), is("true"));
+        assertThat(replay.jsonPath().getLong("id"), is(retry.jsonPath().getLong("id")));
+    }
+
+    private static Set<String> ancestors(List<SpanData> trace, SpanData span) {
+        var byId = trace.stream().collect(Collectors.toMap(SpanData::getSpanId, s -> s));
+        Set<String> ids = new HashSet<>();
+        SpanData current = byId.get(span.getParentSpanId());
+        while (current != null) {
+            ids.add(current.getSpanId());
+            current = byId.get(current.getParentSpanId());
+        }
+        return ids;
+    }
+}
