@@ -2,8 +2,7 @@ package io.flowlens.spanindexer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
+import java.io.UncheckedIOException;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
@@ -12,7 +11,6 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -37,21 +35,18 @@ public class TracesResource {
         this.sink = sink;
     }
 
+    /** The body arrives decoded: {@link GzipRequestDecoding} undoes a gzip Content-Encoding in the web server. */
     @POST
     @Consumes(PROTOBUF)
-    public Response export(@HeaderParam("Content-Encoding") String encoding, InputStream body) {
+    public Response export(InputStream body) {
         ExportTraceServiceRequest request;
-        try (InputStream in = decoded(encoding, body)) {
-            request = ExportTraceServiceRequest.parseFrom(in);
-        } catch (UnsupportedEncoding e) {
-            return Problem.response(415, "unsupported-encoding", "Unsupported Content-Encoding", e.getMessage(), INSTANCE);
-        } catch (InvalidProtocolBufferException | ZipException e) {
-            return Problem.response(400, "malformed-otlp", "Malformed OTLP request",
-                    "the body is not a " + (encoding == null ? "" : encoding + " ") + "protobuf ExportTraceServiceRequest: "
-                            + e.getMessage(), INSTANCE);
-        } catch (IOException e) {
-            return Problem.response(400, "malformed-otlp", "Malformed OTLP request",
-                    "the body could not be read: " + e.getMessage(), INSTANCE);
+        try {
+            request = ExportTraceServiceRequest.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            return malformed("the body is not a protobuf ExportTraceServiceRequest: " + e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            // a body declared gzip that is not, or a connection cut mid-body
+            return malformed("the body could not be read: " + e.getMessage());
         }
         OtlpSpans.Conversion conversion = OtlpSpans.convert(request);
         SpanSink.Outcome outcome = sink.offer(conversion.spans(), conversion.rejected());
@@ -73,20 +68,7 @@ public class TracesResource {
         return Response.ok(answer.build().toByteArray(), PROTOBUF).build();
     }
 
-    private static InputStream decoded(String encoding, InputStream body) throws IOException {
-        if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
-            return body;
-        }
-        if (encoding.equalsIgnoreCase("gzip")) {
-            return new GZIPInputStream(body);
-        }
-        throw new UnsupportedEncoding("Content-Encoding '" + encoding + "' is not supported; send gzip or none");
-    }
-
-    /** A Content-Encoding other than gzip or none. */
-    private static final class UnsupportedEncoding extends IOException {
-        UnsupportedEncoding(String message) {
-            super(message);
-        }
+    private static Response malformed(String detail) {
+        return Problem.response(400, "malformed-otlp", "Malformed OTLP request", detail, INSTANCE);
     }
 }
