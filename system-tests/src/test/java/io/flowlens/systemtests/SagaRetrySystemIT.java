@@ -55,8 +55,6 @@ class SagaRetrySystemIT {
         // a run still STARTED after 10 s lost its orchestrator (the slowest flow here takes ~7.5 s)
         env.put("FLOWLENS_FLOW_RECOVERY_AFTER", "PT10S");
         env.put("FLOWLENS_FLOW_RECOVERY_INTERVAL", "PT1S");
-        env.put("OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT", system.elasticsearch());
-        env.put("OTEL_EXPORTER_ELASTICSEARCH_INDEX_PREFIX", "saga-" + UUID.randomUUID().toString().substring(0, 8));
         services = ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT, env, "saga");
     }
 
