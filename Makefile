@@ -21,7 +21,7 @@ test-coverage: ## the suite with a JaCoCo report per module (target/site/jacoco/
 	bin/stack.sh install
 	$(MVN) install -Pcoverage
 
-up: build ## start Elasticsearch, Jaeger and the four services (installs what is missing)
+up: build ## start Elasticsearch, the span indexer, Jaeger and the four services (installs what is missing)
 	bin/stack.sh up
 	bin/services.sh start
 

@@ -33,7 +33,11 @@ SERVICES = ["users", "orders", "payments", "orchestrator"]
 PORTS = {"users": 8001, "orders": 8002, "payments": 8003, "orchestrator": 8000}
 CONFIGS = {"tracing off": {"OTEL_SDK_DISABLED": "true"},
            "OTLP to Jaeger": {"OTEL_TRACES_EXPORTER": "otlp"},
-           "OTLP + Elasticsearch exporter": {"OTEL_TRACES_EXPORTER": "otlp,elasticsearch"}}
+           # the in-process exporter (the services' default until the span indexer took over): services.sh no longer
+           # gives the services an Elasticsearch endpoint, so name it here
+           "OTLP + Elasticsearch exporter": {"OTEL_TRACES_EXPORTER": "otlp,elasticsearch",
+                                             "OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT":
+                                                 f"http://127.0.0.1:{os.environ.get('ES_PORT', '9200')}"}}
 INGEST_SPANS = int(os.environ.get("BENCH_INGEST_SPANS", "50000"))
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs full flows against the running stack (make up) and prints one trace back from Jaeger as a waterfall.
+# Runs full flows against the running stack (make up), prints one trace back from Jaeger as a waterfall and the
+# same trace's documents in flowlens-spans-*, which the span indexer behind Jaeger wrote.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BASE="http://127.0.0.1:${ORCHESTRATOR_PORT:-8000}"
@@ -27,9 +28,40 @@ echo
 echo "== Trace $SUCCESS_TRACE of the completed flow, read back from Jaeger"
 "$HERE/waterfall.py" "$SUCCESS_TRACE" "$JAEGER"
 echo
+echo "== The same trace in flowlens-spans-* (Jaeger -> span indexer -> Elasticsearch), one flat document per span"
+# Polled with a deadline: Jaeger batches, then the indexer's bulk request lands within a second or two.
+python3 - "$SUCCESS_TRACE" "$JAEGER" "$ES" <<'PY'
+import json, sys, time, urllib.request
+trace, jaeger, es = sys.argv[1:4]
+def get(url, body=None):
+    request = urllib.request.Request(url, data=body and json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return json.load(answer)
+spans = sum(len(scope["spans"]) for rs in get(f"{jaeger}/api/v3/traces/{trace}")["result"]["resourceSpans"]
+            for scope in rs["scopeSpans"])
+deadline, docs = time.time() + 30, []
+while time.time() < deadline:
+    try:
+        docs = get(f"{es}/flowlens-spans-*/_search", {"size": 100, "query": {"term": {"trace_id": trace}},
+                                                      "sort": [{"@timestamp": "asc"}]})["hits"]["hits"]
+    except OSError:
+        docs = []
+    if len(docs) >= spans:
+        break
+    time.sleep(0.5)
+for doc in docs:
+    d = doc["_source"]
+    print(f"  {d['service']:<13} {d['kind']:<9} {d['duration_ms']:>8.1f} ms  {d['name']}")
+print(f"{len(docs)} documents for the {spans} spans Jaeger stored"
+      + ("" if len(docs) >= spans else "  (missing: see bin/stack.sh status, bin/stack.sh logs indexer)"))
+sys.exit(0 if len(docs) >= spans else 1)
+PY
+echo
 echo "Look further:"
 echo "  Jaeger API   $JAEGER/api/v3/traces/$SUCCESS_TRACE   (services: $JAEGER/api/v3/services)"
 echo "  Elasticsearch $ES/jaeger-span-*/_search?q=traceID:$SUCCESS_TRACE   (Jaeger's storage)"
 echo "  Span analytics $ES/flowlens-spans-*/_search?q=trace_id:$SUCCESS_TRACE   (flat fields: observability/exporter-elasticsearch/FIELDS.md)"
+echo "  Span indexer  http://127.0.0.1:${SPAN_INDEXER_PORT:-8094}/metrics   (indexed, dropped, queued, ...)"
 echo "  Swagger UI   $BASE/openapi/ui   (and :8001, :8002, :8003)"
 echo "  Stop with    make down"

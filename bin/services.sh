@@ -14,16 +14,9 @@ USERS_PORT="${USERS_PORT:-8001}"
 ORDERS_PORT="${ORDERS_PORT:-8002}"
 PAYMENTS_PORT="${PAYMENTS_PORT:-8003}"
 OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:${JAEGER_OTLP_HTTP_PORT:-4318}}"
-ES_ENDPOINT="${OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT:-http://127.0.0.1:${ES_PORT:-9200}}"
-# Secured profile: the exporter logs in as flowlens_exporter with the password file bin/stack.sh generated.
-ES_EXPORTER_USER="" ES_EXPORTER_PASSWORD_FILE="" ES_CA_FILE=""
-if [[ "${FLOWLENS_ES_SECURITY:-off}" == on ]]; then
-    secrets="${FLOWLENS_SECRETS_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/flowlens/${FLOWLENS_INSTANCE:-default}}"
-    ES_ENDPOINT="${OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT:-https://127.0.0.1:${ES_PORT:-9200}}"
-    ES_EXPORTER_USER=flowlens_exporter
-    ES_EXPORTER_PASSWORD_FILE="$secrets/flowlens_exporter.password"
-    ES_CA_FILE="$secrets/ca.crt"
-fi
+# The services export once, by OTLP to Jaeger; the span documents in Elasticsearch are written by the span indexer
+# behind Jaeger (bin/stack.sh), so no service gets an Elasticsearch endpoint or credentials from here. Who wants the
+# in-process exporter instead sets OTEL_TRACES_EXPORTER=otlp,elasticsearch and OTEL_EXPORTER_ELASTICSEARCH_*.
 # Token for /admin/faults (fault injection): generated once per machine into .stack/, never committed.
 ADMIN_TOKEN_FILE="$STACK_DIR/admin-token"
 SERVICES=(users orders payments orchestrator)
@@ -60,10 +53,6 @@ start_one() {
     start_detached "$STATE/$svc.pid" "$STATE/$svc.log" env \
         SERVER_PORT="$port" \
         OTEL_EXPORTER_OTLP_ENDPOINT="$OTLP_ENDPOINT" \
-        OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT="$ES_ENDPOINT" \
-        OTEL_EXPORTER_ELASTICSEARCH_USERNAME="$ES_EXPORTER_USER" \
-        OTEL_EXPORTER_ELASTICSEARCH_PASSWORD_FILE="$ES_EXPORTER_PASSWORD_FILE" \
-        OTEL_EXPORTER_ELASTICSEARCH_CA_FILE="$ES_CA_FILE" \
         USERS_MP_REST_URL="http://127.0.0.1:$USERS_PORT" \
         ORDERS_MP_REST_URL="http://127.0.0.1:$ORDERS_PORT" \
         PAYMENTS_MP_REST_URL="http://127.0.0.1:$PAYMENTS_PORT" \

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# The local tracing backends without Docker: Elasticsearch (Maven Central integ-test zip) and Jaeger v2
-# (built from source with Go), plus k6 for the perf scripts. See stack/README.md.
+# The local tracing backends without Docker: Elasticsearch (Maven Central integ-test zip), Jaeger v2
+# (built from source with Go) and the span indexer behind it (observability/span-indexer, a jar built by Maven),
+# plus k6 for the perf scripts. See stack/README.md.
 #
 #   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, schemathesis, chromium)
-#   bin/stack.sh up             install, then start ES and Jaeger and wait until both are ready
-#   bin/stack.sh down           stop what `up` started (by pid file), Jaeger first
+#   bin/stack.sh up             install, then start ES, the span indexer and Jaeger and wait until each is ready
+#   bin/stack.sh down           stop what `up` started (by pid file): Jaeger, then the indexer, then ES
 #   bin/stack.sh status         pid, port, health of each component
-#   bin/stack.sh logs NAME [-f] tail es|jaeger|install logs
+#   bin/stack.sh logs NAME [-f] tail es|jaeger|indexer|install logs
 #
 # FLOWLENS_ES_SECURITY=on starts the `secured` profile: Elasticsearch with security on (bootstrap password in its
-# keystore, file-realm users and roles), Jaeger and the services' exporter logging in with their own users. The
+# keystore, file-realm users and roles), Jaeger and the span indexer logging in with their own users. The
 # passwords are generated on first use into FLOWLENS_SECRETS_DIR (default ~/.config/flowlens/<instance>, mode 600),
 # outside the repository; nothing prints them.
 set -euo pipefail
@@ -35,6 +36,7 @@ JAEGER_QUERY_PORT="${JAEGER_QUERY_PORT:-16686}"
 JAEGER_QUERY_GRPC_PORT="${JAEGER_QUERY_GRPC_PORT:-16685}"
 JAEGER_HEALTH_PORT="${JAEGER_HEALTH_PORT:-13133}"
 JAEGER_METRICS_PORT="${JAEGER_METRICS_PORT:-8888}"
+SPAN_INDEXER_PORT="${SPAN_INDEXER_PORT:-8094}"
 ES_HEAP="${ES_HEAP:-512m}"
 ES_USER="${FLOWLENS_ES_USER:-flowlens}"
 START_TIMEOUT="${FLOWLENS_START_TIMEOUT:-120}"
@@ -67,6 +69,10 @@ JAEGER_STATE="$INSTANCE_DIR/jaeger"
 JAEGER_PIDFILE="$JAEGER_STATE/jaeger.pid"
 JAEGER_LOG="$JAEGER_STATE/jaeger.log"
 K6_BIN="$BIN_DIR/k6"
+INDEXER_JAR="$FLOWLENS_ROOT/observability/span-indexer/target/span-indexer.jar"
+INDEXER_STATE="$INSTANCE_DIR/span-indexer"
+INDEXER_PIDFILE="$INDEXER_STATE/span-indexer.pid"
+INDEXER_LOG="$INDEXER_STATE/span-indexer.log"
 
 # Go builds must not pick up a go.work or GOFLAGS from the caller's environment.
 go_clean_env() { env GOWORK=off GOFLAGS= "$@"; }
@@ -287,7 +293,8 @@ jaeger_writer:
       privileges: [all]
 ROLES
     local user role password
-    for user in flowlens_exporter:flowlens_span_writer jaeger:jaeger_writer; do
+    # the span indexer writes flowlens-spans-*; the services hold no Elasticsearch credentials at all
+    for user in flowlens_indexer:flowlens_span_writer jaeger:jaeger_writer; do
         role="${user#*:}" user="${user%%:*}"
         password="$(cat "$(secret_file "$user")")"
         # -p is the tool's only non-interactive way; it runs for a second, as the ES user, on this machine only
@@ -298,7 +305,7 @@ ROLES
         fi
     done
     [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$conf"
-    log "elasticsearch: security on; users elastic, flowlens_exporter, jaeger; passwords in $SECRETS_DIR"
+    log "elasticsearch: security on; users elastic, flowlens_indexer, jaeger; passwords in $SECRETS_DIR"
 }
 
 start_es() {
@@ -362,6 +369,46 @@ start_es() {
 
 stop_es() { stop_pid "$ES_PIDFILE" "$ES_PID_MATCH" elasticsearch 60; }
 
+# --- span indexer -----------------------------------------------------------------------------------------
+# Jaeger's otlphttp exporter sends it every span; it writes the flowlens-spans-* documents. A jar of this
+# repository, so `make up` builds it first; `up` only says how when it is missing.
+
+indexer_pid() { pid_running "$INDEXER_PIDFILE" "$INDEXER_JAR"; }
+
+start_indexer() {
+    local pid t0 java_home
+    if pid="$(indexer_pid)"; then
+        log "span-indexer: already running (pid $pid, port $SPAN_INDEXER_PORT), left as is"
+        return 0
+    fi
+    [[ -f "$INDEXER_JAR" ]] || die "missing $INDEXER_JAR: build it first (make build, or" \
+        "bin/mvn.sh -B package -DskipTests -pl observability/span-indexer -am)"
+    require_free_port "$SPAN_INDEXER_PORT" "span indexer"
+    java_home="$(find_java21)"
+    mkdir -p "$INDEXER_STATE"
+    local es_username="" es_password_file="" es_ca_file=""
+    if [[ "$SECURITY" == on ]]; then
+        es_username=flowlens_indexer
+        es_password_file="$(secret_file flowlens_indexer)"
+        es_ca_file="$SECRETS_DIR/ca.crt"
+    fi
+    t0="$(now_ms)"
+    log "span-indexer: starting on 127.0.0.1:$SPAN_INDEXER_PORT (writes $ES_SCHEME://127.0.0.1:$ES_PORT)"
+    # MicroProfile Config reads these (otel.exporter.elasticsearch.* keys, the exporter's own names)
+    start_detached "$INDEXER_PIDFILE" "$INDEXER_LOG" env \
+        SERVER_PORT="$SPAN_INDEXER_PORT" SERVER_HOST=127.0.0.1 \
+        OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT="$ES_SCHEME://127.0.0.1:$ES_PORT" \
+        OTEL_EXPORTER_ELASTICSEARCH_USERNAME="$es_username" \
+        OTEL_EXPORTER_ELASTICSEARCH_PASSWORD_FILE="$es_password_file" \
+        OTEL_EXPORTER_ELASTICSEARCH_CA_FILE="$es_ca_file" \
+        "$java_home/bin/java" ${FLOWLENS_INDEXER_JAVA_OPTS:--Xmx256m} -jar "$INDEXER_JAR"
+    pid="$(tr -dc '0-9' <"$INDEXER_PIDFILE")"
+    wait_http "http://127.0.0.1:$SPAN_INDEXER_PORT/health/ready" "$START_TIMEOUT" span-indexer "$INDEXER_LOG" "$pid"
+    log "span-indexer: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$SPAN_INDEXER_PORT)"
+}
+
+stop_indexer() { stop_pid "$INDEXER_PIDFILE" "$INDEXER_JAR" span-indexer 30; }
+
 # --- Jaeger -----------------------------------------------------------------------------------------------
 
 jaeger_pid() { pid_running "$JAEGER_PIDFILE" "$JAEGER_BIN"; }
@@ -396,6 +443,7 @@ start_jaeger() {
     ES_PORT="$ES_PORT" JAEGER_OTLP_HTTP_PORT="$JAEGER_OTLP_HTTP_PORT" JAEGER_OTLP_GRPC_PORT="$JAEGER_OTLP_GRPC_PORT" \
     JAEGER_QUERY_PORT="$JAEGER_QUERY_PORT" JAEGER_QUERY_GRPC_PORT="$JAEGER_QUERY_GRPC_PORT" \
     JAEGER_HEALTH_PORT="$JAEGER_HEALTH_PORT" JAEGER_METRICS_PORT="$JAEGER_METRICS_PORT" \
+    SPAN_INDEXER_ENDPOINT="http://127.0.0.1:$SPAN_INDEXER_PORT" \
         start_detached "$JAEGER_PIDFILE" "$JAEGER_LOG" "$JAEGER_BIN" --config "file:$JAEGER_CONFIG"
     pid="$(tr -dc '0-9' <"$JAEGER_PIDFILE")"
     wait_http "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" "$START_TIMEOUT" jaeger "$JAEGER_LOG" "$pid"
@@ -415,7 +463,9 @@ cmd_up() {
     local es_was_running=yes
     es_pid >/dev/null || { es_was_running=no; require_free_port "$ES_PORT" "Elasticsearch HTTP"; }
     jaeger_pid >/dev/null || check_jaeger_ports
+    indexer_pid >/dev/null || require_free_port "$SPAN_INDEXER_PORT" "span indexer"
     start_es
+    start_indexer
     if [[ "$es_was_running" == no ]] && jaeger_pid >/dev/null; then
         # Measured: after Elasticsearch restarts, a running Jaeger 2.13 keeps answering "no Elasticsearch node
         # available" for good. With the client health check off (the integ-test ES cannot answer it, see the
@@ -428,13 +478,15 @@ cmd_up() {
     cat >&2 <<EOF
   Elasticsearch  $ES_SCHEME://127.0.0.1:$ES_PORT
   OTLP           http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT/v1/traces (http), 127.0.0.1:$JAEGER_OTLP_GRPC_PORT (grpc)
+  span indexer   http://127.0.0.1:$SPAN_INDEXER_PORT/metrics (Jaeger sends it every span for flowlens-spans-*)
   Jaeger query   http://127.0.0.1:$JAEGER_QUERY_PORT/api/v3/services
 EOF
 }
 
 cmd_down() {
     take_lock "$INSTANCE_DIR/.up.lock"
-    stop_jaeger   # first, so its last batch can still reach ES
+    stop_jaeger   # first, so its last batches can still reach ES and the indexer
+    stop_indexer  # then the indexer, which writes what it has queued
     stop_es
 }
 
@@ -460,6 +512,16 @@ cmd_status() {
         printf 'jaeger         stopped  (query port %s)\n' "$JAEGER_QUERY_PORT"
         rc=1
     fi
+    if pid="$(indexer_pid)"; then
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$SPAN_INDEXER_PORT/health/ready" \
+            || true)"
+        printf 'span-indexer   running  pid %-7s port %-5s rss %-7s ready HTTP %s\n' \
+            "$pid" "$SPAN_INDEXER_PORT" "$(rss_mb "$pid")" "$code"
+        [[ "$code" == 200 ]] || rc=1
+    else
+        printf 'span-indexer   stopped  (port %s)\n' "$SPAN_INDEXER_PORT"
+        rc=1
+    fi
     return "$rc"
 }
 
@@ -469,15 +531,16 @@ cmd_logs() {
         es | elasticsearch) file="$ES_LOG" ;;
         es-console) file="$ES_CONSOLE_LOG" ;;
         jaeger) file="$JAEGER_LOG" ;;
+        indexer | span-indexer) file="$INDEXER_LOG" ;;
         install-es | install-jaeger | install-k6) file="$INSTALL_LOG_DIR/$1.log" ;;
-        *) die "usage: bin/stack.sh logs es|es-console|jaeger|install-es|install-jaeger|install-k6 [-f]" ;;
+        *) die "usage: bin/stack.sh logs es|es-console|jaeger|indexer|install-es|install-jaeger|install-k6 [-f]" ;;
     esac
     [[ -f "$file" ]] || die "no log yet: $file"
     if [[ "${2:-}" == -f ]]; then tail -n 100 -F "$file"; else tail -n 100 "$file"; fi
 }
 
 usage() {
-    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 

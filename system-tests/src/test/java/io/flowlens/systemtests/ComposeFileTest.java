@@ -41,6 +41,9 @@ import static org.hamcrest.Matchers.startsWith;
 class ComposeFileTest {
 
     private static final List<String> SERVICES = ServiceProcesses.SERVICES;
+    /** Our own images: the four services and the span indexer, each with its module folder. */
+    private static final Map<String, String> MODULES = Map.of("users", "users", "orders", "orders",
+            "payments", "payments", "orchestrator", "orchestrator", "span-indexer", "observability/span-indexer");
     /** Keys the services read without a default in their properties file (documented in README). */
     private static final Set<String> KEYS_WITHOUT_DEFAULT = Set.of("flowlens.db.password");
     /** How compose names a value from .env: {@code ${NAME}}. */
@@ -151,7 +154,7 @@ class ComposeFileTest {
 
     @Test
     void servicePortsAndEnvironmentMatchTheirMicroProfileConfig() throws IOException {
-        for (String service : SERVICES) {
+        for (String service : MODULES.keySet()) {
             Properties config = microprofileConfig(service);
             Map<String, Object> definition = services().get(service);
             assertThat("compose defines " + service, definition, notNullValue());
@@ -202,6 +205,53 @@ class ComposeFileTest {
             assertThat(service + " uses the postgres password", environment.get("FLOWLENS_DB_PASSWORD"),
                     is(postgres.get("POSTGRES_PASSWORD")));
         }
+    }
+
+    /**
+     * Export once: the services get no Elasticsearch settings; the span indexer writes to the elasticsearch service
+     * and starts after it; Jaeger waits for the indexer and sends it every span at its port.
+     */
+    @Test
+    void onlyTheSpanIndexerWritesSpanDocuments() throws IOException {
+        for (String service : SERVICES) {
+            assertThat(service + " must not write to Elasticsearch itself (Jaeger and the span indexer do)",
+                    environment(service).keySet().stream().filter(name -> name.contains("ELASTICSEARCH")).toList(),
+                    is(List.of()));
+        }
+        assertThat(environment("span-indexer").get("OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT"),
+                is("http://elasticsearch:9200"));
+        assertThat("the indexer waits for Elasticsearch", map(services().get("span-indexer").get("depends_on"))
+                .containsKey("elasticsearch"), is(true));
+        assertThat("Jaeger waits for the indexer", map(services().get("jaeger").get("depends_on"))
+                .containsKey("span-indexer"), is(true));
+        String port = microprofileConfig("span-indexer").getProperty("server.port");
+        Map<String, Object> indexer = map(map(jaegerConfig().get("exporters")).get("otlphttp/indexer"));
+        assertThat("Jaeger's otlphttp/indexer exporter", indexer.get("endpoint"), is("http://span-indexer:" + port));
+        assertThat("a bounded sending queue keeps batches while the indexer is away",
+                map(indexer.get("sending_queue")).get("queue_size"), notNullValue());
+        assertThat("and retries them", map(indexer.get("retry_on_failure")).get("enabled"), is(true));
+        List<String> exporters = strings(map(map(map(jaegerConfig().get("service")).get("pipelines")).get("traces"))
+                .get("exporters"));
+        assertThat("the traces pipeline fans out to storage and the indexer", exporters,
+                is(List.of("jaeger_storage_exporter", "otlphttp/indexer")));
+    }
+
+    /** Jaeger's config file with the variables compose sets (or their defaults) filled in. */
+    private static Map<String, Object> jaegerConfig() throws IOException {
+        Map<String, Object> jaeger = services().get("jaeger");
+        String inContainer = list(jaeger.get("command")).stream().map(Object::toString)
+                .filter(a -> a.startsWith("file:")).findFirst().orElseThrow().substring("file:".length());
+        String mount = list(jaeger.get("volumes")).stream().map(Object::toString)
+                .filter(v -> v.split(":")[1].equals(inContainer)).findFirst().orElseThrow();
+        Map<String, Object> environment = environment("jaeger");
+        Matcher variable = CONFIG_VARIABLE.matcher(Files.readString(root.resolve(mount.split(":")[0]).normalize()));
+        StringBuilder text = new StringBuilder();
+        while (variable.find()) {
+            Object value = environment.get(variable.group(1));
+            String resolved = value != null ? value.toString() : variable.group(2) != null ? variable.group(2) : "";
+            variable.appendReplacement(text, Matcher.quoteReplacement(resolved));
+        }
+        return new Yaml().load(variable.appendTail(text).toString());
     }
 
     /**
@@ -331,7 +381,7 @@ class ComposeFileTest {
     private static Properties microprofileConfig(String service) throws IOException {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(
-                root.resolve(service + "/src/main/resources/META-INF/microprofile-config.properties"))) {
+                root.resolve(MODULES.get(service) + "/src/main/resources/META-INF/microprofile-config.properties"))) {
             properties.load(reader);
         }
         return properties;

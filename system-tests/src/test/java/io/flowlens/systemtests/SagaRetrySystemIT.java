@@ -58,8 +58,6 @@ class SagaRetrySystemIT {
         env.put("FLOWLENS_FLOW_RECOVERY_AFTER", "PT" + RECOVERY_AFTER.toSeconds() + "S");
         env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_INITIAL_DELAY", "1");
         env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_DELAY", "1");
-        env.put("OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT", system.elasticsearch());
-        env.put("OTEL_EXPORTER_ELASTICSEARCH_INDEX_PREFIX", "saga-" + UUID.randomUUID().toString().substring(0, 8));
         services = ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT, env, "saga");
     }
 

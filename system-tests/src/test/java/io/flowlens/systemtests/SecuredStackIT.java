@@ -32,9 +32,10 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * The secured profile of the stack ({@code FLOWLENS_ES_SECURITY=on}), a second instance beside the main one:
- * Elasticsearch over https with a CA of its own refuses anonymous and wrong credentials (401), the span exporter
- * writes with its own user, password and the CA file and may do nothing else (403), Jaeger stores spans with its
- * user over https, and no password reaches a log. Every request of the test itself trusts only that CA.
+ * Elasticsearch over https with a CA of its own refuses anonymous and wrong credentials (401), the span indexer's user
+ * (the only span-document writer; the services hold no Elasticsearch credentials) writes with its password and the CA
+ * file and may do nothing else (403), Jaeger stores spans with its user over https and hands them to the indexer,
+ * which writes them to flowlens-spans-*, and no password reaches a log. Every request of the test itself trusts only that CA.
  */
 class SecuredStackIT {
 
@@ -66,7 +67,7 @@ class SecuredStackIT {
     @Test
     void elasticsearchRefusesAnonymousAndWrongCredentials() throws IOException {
         es().get("/_cluster/health").then().statusCode(401);
-        es().auth().preemptive().basic("flowlens_exporter", "not-the-password")
+        es().auth().preemptive().basic("flowlens_indexer", "not-the-password")
                 .get("/_cluster/health").then().statusCode(401);
         es().auth().preemptive().basic("elastic", password("elastic"))
                 .get("/_cluster/health").then().statusCode(200);
@@ -76,7 +77,7 @@ class SecuredStackIT {
 
     @Test
     void exporterWritesWithItsCredentialsAndMayNotDoMore() throws IOException {
-        String password = password("flowlens_exporter");
+        String password = password("flowlens_indexer");
         List<LogRecord> logged = captureLogs();
         ElasticsearchExportStats stats = new ElasticsearchExportStats();
         ElasticsearchSpanExporter exporter = exporter(password, stats);
@@ -88,8 +89,8 @@ class SecuredStackIT {
         exporter.shutdown().join(20, TimeUnit.SECONDS);
         assertThat(stats.indexed(), is(50L));
         assertThat(count("service:\"" + service + "\""), is(50L));
-        // least privilege: the exporter's user can write spans, not delete them
-        es().auth().preemptive().basic("flowlens_exporter", password)
+        // least privilege: the writer's user can write spans, not delete them
+        es().auth().preemptive().basic("flowlens_indexer", password)
                 .delete("/" + indexName()).then().statusCode(403);
 
         ElasticsearchExportStats refused = new ElasticsearchExportStats();
@@ -114,8 +115,9 @@ class SecuredStackIT {
     }
 
     @Test
-    void jaegerStoresSpansWithItsOwnUser() throws Exception {
-        List<SpanData> spans = SpanIngestBenchmark.generate(25, "secured-jaeger-it");
+    void jaegerStoresSpansWithItsOwnUserAndTheIndexerWritesThemWithItsOwn() throws Exception {
+        String service = "secured-jaeger-it-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        List<SpanData> spans = SpanIngestBenchmark.generate(25, service);
         OtlpHttpSpanExporter otlp = OtlpHttpSpanExporter.builder()
                 .setEndpoint("http://127.0.0.1:" + (SystemUnderTest.OTLP_HTTP_PORT + SHIFT) + "/v1/traces").build();
         assertThat(otlp.export(spans).join(10, TimeUnit.SECONDS).isSuccess(), is(true));
@@ -129,6 +131,9 @@ class SecuredStackIT {
                 .body(Map.of("query", Map.of("term", Map.of("traceID", traceId))))
                 .post("/jaeger-span-*/_count").then().statusCode(200).extract().path("count")).longValue();
         assertThat(inElasticsearch, is(greaterThan(0L)));
+        // and through Jaeger's otlphttp exporter the span indexer wrote every one of them as flowlens_indexer
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> count("service:\"" + service + "\""), indexed -> indexed == 25L);
     }
 
     /** Requests to the secured Elasticsearch that trust its CA and nothing else. */
@@ -151,7 +156,7 @@ class SecuredStackIT {
     private static ElasticsearchSpanExporter exporter(String password, Optional<Path> caFile,
                                                       ElasticsearchExportStats stats) {
         return new ElasticsearchSpanExporter(new ElasticsearchConnection(URI.create(ES),
-                Optional.of("flowlens_exporter"), Optional.of(password), caFile), "flowlens-spans",
+                Optional.of("flowlens_indexer"), Optional.of(password), caFile), "flowlens-spans",
                 new ElasticsearchSpanExporter.Settings(1_000, 100, 5L << 20, Duration.ofMillis(100), 1, 2,
                         Duration.ofMillis(1), false), stats);
     }

@@ -132,10 +132,6 @@ final class ServiceProcesses implements AutoCloseable {
         // a file database, so a service killed and restarted by an outage test keeps what it had committed;
         // WRITE_DELAY=0 makes H2 write each commit through (its default 500 ms delay loses commits to a kill -9)
         env.put("FLOWLENS_DB_URL", "jdbc:h2:file:" + dataDir.resolve(service) + ";WRITE_DELAY=0");
-        // as bin/services.sh starts them on an unsecured stack: every exporter key set, the secured ones blank
-        env.put("OTEL_EXPORTER_ELASTICSEARCH_USERNAME", "");
-        env.put("OTEL_EXPORTER_ELASTICSEARCH_PASSWORD_FILE", "");
-        env.put("OTEL_EXPORTER_ELASTICSEARCH_CA_FILE", "");
         env.put("USERS_MP_REST_URL", url("users"));
         env.put("ORDERS_MP_REST_URL", url("orders"));
         env.put("PAYMENTS_MP_REST_URL", url("payments"));

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole system for the system tests, started once per test JVM: Elasticsearch and Jaeger through the project's
- * own {@code bin/stack.sh} (a separate instance on test ports, so a running {@code make up} is not disturbed), then the
- * four services exporting to that Jaeger. Anything that cannot start fails the tests with its log tail; nothing skips.
+ * The whole system for the system tests, started once per test JVM: Elasticsearch, the span indexer and Jaeger through
+ * the project's own {@code bin/stack.sh} (a separate instance on test ports, so a running {@code make up} is not
+ * disturbed), then the four services exporting to that Jaeger, which sends every span on to the indexer. Anything that cannot start fails the tests with its log tail; nothing skips.
  */
 final class SystemUnderTest {
 
@@ -27,6 +27,8 @@ final class SystemUnderTest {
     static final int OTLP_GRPC_PORT = 14317 + OFFSET;
     static final int QUERY_PORT = 16687 + OFFSET;
     static final int HEALTH_PORT = 13134 + OFFSET;
+    static final int METRICS_PORT = 18888 + OFFSET;
+    static final int INDEXER_PORT = 18094 + OFFSET;
 
     private static SystemUnderTest instance;
 
@@ -43,8 +45,8 @@ final class SystemUnderTest {
             Path root = Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();
             stack(root, "up");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stack(root, "down")));
-            ServiceProcesses services = ServiceProcesses.start(root, "http://127.0.0.1:" + OTLP_HTTP_PORT,
-                    Map.of("OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT", "http://127.0.0.1:" + ES_PORT));
+            // one export per service, as bin/services.sh starts them: the documents come through the indexer
+            ServiceProcesses services = ServiceProcesses.start(root, "http://127.0.0.1:" + OTLP_HTTP_PORT, Map.of());
             Runtime.getRuntime().addShutdownHook(new Thread(services::close));
             instance = new SystemUnderTest(root, services);
         }
@@ -71,7 +73,17 @@ final class SystemUnderTest {
         return root;
     }
 
-    /** The stack instance's own folder: data, logs and pid files of its Elasticsearch and Jaeger. */
+    /** The span indexer behind Jaeger: {@code /metrics} has its counts and the exporter's. */
+    String indexer() {
+        return "http://127.0.0.1:" + INDEXER_PORT;
+    }
+
+    /** Jaeger's own Prometheus metrics, e.g. {@code otelcol_exporter_send_failed_spans_total{exporter="..."}}. */
+    String jaegerMetrics() {
+        return "http://127.0.0.1:" + METRICS_PORT + "/metrics";
+    }
+
+    /** The stack instance's own folder: data, logs and pid files of its Elasticsearch, Jaeger and span indexer. */
     Path instanceDir() {
         return root.resolve(".stack/instances").resolve(instanceEnvironment(INSTANCE, 0).get("FLOWLENS_INSTANCE"));
     }
@@ -94,7 +106,8 @@ final class SystemUnderTest {
                 "JAEGER_QUERY_PORT", String.valueOf(QUERY_PORT + shift),
                 "JAEGER_HEALTH_PORT", String.valueOf(HEALTH_PORT + shift),
                 "JAEGER_QUERY_GRPC_PORT", String.valueOf(16695 + OFFSET + shift),
-                "JAEGER_METRICS_PORT", String.valueOf(18888 + OFFSET + shift)));
+                "JAEGER_METRICS_PORT", String.valueOf(METRICS_PORT + shift),
+                "SPAN_INDEXER_PORT", String.valueOf(INDEXER_PORT + shift)));
     }
 
     static void stack(Path root, String command, Map<String, String> environment) {

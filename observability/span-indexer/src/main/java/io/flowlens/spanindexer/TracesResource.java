@@ -1,0 +1,74 @@
+package io.flowlens.spanindexer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The OTLP/HTTP traces receiver ({@code POST /v1/traces}, binary protobuf, plain or gzip), as the OTLP specification
+ * describes it: 200 with an {@code ExportTraceServiceResponse} (partial success names the spans that were rejected),
+ * 400 for a body that is not an export request (the sender must not retry it), 503 with {@code Retry-After} when the
+ * Elasticsearch queue cannot take the batch (the sender keeps it and retries; nothing of it was taken).
+ */
+@Path("/v1/traces")
+@ApplicationScoped
+public class TracesResource {
+
+    static final String PROTOBUF = "application/x-protobuf";
+    private static final String INSTANCE = "/v1/traces";
+
+    private final SpanSink sink;
+
+    @Inject
+    public TracesResource(SpanSink sink) {
+        this.sink = sink;
+    }
+
+    /** The body arrives decoded: {@link GzipRequestDecoding} undoes a gzip Content-Encoding in the web server. */
+    @POST
+    @Consumes(PROTOBUF)
+    public Response export(InputStream body) {
+        ExportTraceServiceRequest request;
+        try {
+            request = ExportTraceServiceRequest.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            return malformed("the body is not a protobuf ExportTraceServiceRequest: " + e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            // a body declared gzip that is not, or a connection cut mid-body
+            return malformed("the body could not be read: " + e.getMessage());
+        }
+        OtlpSpans.Conversion conversion = OtlpSpans.convert(request);
+        SpanSink.Outcome outcome = sink.offer(conversion.spans(), conversion.rejected());
+        if (outcome != SpanSink.Outcome.ACCEPTED) {
+            String why = outcome == SpanSink.Outcome.CLOSED ? "the indexer is shutting down"
+                    : "the Elasticsearch queue cannot take " + conversion.spans().size() + " more spans ("
+                    + sink.stats().queued() + " of " + sink.queueSize() + " queued)";
+            return Response.fromResponse(Problem.response(503, "indexer-busy", "Span indexer busy",
+                    why + "; retry later", INSTANCE))
+                    .header("Retry-After", SpanSink.retryAfter().toSeconds())
+                    .build();
+        }
+        ExportTraceServiceResponse.Builder answer = ExportTraceServiceResponse.newBuilder();
+        if (conversion.rejected() > 0) {
+            answer.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+                    .setRejectedSpans(conversion.rejected())
+                    .setErrorMessage(conversion.firstProblem()));
+        }
+        return Response.ok(answer.build().toByteArray(), PROTOBUF).build();
+    }
+
+    private static Response malformed(String detail) {
+        return Problem.response(400, "malformed-otlp", "Malformed OTLP request", detail, INSTANCE);
+    }
+}

@@ -1,0 +1,154 @@
+package io.flowlens.spanindexer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.zip.GZIPOutputStream;
+
+import io.helidon.microprofile.server.ServerCdiExtension;
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import static io.flowlens.spanindexer.OtlpRequests.hex;
+import static io.flowlens.spanindexer.OtlpRequests.request;
+import static io.flowlens.spanindexer.OtlpRequests.span;
+import static io.flowlens.spanindexer.OtlpRequests.spans;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * The receiver in-process. Elasticsearch is unreachable on purpose (port 9 refuses connections): the exporter then
+ * keeps everything it was given in its queue, so the queue depth shows exactly what the endpoint handed over.
+ */
+@HelidonTest
+@AddConfig(key = "otel.exporter.elasticsearch.endpoint", value = "http://127.0.0.1:9")
+class TracesResourceTest {
+
+    private static final String PROTOBUF = "application/x-protobuf";
+
+    @Inject
+    private SpanSink sink;
+
+    private static RequestSpecification given() {
+        return RestAssured.given()
+                .port(CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port());
+    }
+
+    @Test
+    void takesAPlainProtobufBatch() {
+        int before = sink.stats().queued();
+        byte[] answer = given().contentType(PROTOBUF).body(spans(3).toByteArray())
+                .post("/v1/traces")
+                .then().statusCode(200).contentType(PROTOBUF)
+                .extract().asByteArray();
+        assertThat(parse(answer).hasPartialSuccess(), is(false));
+        assertThat(sink.stats().queued() - before, is(3));
+    }
+
+    @Test
+    void takesAGzipBatch() throws IOException {
+        int before = sink.stats().queued();
+        given().contentType(PROTOBUF).header("Content-Encoding", "gzip").body(gzip(spans(2).toByteArray()))
+                .post("/v1/traces")
+                .then().statusCode(200);
+        assertThat(sink.stats().queued() - before, is(2));
+    }
+
+    @Test
+    void reportsSpansWithoutIdsAsPartialSuccess() {
+        int before = sink.stats().queued();
+        Span noIds = span("0000000000000001").clearTraceId().clearSpanId().build();
+        byte[] answer = given().contentType(PROTOBUF)
+                .body(request("users", noIds, span("0000000000000002").build()).toByteArray())
+                .post("/v1/traces")
+                .then().statusCode(200)
+                .extract().asByteArray();
+        ExportTraceServiceResponse response = parse(answer);
+        assertThat(response.getPartialSuccess().getRejectedSpans(), is(1L));
+        assertThat(response.getPartialSuccess().getErrorMessage(), containsString("trace id"));
+        assertThat(sink.stats().queued() - before, is(1));
+    }
+
+    @Test
+    void aBodyThatIsNotProtobufIsABadRequestAndNothingIsQueued() {
+        int before = sink.stats().queued();
+        given().contentType(PROTOBUF).body(new byte[] {(byte) 0xff, 0x01, 0x02})
+                .post("/v1/traces")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("status", is(400))
+                .body("type", is("https://flowlens.io/problems/malformed-otlp"))
+                .body("detail", containsString("ExportTraceServiceRequest"));
+        assertThat(sink.stats().queued(), is(before));
+    }
+
+    @Test
+    void aBodyThatIsNotGzipAsDeclaredIsABadRequest() {
+        int before = sink.stats().queued();
+        given().contentType(PROTOBUF).header("Content-Encoding", "gzip").body(spans(1).toByteArray())
+                .post("/v1/traces")
+                .then().statusCode(400).contentType("application/problem+json");
+        assertThat(sink.stats().queued(), is(before));
+    }
+
+    @Test
+    void anUnknownEncodingIsRefusedByTheServer() {
+        int before = sink.stats().queued();
+        given().contentType(PROTOBUF).header("Content-Encoding", "br").body(spans(1).toByteArray())
+                .post("/v1/traces")
+                .then().statusCode(400);
+        assertThat(sink.stats().queued(), is(before));
+    }
+
+    @Test
+    void jsonIsNotAcceptedAsProtobuf() {
+        given().contentType("application/json").body("{}")
+                .post("/v1/traces")
+                .then().statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
+    void metricsCountTheRequestsAndTheExporter() {
+        given().contentType(PROTOBUF).body(request("users", span("00000000000000aa").build(),
+                        span("00000000000000ab").setSpanId(hex("00")).build()).toByteArray())
+                .post("/v1/traces").then().statusCode(200);
+        String metrics = given().accept("text/plain").get("/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics, containsString("flowlens_indexer_requests_received"));
+        assertThat(metric(metrics, "flowlens_indexer_spans_rejected") >= 1, is(true));
+        assertThat(metric(metrics, "flowlens_telemetry_elasticsearch_spans_queued"), is((double) sink.stats().queued()));
+        assertThat(metrics, containsString("flowlens_telemetry_elasticsearch_spans_dropped"));
+    }
+
+    @Test
+    void isReadyWhileElasticsearchIsUnreachable() {
+        given().get("/health/ready").then().statusCode(200).body("checks[0].name", is("span-queue"));
+    }
+
+    static double metric(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name + " in:\n" + metrics));
+    }
+
+    static ExportTraceServiceResponse parse(byte[] body) {
+        try {
+            return ExportTraceServiceResponse.parseFrom(body);
+        } catch (IOException e) {
+            throw new AssertionError("not an ExportTraceServiceResponse", e);
+        }
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(bytes);
+        }
+        return out.toByteArray();
+    }
+}

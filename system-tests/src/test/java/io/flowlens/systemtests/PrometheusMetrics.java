@@ -1,0 +1,44 @@
+package io.flowlens.systemtests;
+
+import io.restassured.RestAssured;
+
+/**
+ * Reads one sample from a Prometheus text page: a Helidon {@code /metrics} or Jaeger's collector metrics, e.g.
+ * {@code otelcol_exporter_send_failed_spans_total{exporter="otlphttp/indexer",...}}.
+ */
+final class PrometheusMetrics {
+
+    private PrometheusMetrics() {
+    }
+
+    /** The sample of {@code name} whose labels contain {@code labels} (e.g. {@code exporter="otlphttp/indexer"}). */
+    static long value(String url, String name, String labels) {
+        return valueOr(url, name, labels, null);
+    }
+
+    /**
+     * As {@link #value}, or {@code absent} when no such sample is on the page: the collector publishes some counters
+     * (e.g. {@code otelcol_exporter_enqueue_failed_spans_total}) only once they have counted something.
+     */
+    static long valueOr(String url, String name, String labels, Long absent) {
+        String page = RestAssured.given().get(url).then().statusCode(200).extract().asString();
+        return page.lines()
+                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .filter(line -> labels.isEmpty() || line.contains(labels))
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                .mapToLong(value -> (long) Double.parseDouble(value))
+                .boxed().findFirst()
+                .or(() -> java.util.Optional.ofNullable(absent))
+                .orElseThrow(() -> new AssertionError("no " + name + " {" + labels + "} on " + url));
+    }
+
+    /** The span indexer's counter, e.g. {@code flowlens_telemetry_elasticsearch_spans_dropped}. */
+    static long indexer(SystemUnderTest system, String name) {
+        return value(system.indexer() + "/metrics", name, "");
+    }
+
+    /** One of Jaeger's exporter counters for the span indexer's exporter (0 until the collector first counts it). */
+    static long jaegerToIndexer(SystemUnderTest system, String name) {
+        return valueOr(system.jaegerMetrics(), name, "exporter=\"otlphttp/indexer\"", 0L);
+    }
+}
