@@ -52,7 +52,7 @@ public class SpanSink {
         for (String key : KEYS) {
             config.getOptionalValue(PREFIX + key, String.class).ifPresent(value -> settings.put(PREFIX + key, value));
         }
-        DefaultConfigProperties properties = DefaultConfigProperties.create(settings);
+        DefaultConfigProperties properties = DefaultConfigProperties.createFromMap(settings);
         this.queueSize = properties.getInt(PREFIX + "queue-size", 20_000);
         this.exporter = (ElasticsearchSpanExporter) new ElasticsearchSpanExporterProvider().createExporter(properties);
         LOGGER.info(() -> "span indexer writing through " + exporter + ", queue of " + queueSize + " spans");
