@@ -63,13 +63,26 @@ class OutageIT {
                 flows.stream().filter(f -> f.status() != 200).toList(), is(empty()));
         assertNothingLostOrDuplicated(flows);
         long dropped = dropped("orchestrator") - droppedBefore;
-        assertThat("spans that could not be delivered are counted", dropped, greaterThan(0L));
 
         String traceId = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
                 .then().statusCode(200).extract().path("traceId");
         system.jaeger().awaitTrace(traceId, spans -> FullFlowSystemIT.servicesOf(spans).size() == 4, Duration.ofSeconds(10));
+        // The OTLP exporter (OpenTelemetry 1.62) retries a failed batch for several seconds, so a short outage can
+        // lose nothing. What must hold: a span either reached Jaeger once it was back, or its loss was counted.
+        long incomplete = flows.stream().filter(flow -> !reachedJaeger(flow.traceId())).count();
+        assertThat("flows whose trace never reached Jaeger whole (" + incomplete + ") are counted as dropped spans ("
+                + dropped + ")", incomplete == 0 || dropped > 0, is(true));
         long recoveryMillis = (System.nanoTime() - back) / 1_000_000;
         report("jaeger", flows, dropped, recoveryMillis);
+    }
+
+    private boolean reachedJaeger(String traceId) {
+        try {
+            system.jaeger().awaitTrace(traceId, spans -> FullFlowSystemIT.servicesOf(spans).size() == 4, Duration.ofSeconds(3));
+            return true;
+        } catch (AssertionError | RuntimeException e) {
+            return false;
+        }
     }
 
     @Test
