@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.http.ContentType.JSON;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
@@ -85,17 +86,8 @@ class IdempotentTransactionTest {
         CompletableFuture<Response> holder = CompletableFuture.supplyAsync(() -> post(key, body, null));
 
         // repeats are told "in progress" until the 1 s lease lapses; then one takes the key over and runs
-        Response retry = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            Response answer = post(key, body, null);
-            if (answer.statusCode() != 409) {
-                retry = answer;
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertThat("a retry ran within 15 s", retry != null, is(true));
+        Response retry = await("a retry that runs").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> post(key, body, null), answer -> answer.statusCode() != 409);
         assertThat(retry.statusCode(), is(201));
 
         Response first = holder.get(15, TimeUnit.SECONDS);
