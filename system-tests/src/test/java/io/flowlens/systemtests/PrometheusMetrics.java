@@ -41,4 +41,9 @@ final class PrometheusMetrics {
     static long jaegerToIndexer(SystemUnderTest system, String name) {
         return valueOr(system.jaegerMetrics(), name, "exporter=\"otlphttp/indexer\"", 0L);
     }
+
+    /** One of Jaeger's exporter counters for its Elasticsearch storage exporter (0 until first counted). */
+    static long jaegerToStorage(SystemUnderTest system, String name) {
+        return valueOr(system.jaegerMetrics(), name, "exporter=\"jaeger_storage_exporter\"", 0L);
+    }
 }
