@@ -52,14 +52,39 @@ ES_SCHEME=http
 BIN_DIR="$STACK_DIR/bin"
 DOWNLOAD_DIR="$STACK_DIR/downloads"
 INSTALL_LOG_DIR="$STACK_DIR/logs"
-ES_HOME="$STACK_DIR/elasticsearch-$ES_VERSION"
 if [[ "$INSTANCE" == default ]]; then
     INSTANCE_DIR="$STACK_DIR"
 else
     [[ "$INSTANCE" =~ ^[A-Za-z0-9_-]+$ ]] || die "FLOWLENS_INSTANCE must be letters, digits, - or _ (got '$INSTANCE')"
     INSTANCE_DIR="$STACK_DIR/instances/$INSTANCE"
 fi
-ES_STATE="$INSTANCE_DIR/es"           # config/ data/ logs/ tmp/ run/ — all owned by the ES user
+
+# Every folder from / down to $1 (or its nearest existing parent) lets others through (the x bit for others).
+others_can_traverse() {
+    local dir="$1" mode
+    while [[ ! -d "$dir" ]]; do dir="$(dirname "$dir")"; done
+    while :; do
+        mode="$(stat -c %a "$dir")"
+        (( ${mode: -1} & 1 )) || return 1
+        [[ "$dir" != / ]] || return 0
+        dir="$(dirname "$dir")"
+    done
+}
+
+# Elasticsearch refuses to run as root, so root runs it as $ES_USER, who must reach its install and its data. A
+# checkout in a private folder (mode 0700, like /root) does not let it through: then Elasticsearch's install and
+# data live under /var/lib/flowlens/<checkout>-<hash of the stack folder>, and $INSTANCE_DIR/es links there, so
+# logs, pid files and tests find them at the usual place.
+ES_BASE="$STACK_DIR"
+if (( EUID == 0 )) && ! others_can_traverse "$STACK_DIR"; then
+    ES_BASE="/var/lib/flowlens/$(basename "$FLOWLENS_ROOT")-$(printf '%s' "$STACK_DIR" | sha256sum | cut -c1-12)"
+fi
+ES_HOME="$ES_BASE/elasticsearch-$ES_VERSION"
+if [[ "$ES_BASE" == "$STACK_DIR" ]]; then
+    ES_STATE="$INSTANCE_DIR/es"           # config/ data/ logs/ tmp/ run/ — all owned by the ES user
+else
+    ES_STATE="$ES_BASE/instances/$INSTANCE/es"
+fi
 ES_CLUSTER="flowlens-$INSTANCE"
 ES_PIDFILE="$ES_STATE/run/elasticsearch.pid"
 ES_LOG="$ES_STATE/logs/$ES_CLUSTER.log"  # ES names its main log after the cluster
@@ -112,14 +137,47 @@ install_es() {
         fi
     fi
     # Unpack beside the target and rename, so an interrupted unzip never looks like an install.
-    local tmp="$STACK_DIR/.unpack-es.$$"
+    local tmp="$ES_BASE/.unpack-es.$$"
     rm -rf "$tmp"
-    mkdir -p "$tmp"
+    (umask 022 && mkdir -p "$ES_BASE" "$tmp")  # 022: the ES user walks through it, whatever the caller's umask
     unzip -q "$zip" -d "$tmp"
     mv "$tmp/elasticsearch-$ES_VERSION" "$ES_HOME"
     rm -rf "$tmp"
     if (( EUID == 0 )); then chown -R "$ES_USER": "$ES_HOME"; fi
     log "elasticsearch $ES_VERSION: installed in $(elapsed "$t0")"
+}
+
+# The integ-test zip answers 405 to GET / and HEAD /, and Jaeger's Elasticsearch client needs HEAD / to revive a
+# node it marked dead (see stack/elasticsearch-root). Compiled here against the installed server's own jars, so it
+# always matches ES_VERSION; reinstalled when its source changes.
+ES_ROOT_PLUGIN_SRC="$FLOWLENS_ROOT/stack/elasticsearch-root"
+install_es_root_plugin() {
+    local hash marker="$ES_HOME/plugins/flowlens-root/.source-sha256" java_home t0
+    hash="$(cd "$ES_ROOT_PLUGIN_SRC" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64)"
+    if [[ "$(cat "$marker" 2>/dev/null)" == "$hash" ]]; then
+        log "elasticsearch plugin flowlens-root: present"
+        return 0
+    fi
+    t0="$(now_ms)"
+    java_home="$(find_java21)"
+    local build="$ES_BASE/.build-es-root.$$"
+    rm -rf "$build"
+    mkdir -p "$build/classes" "$build/plugin"
+    "$java_home/bin/javac" -nowarn --release 21 -cp "$ES_HOME/lib/*" -d "$build/classes" \
+        $(find "$ES_ROOT_PLUGIN_SRC/src" -name '*.java' | LC_ALL=C sort) >"$INSTALL_LOG_DIR/install-es-root.log" 2>&1 \
+        || { cat "$INSTALL_LOG_DIR/install-es-root.log" >&2; die "elasticsearch plugin flowlens-root: compile failed"; }
+    "$java_home/bin/jar" --create --file "$build/plugin/flowlens-root.jar" -C "$build/classes" .
+    sed "s/@ES_VERSION@/$ES_VERSION/g" "$ES_ROOT_PLUGIN_SRC/plugin-descriptor.properties" \
+        >"$build/plugin/plugin-descriptor.properties"
+    (cd "$build/plugin" && "$java_home/bin/jar" --create --no-manifest --file "$build/flowlens-root.zip" .)
+    [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$build"
+    plugin_cli() { as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" "$ES_HOME/bin/elasticsearch-plugin" "$@"; }
+    if [[ -d "$ES_HOME/plugins/flowlens-root" ]]; then plugin_cli remove flowlens-root >>"$INSTALL_LOG_DIR/install-es-root.log" 2>&1; fi
+    plugin_cli install --batch "file://$build/flowlens-root.zip" >>"$INSTALL_LOG_DIR/install-es-root.log" 2>&1 \
+        || { cat "$INSTALL_LOG_DIR/install-es-root.log" >&2; die "elasticsearch plugin flowlens-root: install failed"; }
+    printf '%s\n' "$hash" | as_es_user tee "$marker" >/dev/null
+    rm -rf "$build"
+    log "elasticsearch plugin flowlens-root: installed in $(elapsed "$t0")"
 }
 
 jaeger_installed_version() { cat "$JAEGER_BIN.version" 2>/dev/null || true; }
@@ -178,6 +236,7 @@ install_system_packages() {
     local missing=() t0
     [[ -x /usr/bin/chromium ]] || missing+=(chromium)
     command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+    command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
     ((${#missing[@]})) || return 0
     (( EUID == 0 )) || die "missing Debian packages: ${missing[*]} — install them (sudo apt-get install ${missing[*]})"
     t0="$(now_ms)"
@@ -213,6 +272,7 @@ cmd_install() {
     take_lock "$STACK_DIR/.install.lock"
     ensure_es_user
     install_es
+    install_es_root_plugin
     install_jaeger
     install_k6
     install_schemathesis
@@ -316,7 +376,12 @@ start_es() {
     fi
     require_free_port "$ES_PORT" "Elasticsearch HTTP"
     java_home="$(find_java21)"
-    mkdir -p "$ES_STATE"/{data,logs,tmp,run}
+    (umask 022 && mkdir -p "$ES_STATE"/{data,logs,tmp,run})
+    if [[ "$ES_STATE" != "$INSTANCE_DIR/es" ]]; then
+        mkdir -p "$INSTANCE_DIR"
+        [[ -L "$INSTANCE_DIR/es" || ! -e "$INSTANCE_DIR/es" ]] || rm -rf "$INSTANCE_DIR/es"
+        ln -sfn "$ES_STATE" "$INSTANCE_DIR/es"
+    fi
     # A per-instance copy of the config: ES writes its keystore there, and instances must not share it.
     if [[ ! -f "$ES_STATE/config/elasticsearch.yml" ]]; then
         rm -rf "$ES_STATE/config"
@@ -326,8 +391,7 @@ start_es() {
         chown -R "$ES_USER": "$ES_STATE"
         # The ES user must be able to walk down to its folders; a repo under /root (mode 700) would not allow it.
         runuser -u "$ES_USER" -- test -w "$ES_STATE/run" \
-            || die "user '$ES_USER' cannot write $ES_STATE/run: a parent folder is not traversable (try chmod o+x on it)" \
-                "or set FLOWLENS_STACK_DIR to a folder outside it"
+            || die "user '$ES_USER' cannot write $ES_STATE/run: a parent folder is not traversable"
     fi
     local tls=()
     if [[ "$SECURITY" == on ]]; then
@@ -460,19 +524,11 @@ cmd_up() {
     (cmd_install) # subshell: the shared install lock is released before this instance starts
     take_lock "$INSTANCE_DIR/.up.lock"
     # Check every port before starting anything, so a clash does not leave half a stack running.
-    local es_was_running=yes
-    es_pid >/dev/null || { es_was_running=no; require_free_port "$ES_PORT" "Elasticsearch HTTP"; }
+    es_pid >/dev/null || require_free_port "$ES_PORT" "Elasticsearch HTTP"
     jaeger_pid >/dev/null || check_jaeger_ports
     indexer_pid >/dev/null || require_free_port "$SPAN_INDEXER_PORT" "span indexer"
     start_es
     start_indexer
-    if [[ "$es_was_running" == no ]] && jaeger_pid >/dev/null; then
-        # Measured: after Elasticsearch restarts, a running Jaeger 2.13 keeps answering "no Elasticsearch node
-        # available" for good. With the client health check off (the integ-test ES cannot answer it, see the
-        # config) its ES client never revives a node it once marked dead. A restart reconnects it.
-        log "jaeger: restarting, Elasticsearch came back under it and its client would not reconnect"
-        stop_jaeger
-    fi
     start_jaeger
     log "up: done in $(elapsed "$t0") — instance '$INSTANCE'"
     cat >&2 <<EOF
