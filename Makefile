@@ -13,8 +13,9 @@ help: ## list the targets
 build: ## compile, generate code from the contracts, package the services (no tests)
 	$(MVN) -q install -DskipTests
 
-test: ## the whole suite: unit, in-process HTTP, contract and end-to-end tests against real backends
+test: ## the whole suite: static checks, unit, in-process HTTP, contract and end-to-end tests against real backends
 	bin/stack.sh install
+	shellcheck bin/*.sh bin/flowlens .ci/run
 	$(MVN) install
 
 test-coverage: ## the suite with a JaCoCo report per module (target/site/jacoco/index.html)

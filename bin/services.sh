@@ -49,6 +49,8 @@ start_one() {
         return
     fi
     require_free_port "$port" "$svc"
+    local java_opts
+    read -ra java_opts <<<"${FLOWLENS_JAVA_OPTS:-}"  # several options, split on spaces
     # The services read these through MicroProfile Config (env names map to the property keys).
     start_detached "$STATE/$svc.pid" "$STATE/$svc.log" env \
         SERVER_PORT="$port" \
@@ -58,7 +60,7 @@ start_one() {
         PAYMENTS_MP_REST_URL="http://127.0.0.1:$PAYMENTS_PORT" \
         FLOWLENS_DB_URL="jdbc:h2:file:$STATE/data/$svc;WRITE_DELAY=0" \
         FLOWLENS_ADMIN_TOKEN="$(admin_token)" \
-        "$JAVA_HOME/bin/java" ${FLOWLENS_JAVA_OPTS:-} -jar "$ROOT/$svc/target/$svc.jar"
+        "$JAVA_HOME/bin/java" "${java_opts[@]}" -jar "$ROOT/$svc/target/$svc.jar"
 }
 
 admin_token() {

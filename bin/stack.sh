@@ -163,8 +163,9 @@ install_es_root_plugin() {
     local build="$ES_BASE/.build-es-root.$$"
     rm -rf "$build"
     mkdir -p "$build/classes" "$build/plugin"
-    "$java_home/bin/javac" -nowarn --release 21 -cp "$ES_HOME/lib/*" -d "$build/classes" \
-        $(find "$ES_ROOT_PLUGIN_SRC/src" -name '*.java' | LC_ALL=C sort) >"$INSTALL_LOG_DIR/install-es-root.log" 2>&1 \
+    local sources
+    mapfile -t sources < <(find "$ES_ROOT_PLUGIN_SRC/src" -name '*.java' | LC_ALL=C sort)
+    "$java_home/bin/javac" -nowarn --release 21 -cp "$ES_HOME/lib/*" -d "$build/classes" "${sources[@]}" >"$INSTALL_LOG_DIR/install-es-root.log" 2>&1 \
         || { cat "$INSTALL_LOG_DIR/install-es-root.log" >&2; die "elasticsearch plugin flowlens-root: compile failed"; }
     "$java_home/bin/jar" --create --file "$build/plugin/flowlens-root.jar" -C "$build/classes" .
     sed "s/@ES_VERSION@/$ES_VERSION/g" "$ES_ROOT_PLUGIN_SRC/plugin-descriptor.properties" \
@@ -335,7 +336,7 @@ ensure_es_certificates() { # JAVA_HOME
 # Keystore with the bootstrap password of `elastic`, roles.yml, and one file-realm user per client. Repeated on
 # every secured start: it converges (passwd for users that exist) and picks up rotated secret files.
 setup_es_security() { # JAVA_HOME
-    local java_home="$1" conf="$ES_STATE/config" tool
+    local java_home="$1" conf="$ES_STATE/config"
     tool() { as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$conf" "$@"; }
     [[ -f "$conf/elasticsearch.keystore" ]] || tool "$ES_HOME/bin/elasticsearch-keystore" create >/dev/null
     tool "$ES_HOME/bin/elasticsearch-keystore" add -x -f bootstrap.password <"$(secret_file elastic)" >/dev/null
@@ -459,13 +460,15 @@ start_indexer() {
     t0="$(now_ms)"
     log "span-indexer: starting on 127.0.0.1:$SPAN_INDEXER_PORT (writes $ES_SCHEME://127.0.0.1:$ES_PORT)"
     # MicroProfile Config reads these (otel.exporter.elasticsearch.* keys, the exporter's own names)
+    local java_opts
+    read -ra java_opts <<<"${FLOWLENS_INDEXER_JAVA_OPTS:--Xmx256m}"  # several options, split on spaces
     start_detached "$INDEXER_PIDFILE" "$INDEXER_LOG" env \
         SERVER_PORT="$SPAN_INDEXER_PORT" SERVER_HOST=127.0.0.1 \
         OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT="$ES_SCHEME://127.0.0.1:$ES_PORT" \
         OTEL_EXPORTER_ELASTICSEARCH_USERNAME="$es_username" \
         OTEL_EXPORTER_ELASTICSEARCH_PASSWORD_FILE="$es_password_file" \
         OTEL_EXPORTER_ELASTICSEARCH_CA_FILE="$es_ca_file" \
-        "$java_home/bin/java" ${FLOWLENS_INDEXER_JAVA_OPTS:--Xmx256m} -jar "$INDEXER_JAR"
+        "$java_home/bin/java" "${java_opts[@]}" -jar "$INDEXER_JAR"
     pid="$(tr -dc '0-9' <"$INDEXER_PIDFILE")"
     wait_http "http://127.0.0.1:$SPAN_INDEXER_PORT/health/ready" "$START_TIMEOUT" span-indexer "$INDEXER_LOG" "$pid"
     log "span-indexer: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$SPAN_INDEXER_PORT)"
