@@ -81,6 +81,13 @@ class FullFlowTest {
         assertThat(flow.getString("orderStatus"), is("CANCELLED"));
         assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CANCEL_ORDER"));
         assertThat(FakeDownstreams.ORDERS.get(flow.getLong("orderId")).getStatus(), is(OrderStatus.CANCELLED));
+        // a decline is an outcome of the flow, not an error of it
+        List<SpanData> trace = RecordedSpans.awaitTrace(flow.getString("traceId"), "GET /demo/full-flow/{userId}",
+                Duration.ofSeconds(5));
+        SpanData run = RecordedSpans.named(trace, "flow.run");
+        assertThat(run.getAttributes().get(AttributeKey.stringKey("flowlens.flow.outcome")), is("PAYMENT_DECLINED"));
+        assertThat(trace.stream().filter(s -> s.getStatus().getStatusCode() == StatusCode.ERROR).map(SpanData::getName)
+                .toList(), is(List.of()));
     }
 
     @Test
