@@ -51,8 +51,9 @@ public class PaymentService {
     /**
      * Decides and records a payment in one transaction. A decline is an outcome, not an error: the span carries
      * {@code flowlens.payment.status=DECLINED} and the reason in {@code error.type} (as a caller's 4xx does), and its
-     * status stays unset, so declines do not count as errors in the error rate. An order whose payments were voided is declined with ORDER_CANCELLED: the order's lock makes a void and
-     * an authorization of it take turns, so the later one sees the earlier one's outcome.
+     * status stays unset, so declines do not count as errors in the error rate. An order whose payments were voided
+     * is declined with ORDER_CANCELLED: the order's lock makes a void and an authorization of it take turns, so the
+     * later one sees the earlier one's outcome.
      */
     public Payment authorize(PaymentCreate request) {
         BigDecimal amount = Money.requireCents(request.getAmount(), "amount");
