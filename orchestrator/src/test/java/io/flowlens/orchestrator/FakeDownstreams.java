@@ -26,13 +26,17 @@ import io.flowlens.contracts.payments.model.PaymentVoid;
 import io.flowlens.contracts.payments.model.PaymentVoidRequest;
 import io.flowlens.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Stand-ins for orders and payments (users: the observability test-jar's StandInUsers) served by the test's own
  * server under {@code /fake}, implementing the generated server interfaces, so the orchestrator's generated clients
- * really go over HTTP. Amounts pick behaviour: above 1000 declines, {@link #FAILING_AMOUNT} answers 500,
+ * really go over HTTP. They follow the real services' rules: an order moves only as the real orders' lifecycle allows
+ * (else 409), a payment is declined by the real payments' configuration keys ({@code payments.limit},
+ * {@code payments.currencies}). Amounts pick behaviour: above the limit declines, {@link #FAILING_AMOUNT} answers 500,
  * {@link #SLOW_AMOUNT} answers long after the FT timeout, {@link #SLOW_ONCE_AMOUNT} a little after it. Repeats with
  * the same Idempotency-Key never reach these classes: the test server's own IdempotencyFilter answers them, as the
  * real services' would. A payment for an order voided before it lands is declined, as in the real payments.
@@ -68,36 +72,71 @@ final class FakeDownstreams {
 
         @Override
         public Response getOrder(Long orderId) {
-            Order order = ORDERS.get(orderId);
-            if (order == null) {
-                throw ProblemException.notFound("order", orderId);
-            }
-            return Response.ok(order).build();
+            return Response.ok(order(orderId)).build();
         }
 
         @Override
         public Response confirmOrder(Long orderId, OrderConfirmation confirmation, String idempotencyKey) {
-            Order order = ORDERS.get(orderId);
-            order.status(OrderStatus.CONFIRMED).paymentId(confirmation.getPaymentId());
-            return Response.ok(order).build();
+            return Response.ok(move(orderId, OrderStatus.CONFIRMED).paymentId(confirmation.getPaymentId())).build();
         }
 
         @Override
         public Response markOrderPaid(Long orderId, String idempotencyKey) {
-            return Response.ok(ORDERS.get(orderId).status(OrderStatus.PAID)).build();
+            return Response.ok(move(orderId, OrderStatus.PAID)).build();
         }
 
         @Override
         public Response cancelOrder(Long orderId, OrderCancellation cancellation, String idempotencyKey) {
+            Order order = order(orderId);
+            if (order.getStatus() == OrderStatus.CANCELLED) {
+                return Response.ok(order).build(); // a repeated cancellation changes nothing, as in the real orders
+            }
+            return Response.ok(move(orderId, OrderStatus.CANCELLED).cancelReason(cancellation.getReason())).build();
+        }
+
+        private static Order order(long orderId) {
             Order order = ORDERS.get(orderId);
-            order.status(OrderStatus.CANCELLED).cancelReason(cancellation.getReason());
-            return Response.ok(order).build();
+            if (order == null) {
+                throw ProblemException.notFound("order", orderId);
+            }
+            return order;
+        }
+
+        /**
+         * The real orders' lifecycle (io.flowlens.orders.OrderLifecycle, which this test cannot depend on):
+         * PENDING → CONFIRMED → PAID, PENDING or CONFIRMED → CANCELLED; anything else is a 409.
+         */
+        private static synchronized Order move(long orderId, OrderStatus to) {
+            Order order = order(orderId);
+            OrderStatus from = order.getStatus();
+            boolean allowed = switch (to) {
+                case CONFIRMED -> from == OrderStatus.PENDING;
+                case PAID -> from == OrderStatus.CONFIRMED;
+                case CANCELLED -> from == OrderStatus.PENDING || from == OrderStatus.CONFIRMED;
+                default -> false;
+            };
+            if (!allowed) {
+                throw ProblemException.conflict("order " + orderId + " is " + from + " and cannot become " + to);
+            }
+            return order.status(to);
         }
     }
 
     @ApplicationScoped
     @Path("/fake") // the payments contract has two roots: /payments and /payment-voids
     public static class Payments implements PaymentsApi {
+
+        private final BigDecimal limit;
+        private final Set<String> currencies;
+
+        /** The same configuration keys as the real payments service, set by each test class (@AddConfig). */
+        @Inject
+        public Payments(@ConfigProperty(name = "payments.limit") BigDecimal limit,
+                        @ConfigProperty(name = "payments.currencies") List<String> currencies) {
+            this.limit = limit;
+            this.currencies = Set.copyOf(currencies);
+        }
+
         @Override
         public Response createPayment(PaymentCreate request, String idempotencyKey) {
             PAYMENT_ATTEMPTS.computeIfAbsent(request.getAmount().stripTrailingZeros(), a -> new AtomicInteger())
@@ -111,8 +150,10 @@ final class FakeDownstreams {
             if (request.getAmount().compareTo(SLOW_ONCE_AMOUNT) == 0) {
                 sleep(900); // past the test's 500 ms timeout, but done before the retries give up
             }
+            // the real payments' rules, in its order: a voided order, an unsupported currency, the limit
             DeclineReason decline = VOIDED_ORDERS.contains(request.getOrderId()) ? DeclineReason.ORDER_CANCELLED
-                    : request.getAmount().compareTo(new BigDecimal("1000")) > 0 ? DeclineReason.LIMIT_EXCEEDED : null;
+                    : !currencies.contains(request.getCurrency()) ? DeclineReason.CURRENCY_NOT_SUPPORTED
+                    : request.getAmount().compareTo(limit) > 0 ? DeclineReason.LIMIT_EXCEEDED : null;
             Payment payment = new Payment().id(IDS.incrementAndGet()).orderId(request.getOrderId())
                     .amount(request.getAmount()).currency(request.getCurrency())
                     .status(decline != null ? PaymentStatus.DECLINED : PaymentStatus.AUTHORIZED)

@@ -35,10 +35,13 @@ import static org.hamcrest.Matchers.hasItem;
 @AddBean(StandInUsers.class)
 @AddBean(FakeDownstreams.Orders.class)
 @AddBean(FakeDownstreams.Payments.class)
-@AddConfig(key = "server.port", value = "18765")
-@AddConfig(key = "users/mp-rest/url", value = "http://localhost:18765/fake")
-@AddConfig(key = "orders/mp-rest/url", value = "http://localhost:18765/fake")
-@AddConfig(key = "payments/mp-rest/url", value = "http://localhost:18765/fake")
+@AddConfig(key = "server.port", value = "${flowlens.test.port}")
+@AddConfig(key = "users/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
+@AddConfig(key = "orders/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
+@AddConfig(key = "payments/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
+// the stand-in payments reads the real payments service's keys; these are its defaults
+@AddConfig(key = "payments.limit", value = "1000.00")
+@AddConfig(key = "payments.currencies", value = "USD,EUR,GBP")
 // the scheduled round stays out of the way: the tests run their own rounds
 @AddConfig(key = "io.flowlens.orchestrator.FlowRecovery.round.schedule.initial-delay", value = "3600")
 class FlowRecoveryTest {

@@ -25,8 +25,8 @@ import static org.hamcrest.Matchers.lessThan;
  */
 @HelidonTest
 @AddBean(MisbehavingUsers.class)
-@AddConfig(key = "server.port", value = "18768")
-@AddConfig(key = "users/mp-rest/url", value = "http://localhost:18768/misbehaving")
+@AddConfig(key = "server.port", value = "${flowlens.test.port}")
+@AddConfig(key = "users/mp-rest/url", value = "http://localhost:${flowlens.test.port}/misbehaving")
 @AddConfig(key = "users/mp-rest/readTimeout", value = "300")
 class MisbehavingUsersTest {
 

@@ -37,8 +37,8 @@ import static org.hamcrest.Matchers.nullValue;
  */
 @HelidonTest
 @AddBean(StandInUsers.class)
-@AddConfig(key = "server.port", value = "18766")
-@AddConfig(key = "users/mp-rest/url", value = "http://localhost:18766/fake")
+@AddConfig(key = "server.port", value = "${flowlens.test.port}")
+@AddConfig(key = "users/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
 class OrdersResourceTest {
 
     @Inject

@@ -16,8 +16,8 @@ import static org.hamcrest.Matchers.is;
 /** An order nobody confirms or cancels does not stay PENDING: the sweeper cancels it after the timeout. */
 @HelidonTest
 @AddBean(StandInUsers.class)
-@AddConfig(key = "server.port", value = "18767")
-@AddConfig(key = "users/mp-rest/url", value = "http://localhost:18767/fake")
+@AddConfig(key = "server.port", value = "${flowlens.test.port}")
+@AddConfig(key = "users/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
 // long enough for the test to confirm its second order first on a busy machine
 @AddConfig(key = "orders.pending-timeout", value = "PT2S")
 @AddConfig(key = "io.flowlens.orders.PendingOrderSweeper.sweep.schedule.initial-delay", value = "200")

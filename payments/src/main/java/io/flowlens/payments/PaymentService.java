@@ -16,7 +16,6 @@ import io.flowlens.platform.problem.Money;
 import io.flowlens.platform.problem.ProblemException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -50,9 +49,11 @@ public class PaymentService {
     }
 
     /**
-     * Decides and records a payment in one transaction. A decline is a failed authorization: its span is marked as an
-     * error. An order whose payments were voided is declined with ORDER_CANCELLED: the order's lock makes a void and
-     * an authorization of it take turns, so the later one sees the earlier one's outcome.
+     * Decides and records a payment in one transaction. A decline is an outcome, not an error: the span carries
+     * {@code flowlens.payment.status=DECLINED} and the reason in {@code error.type} (as a caller's 4xx does), and its
+     * status stays unset, so declines do not count as errors in the error rate. An order whose payments were voided
+     * is declined with ORDER_CANCELLED: the order's lock makes a void and an authorization of it take turns, so the
+     * later one sees the earlier one's outcome.
      */
     public Payment authorize(PaymentCreate request) {
         BigDecimal amount = Money.requireCents(request.getAmount(), "amount");
@@ -71,10 +72,7 @@ public class PaymentService {
             Optional<DeclineReason> decline = Optional.ofNullable(payment.getDeclineReason());
             span.setAttribute(PAYMENT_ID, payment.getId());
             span.setAttribute(STATUS, payment.getStatus().name());
-            decline.ifPresent(reason -> {
-                span.setAttribute(ERROR_TYPE, reason.name());
-                span.setStatus(StatusCode.ERROR, "payment declined: " + reason.name());
-            });
+            decline.ifPresent(reason -> span.setAttribute(ERROR_TYPE, reason.name()));
             return payment;
         });
     }

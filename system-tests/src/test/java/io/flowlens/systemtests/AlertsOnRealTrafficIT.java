@@ -1,49 +1,80 @@
 package io.flowlens.systemtests;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.restassured.RestAssured;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * The built-in alert rules against spans the real services wrote. A healthy set of the four services under steady
- * traffic makes no rule fire; when the traffic stops, service-down and traffic-anomaly fire; the same services
- * started with injected faults (errors and 2.2 s of latency, from config) make error-rate and slow-spans fire.
- * Each set writes to its own index prefix, so the other tests' traffic (declined payments are error spans) does
- * not count. Windows of 3 s (`--window` applies to every rule) keep the test short; the rules are the shipped ones.
+ * traffic, two flows in three of them with a declined payment, makes no rule fire: a decline is an outcome, not an
+ * error, so it does not count in the error rate. When the traffic stops, service-down and traffic-anomaly fire; the
+ * same services started with injected faults (errors and 2.2 s of latency, from config) make error-rate and slow-spans
+ * fire. Each set writes to its own index prefix, so the other tests' traffic does not count. Windows of 3 s
+ * (`--window` applies to every rule) keep the test short; the rules are the shipped ones.
  */
 class AlertsOnRealTrafficIT {
 
+    private static final Duration SEARCHABLE = Duration.ofSeconds(30);
+    private static final List<String> SERVICES = List.of("orchestrator", "users", "orders", "payments");
+    private static final Pattern WORST = Pattern.compile(".*, worst ([0-9.]+) ms$");
+
     @Test
-    void healthyTrafficFiresNothingAndInjectedFaultsFireErrorRateAndSlowSpans() {
+    void healthyTrafficWithDeclinesFiresNothingAndInjectedFaultsFireErrorRateAndSlowSpans() {
         SystemUnderTest system = SystemUnderTest.get();
 
         String quietPrefix = "alerts-quiet-" + UUID.randomUUID().toString().substring(0, 8);
         try (ServiceProcesses quiet = services(system, quietPrefix, Map.of(), "alerts-quiet")) {
-            flows(quiet, 5); // warm-up: a cold JVM's first requests may be slow; 6 s later it is out of every window
-            ServiceProcesses.sleep(6_000);
-            // steady traffic for the baseline (6 windows) and the judged window
-            long until = System.nanoTime() + Duration.ofSeconds(22).toNanos();
-            while (System.nanoTime() < until) {
-                flows(quiet, 1);
+            for (int i = 0; i < 5; i++) {
+                flow(quiet, i); // warm-up: a cold JVM's first requests may be slow; they start before every window
             }
-            CliRun steady = check(system, quietPrefix);
-            assertThat(steady.out() + steady.err(), steady.status(), is(0));
+            // steady traffic for the baseline (6 windows) and the judged window: 7 windows of 3 s, and some to spare
+            long end = System.nanoTime() + Duration.ofSeconds(24).toNanos();
+            int flows = 0;
+            while (System.nanoTime() < end) {
+                flow(quiet, flows++);
+            }
+            // the judged window ends where the traffic did; wait until all of it is searchable and judged
+            String until = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            CliRun steady = Awaitility.await().atMost(SEARCHABLE).pollInterval(Duration.ofMillis(500))
+                    .until(() -> check(system, quietPrefix, "3s", "--until", until), run -> run.status() == 0);
             assertThat(steady.out(), not(containsString("FIRING")));
+            assertThat("the error-rate rule judged the services, declines and all",
+                    steady.row("STATE", "ok", "error-rate").get(2), startsWith("highest "));
+            CliRun declines = CliRun.of("query", "flowlens.payment.status: DECLINED AND error: false", "--es",
+                    system.elasticsearch(), "--index-prefix", quietPrefix, "--window", "3s", "--until", until);
+            assertThat("declined payments, none of them an error span, in the judged window", firstNumber(declines),
+                    is(greaterThan(0L)));
 
-            ServiceProcesses.sleep(4_500); // no traffic for more than a window
-            CliRun silent = check(system, quietPrefix);
+            // no traffic any more: as soon as a whole window is silent, both rules that watch traffic fire
+            CliRun silent = Awaitility.await().atMost(SEARCHABLE).pollInterval(Duration.ofMillis(500))
+                    .until(() -> check(system, quietPrefix, "3s"), run -> run.out().contains("FIRING  traffic-anomaly")
+                            && SERVICES.stream().allMatch(service -> run.out().contains(service + ": no spans over 3s")));
             assertThat(silent.out() + silent.err(), silent.status(), is(1));
-            assertThat(silent.out(), silent.row("STATE", "FIRING", "service-down").isEmpty(), is(false));
-            assertThat(silent.out(), silent.row("STATE", "FIRING", "traffic-anomaly").isEmpty(), is(false));
+            String down = silent.row("STATE", "FIRING", "service-down").get(2);
+            assertThat(down, down.split("; ").length, is(SERVICES.size()));
+            assertThat(silent.row("STATE", "FIRING", "traffic-anomaly").get(2),
+                    matchesPattern("0 requests in the last 3s, baseline [0-9.]+ \\(median of 6 windows before\\), "
+                            + "outside \\[.*\\]"));
         }
 
         String faultyPrefix = "alerts-faulty-" + UUID.randomUUID().toString().substring(0, 8);
@@ -52,15 +83,23 @@ class AlertsOnRealTrafficIT {
                 "FLOWLENS_FAULT_LATENCY_ENABLED", "true", "FLOWLENS_FAULT_LATENCY_LATENCY_MS", "2200");
         try (ServiceProcesses faulty = services(system, faultyPrefix, faults, "alerts-faulty")) {
             long started = System.nanoTime();
-            flows(faulty, 6);
-            ServiceProcesses.sleep(2_000); // searchable
-            // one window over the whole faulty traffic (a flow takes seconds here)
-            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds() + 2;
-            CliRun check = CliRun.of("alerts", "check", "--es", system.elasticsearch(), "--index-prefix", faultyPrefix,
-                    "--window", seconds + "s");
+            for (int i = 0; i < 6; i++) {
+                RestAssured.given().baseUri(faulty.url("orchestrator")).queryParam("amount", "10.00")
+                        .get("/demo/full-flow/" + (1 + i % 3));
+            }
+            // one window over the whole faulty traffic (a flow takes seconds here), polled until it is searchable
+            CliRun check = Awaitility.await().atMost(SEARCHABLE).pollInterval(Duration.ofMillis(500))
+                    .until(() -> check(system, faultyPrefix,
+                                    Duration.ofNanos(System.nanoTime() - started).toSeconds() + 2 + "s"),
+                            run -> run.out().contains("FIRING  error-rate") && run.out().contains("FIRING  slow-spans"));
             assertThat(check.out() + check.err(), check.status(), is(1));
-            assertThat(check.out(), check.row("STATE", "FIRING", "error-rate").isEmpty(), is(false));
-            assertThat(check.out(), check.row("STATE", "FIRING", "slow-spans").isEmpty(), is(false));
+            assertThat(check.row("STATE", "FIRING", "error-rate").get(2),
+                    matchesPattern("(\\w+ [0-9.]+ % errors \\([0-9]+ of [0-9]+ spans\\)(, )?)+ > 5 % over [0-9]+s"));
+            String slow = check.row("STATE", "FIRING", "slow-spans").get(2);
+            Matcher worst = WORST.matcher(slow);
+            assertThat(slow, worst.matches(), is(true));
+            assertThat("the worst span carries the injected 2.2 s", Double.parseDouble(worst.group(1)),
+                    is(greaterThanOrEqualTo(2200.0)));
         }
     }
 
@@ -75,16 +114,23 @@ class AlertsOnRealTrafficIT {
         return ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT, env, label);
     }
 
-    /** Completed flows only (a declined payment is an error span, which is right but not what this test wants). */
-    private static void flows(ServiceProcesses services, int count) {
-        for (int i = 0; i < count; i++) {
-            RestAssured.given().baseUri(services.url("orchestrator")).queryParam("amount", "10.00")
-                    .get("/demo/full-flow/" + (1 + i % 3));
-        }
+    /** One full flow; two in three ask for more than the payment limit and are declined, an ordinary answer. */
+    private static void flow(ServiceProcesses services, int i) {
+        boolean decline = i % 3 != 0;
+        RestAssured.given().baseUri(services.url("orchestrator")).queryParam("amount", decline ? "2500.00" : "10.00")
+                .get("/demo/full-flow/" + (1 + i % 3))
+                .then().statusCode(200).body("outcome", is(decline ? "PAYMENT_DECLINED" : "COMPLETED"));
     }
 
-    /** The shipped rules over 3 s windows ending now. */
-    private static CliRun check(SystemUnderTest system, String prefix) {
-        return CliRun.of("alerts", "check", "--es", system.elasticsearch(), "--index-prefix", prefix, "--window", "3s");
+    /** The shipped rules over windows of {@code window}, ending now unless the extra arguments say otherwise. */
+    private static CliRun check(SystemUnderTest system, String prefix, String window, String... extra) {
+        List<String> args = new ArrayList<>(List.of("alerts", "check", "--es", system.elasticsearch(),
+                "--index-prefix", prefix, "--window", window));
+        args.addAll(List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    private static long firstNumber(CliRun run) {
+        return Long.parseLong(run.out().strip().split("\\s+", 2)[0]);
     }
 }

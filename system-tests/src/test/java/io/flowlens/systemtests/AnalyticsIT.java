@@ -315,6 +315,29 @@ class AnalyticsIT {
     }
 
     @Test
+    void declinedPaymentsAloneDoNotFireTheErrorRateRule() throws Exception {
+        String prefix = "alerts-declines-fixture-spans";
+        Instant current = UNTIL.minus(Duration.ofMinutes(5));
+        SpanFixture generator = new SpanFixture(9L);
+        int flows = 12;
+        for (int i = 0; i < flows; i++) {
+            generator.fullFlow(current.plusSeconds(20L * i), SpanFixture.Outcome.DECLINED);
+        }
+        index.reset(prefix);
+        index.index(prefix, generator.spans());
+        long payments = generator.spans().stream().filter(s -> s.service().equals("payments")).count();
+        assertThat("enough payments spans for the rule to judge them", payments >= 20, is(true));
+
+        CliRun declined = cli("query", "flowlens.payment.status: DECLINED", "--until", UNTIL.toString(),
+                "--index-prefix", prefix);
+        assertThat(declined.err(), firstNumber(declined.out()), is((long) flows));
+        CliRun run = cli("alerts", "check", "--until", UNTIL.toString(), "--index-prefix", prefix);
+        List<String> errorRate = run.row("STATE", "ok", "error-rate");
+        assertThat(errorRate.get(2), errorRate.get(2).startsWith("highest "), is(true));
+        assertThat(errorRate.get(2), errorRate.get(2).contains(" 0.00 % errors (0 of "), is(true));
+    }
+
+    @Test
     void noAlertRuleFiresOnAQuietFixture() throws Exception {
         String prefix = "alerts-quiet-fixture-spans";
         Instant current = UNTIL.minus(Duration.ofMinutes(5));

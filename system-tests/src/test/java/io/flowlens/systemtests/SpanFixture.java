@@ -111,7 +111,7 @@ final class SpanFixture {
         boolean declined = outcome == Outcome.DECLINED;
         FixtureSpan payment = trace.call(flow, "orchestrator", "POST", "payments", "POST /payments", "POST", 201);
         FixtureSpan authorize = trace.add(trace.span(payment, "payments", "payments.authorize", "INTERNAL")
-                .withPayment(declined ? "DECLINED" : "AUTHORIZED").withError(declined));
+                .withPayment(declined ? "DECLINED" : "AUTHORIZED")); // a decline is an outcome, not an error
         trace.database(authorize, "payments", "INSERT payments");
         if (declined) {
             FixtureSpan cancel = trace.call(flow, "orchestrator", "POST", "orders", "POST /orders/{orderId}/cancel",

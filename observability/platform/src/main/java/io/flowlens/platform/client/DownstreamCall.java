@@ -13,11 +13,10 @@ import java.util.function.Supplier;
 
 import io.flowlens.contracts.problem.Problem;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.sdk.trace.ReadableSpan;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -33,11 +32,16 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  */
 public final class DownstreamCall {
 
+    /** Marks the context a call runs in, so that one the client left behind can be told from it. */
+    private static final ContextKey<String> CALLING = ContextKey.named("flowlens.downstream-call");
+
     private DownstreamCall() {
     }
 
     public static <T> T call(String service, Supplier<T> call) {
-        Context before = Context.current();
+        Context caller = Context.current();
+        Context calling = caller.with(CALLING, service);
+        Scope callScope = calling.makeCurrent();
         try {
             return call.get();
         } catch (WebApplicationException e) {
@@ -53,7 +57,7 @@ public final class DownstreamCall {
             throw new ProblemException(503, "downstream-unavailable", "Downstream service unavailable",
                     service + " is failing; calls are paused by the circuit breaker", e);
         } finally {
-            endAbandonedClientSpan(service, before);
+            endCall(service, caller, calling, callScope);
         }
     }
 
@@ -61,25 +65,27 @@ public final class DownstreamCall {
      * The REST client's telemetry starts its span and makes it current in a request filter, and ends both in the
      * response filter. A call cut off by a Fault Tolerance timeout never reaches the response filter: its span
      * would never end (so the callee's server span points to a parent that is never exported) and would stay the
-     * thread's current span (so every later span of the request would hang under it). End it as an error and
-     * put the caller's context back.
+     * thread's current span (so every later span of the request would hang under it). End it as an error, then close
+     * the call's own scope, which puts the caller's context back.
      */
-    private static void endAbandonedClientSpan(String service, Context before) {
-        Context now = Context.current();
-        if (now == before) {
+    private static void endCall(String service, Context caller, Context calling, Scope callScope) {
+        Context left = Context.current();
+        if (left == calling) {
+            callScope.close();
             return;
         }
-        Span left = Span.fromContext(now);
-        String callerSpanId = Span.fromContext(before).getSpanContext().getSpanId();
-        if (left instanceof ReadableSpan readable && !readable.hasEnded() && readable.getKind() == SpanKind.CLIENT
-                && readable.getParentSpanContext().getSpanId().equals(callerSpanId)) {
-            left.setStatus(StatusCode.ERROR, service + " did not answer before the call was cut off");
-            left.setAttribute(FlowlensAttributes.ERROR_TYPE, "timeout");
-            left.end();
+        Span abandoned = Span.fromContext(left);
+        if (abandoned != Span.fromContext(caller) && abandoned.isRecording()) {
+            abandoned.setStatus(StatusCode.ERROR, service + " did not answer before the call was cut off");
+            abandoned.setAttribute(FlowlensAttributes.ERROR_TYPE, "timeout");
+            abandoned.end();
         }
-        // never closed: the scope the client opened is lost with its filter; this puts the caller's context back
-        @SuppressWarnings({"resource", "unused"})
-        Scope restored = before.makeCurrent();
+        // The client's scope went with its response filter and cannot be closed. A scope only restores its
+        // predecessor while its own context is current, so make the call's context current once more, close the
+        // call's scope (the caller's context is back), then this one, which by then has nothing left to restore.
+        try (Scope backToCall = calling.makeCurrent()) {
+            callScope.close();
+        }
     }
 
     private static ProblemException fromResponse(String service, WebApplicationException e) {
