@@ -38,6 +38,7 @@ public final class DownstreamCall {
     private DownstreamCall() {
     }
 
+    @SuppressWarnings("MustBeClosedChecker") // the call's scope outlives a try-with-resources: endCall closes it
     public static <T> T call(String service, Supplier<T> call) {
         Context caller = Context.current();
         Context calling = caller.with(CALLING, service);
@@ -68,6 +69,7 @@ public final class DownstreamCall {
      * thread's current span (so every later span of the request would hang under it). End it as an error, then close
      * the call's own scope, which puts the caller's context back.
      */
+    @SuppressWarnings("ReferenceEquality") // which context object is current is the question, not equal contents
     private static void endCall(String service, Context caller, Context calling, Scope callScope) {
         Context left = Context.current();
         if (left == calling) {

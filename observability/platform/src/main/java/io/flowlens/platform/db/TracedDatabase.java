@@ -90,6 +90,7 @@ public class TracedDatabase {
     private final String system;
     private final String namespace;
     /** The unit of work open on this thread, if any: its statements share its connection. */
+    @SuppressWarnings("ThreadLocalUsage") // per database on purpose: a unit binds one database's connection
     private final ThreadLocal<UnitOfWork> bound = new ThreadLocal<>();
 
     @Inject

@@ -29,6 +29,7 @@ public final class UnitOfWork {
     private long statements;
     private boolean finished;
 
+    @SuppressWarnings("MustBeClosedChecker") // the unit's span stays current until commit or rollback closes it
     UnitOfWork(TracedDatabase database, Span span) {
         this.database = database;
         this.span = span;
