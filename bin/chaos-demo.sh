@@ -35,7 +35,7 @@ flows() { # LABEL COUNT — runs flows, prints status counts and keeps the slowe
         out="$(curl -s -m 20 -w '\n%{http_code} %{time_total}' "$BASE/demo/full-flow/$((1 + i % 3))")"
         read -r code ms <<<"${out##*$'\n'}"
         trace="$(python3 -c 'import json,sys
-try: print(json.loads(sys.argv[1]).get("traceId",""))
+try: print(json.loads(sys.argv[1]).get("trace_id",""))
 except Exception: print("")' "${out%$'\n'*}")"
         seen[$code]=$(( ${seen[$code]:-0} + 1 ))
         ms="$(python3 -c "print(int(float('$ms')*1000))")"
@@ -62,16 +62,16 @@ echo "== baseline"
 all_off
 flows "no fault" 6
 echo "== payments LATENCY 1500 ms (slow but within the orchestrator's 3 s timeout)"
-fault payments LATENCY '{"enabled":true,"latencyMs":1500}'; flows "payments +1.5 s" 4; show; all_off
+fault payments LATENCY '{"enabled":true,"latency_ms":1500}'; flows "payments +1.5 s" 4; show; all_off
 echo "== payments LATENCY 4000 ms (beyond the 3 s timeout: the attempt is cut off, the retry with the same"
 echo "   Idempotency-Key gets the first attempt's answer: one payment, flow completes)"
-fault payments LATENCY '{"enabled":true,"latencyMs":4000}'; flows "payments +4 s" 3; show; all_off
+fault payments LATENCY '{"enabled":true,"latency_ms":4000}'; flows "payments +4 s" 3; show; all_off
 echo "== payments LATENCY 8000 ms (the retries give up: 504, order cancelled, payments voided when they land)"
-fault payments LATENCY '{"enabled":true,"latencyMs":8000}'; flows "payments +8 s" 2; show; alerts 30s; all_off
+fault payments LATENCY '{"enabled":true,"latency_ms":8000}'; flows "payments +8 s" 2; show; alerts 30s; all_off
 echo "== orders ERRORS rate 0.5 (half of the orders calls answer 500: the flow answers 502)"
 fault orders ERRORS '{"enabled":true,"rate":0.5}'; flows "orders 50 % errors" 8; show; alerts 10s; all_off
 echo "== users SLOW_DB 400 ms (every users statement waits)"
-fault users SLOW_DB '{"enabled":true,"latencyMs":400}'; flows "users slow database" 4; show; all_off
+fault users SLOW_DB '{"enabled":true,"latency_ms":400}'; flows "users slow database" 4; show; all_off
 echo "== orders POOL_EXHAUSTION (every connection held: statements wait 2 s for one, then 503; retried, then the flow answers 502)"
 fault orders POOL_EXHAUSTION '{"enabled":true}'; flows "orders pool exhausted" 3; show; alerts 15s; all_off
 echo

@@ -13,13 +13,13 @@ flow() { # $1 = label, $2 = path
     code="${body##*$'\n'}"
     body="${body%$'\n'*}"
     printf '%-34s HTTP %s  %s\n' "$1" "$code" "$(python3 -c 'import json,sys
-d=json.loads(sys.argv[1]); print(" ".join(f"{k}={d[k]}" for k in ("outcome","orderStatus","paymentStatus","declineReason","title","traceId") if d.get(k)))' "$body")"
+d=json.loads(sys.argv[1]); print(" ".join(f"{k}={d[k]}" for k in ("outcome","order_status","payment_status","decline_reason","title","trace_id") if d.get(k)))' "$body")"
     LAST_BODY="$body"
 }
 
 echo "== Full flows through $BASE"
 flow "completed (user 1, 49.99 USD)" "/demo/full-flow/1"
-SUCCESS_TRACE="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["traceId"])' "$LAST_BODY")"
+SUCCESS_TRACE="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["trace_id"])' "$LAST_BODY")"
 flow "declined (user 2, 5000 USD)" "/demo/full-flow/2?amount=5000"
 flow "declined (user 3, currency JPY)" "/demo/full-flow/3?currency=JPY"
 flow "unknown user (999)" "/demo/full-flow/999"

@@ -49,17 +49,20 @@ export default function () {
         check(call('GET', `${BASE_URL}/users/999999`).response,
             { 'unknown user 404 problem': (r) => r.status === 404 && r.headers['Content-Type'] === PROBLEM });
 
-        const order = call('POST', `${BASE_URL}/orders`, { userId, amount: 12.5, currency: 'EUR' }).response;
+        const order = call('POST', `${BASE_URL}/orders`, { user_id: userId, amount: 12.5, currency: 'EUR' }).response;
         check(order, { 'create order 201 PENDING': (r) => r.status === 201 && json(r).status === 'PENDING' });
         const orderId = json(order).id;
         check(call('GET', `${BASE_URL}/orders/${orderId}`).response, { 'get order 200': (r) => r.status === 200 });
 
-        const payment = call('POST', `${BASE_URL}/payments`, { orderId, amount: 12.5, currency: 'EUR' }).response;
+        const payment = call('POST', `${BASE_URL}/payments`, { order_id: orderId, amount: 12.5, currency: 'EUR' }).response;
         check(payment, { 'payment authorized': (r) => r.status === 201 && json(r).status === 'AUTHORIZED' });
         check(call('GET', `${BASE_URL}/payments/${json(payment).id}`).response,
             { 'get payment 200': (r) => r.status === 200 });
 
-        check(call('POST', `${BASE_URL}/orders`, { userId, amount: -1, currency: 'usd' }).response,
+        // the original system's documented request: no currency, the service's default (USD) applies
+        check(call('POST', `${BASE_URL}/orders`, { user_id: userId, amount: 99.99 }).response,
+            { 'documented order 201 USD': (r) => r.status === 201 && json(r).currency === 'USD' });
+        check(call('POST', `${BASE_URL}/orders`, { user_id: userId, amount: -1, currency: 'usd' }).response,
             { 'invalid order 400 problem': (r) => r.status === 400 && r.headers['Content-Type'] === PROBLEM });
     });
 
@@ -67,7 +70,7 @@ export default function () {
         const completed = call('GET', `${BASE_URL}/demo/full-flow/1`);
         check(completed.response, {
             'flow completed': (r) => r.status === 200 && json(r).outcome === 'COMPLETED',
-            'flow continues the caller trace': (r) => json(r).traceId === completed.traceId,
+            'flow continues the caller trace': (r) => json(r).trace_id === completed.traceId,
         });
         check(call('GET', `${BASE_URL}/demo/full-flow/2?amount=5000`).response,
             { 'flow declined': (r) => r.status === 200 && json(r).outcome === 'PAYMENT_DECLINED' });

@@ -53,7 +53,7 @@ export function createUser() {
 
 export function createOrder() {
     const result = tracedRequest('POST', `${BASE_URL}/orders`,
-        JSON.stringify({ userId: 1 + Math.floor(Math.random() * 3), amount: 19.99, currency: 'EUR' }),
+        JSON.stringify({ user_id: 1 + Math.floor(Math.random() * 3), amount: 19.99, currency: 'EUR' }),
         { headers: JSON_HEADERS });
     report('create order', result);
     check(result.response, { 'create order 201': (r) => r.status === 201 });
@@ -75,14 +75,14 @@ export function fullFlow(declined) {
     (declined ? outcomeDeclined : outcomeCompleted).add(1);
     for (const step of flow.steps || []) {
         if (STEP_TRENDS[step.name]) {
-            STEP_TRENDS[step.name].add(step.durationMs);
+            STEP_TRENDS[step.name].add(step.duration_ms);
         }
     }
 }
 
 export function invalidRequest() {
     const result = tracedRequest('POST', `${BASE_URL}/orders`,
-        JSON.stringify({ userId: 1, amount: -1, currency: 'usd' }), { headers: JSON_HEADERS });
+        JSON.stringify({ user_id: 1, amount: -1, currency: 'usd' }), { headers: JSON_HEADERS });
     report('invalid order', result);
     if (check(result.response, { 'invalid order 400': (r) => r.status === 400 })) {
         outcomeInvalid.add(1);

@@ -55,12 +55,12 @@ class FullFlowTest {
         JsonPath flow = ContractClient.given("orchestrator").get("/demo/full-flow/1")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(flow.getString("outcome"), is("COMPLETED"));
-        assertThat(flow.getString("orderStatus"), is("CONFIRMED"));
-        assertThat(flow.getString("paymentStatus"), is("AUTHORIZED"));
-        assertThat(flow.getString("traceId"), matchesPattern("[0-9a-f]{32}"));
+        assertThat(flow.getString("order_status"), is("CONFIRMED"));
+        assertThat(flow.getString("payment_status"), is("AUTHORIZED"));
+        assertThat(flow.getString("trace_id"), matchesPattern("[0-9a-f]{32}"));
         assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CONFIRM_ORDER"));
         assertThat(flow.getList("steps.status"), everyItem(is("OK")));
-        assertThat(FakeDownstreams.ORDERS.get(flow.getLong("orderId")).getStatus(), is(OrderStatus.CONFIRMED));
+        assertThat(FakeDownstreams.ORDERS.get(flow.getLong("order_id")).getStatus(), is(OrderStatus.CONFIRMED));
     }
 
     @Test
@@ -71,7 +71,7 @@ class FullFlowTest {
                 .then().statusCode(200).extract().jsonPath();
         ContractClient.given("orchestrator").header("Idempotency-Key", key).get("/demo/full-flow/1")
                 .then().statusCode(200).header("Idempotent-Replayed", "true")
-                .body("orderId", is(first.getInt("orderId"))).body("paymentId", is(first.getInt("paymentId")));
+                .body("order_id", is(first.getInt("order_id"))).body("payment_id", is(first.getInt("payment_id")));
         assertThat("one order for two requests", FakeDownstreams.ORDERS.size(), is(ordersBefore + 1));
     }
 
@@ -80,12 +80,12 @@ class FullFlowTest {
         JsonPath flow = ContractClient.given("orchestrator").queryParam("amount", "5000").get("/demo/full-flow/2")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(flow.getString("outcome"), is("PAYMENT_DECLINED"));
-        assertThat(flow.getString("declineReason"), is("LIMIT_EXCEEDED"));
-        assertThat(flow.getString("orderStatus"), is("CANCELLED"));
+        assertThat(flow.getString("decline_reason"), is("LIMIT_EXCEEDED"));
+        assertThat(flow.getString("order_status"), is("CANCELLED"));
         assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CANCEL_ORDER"));
-        assertThat(FakeDownstreams.ORDERS.get(flow.getLong("orderId")).getStatus(), is(OrderStatus.CANCELLED));
+        assertThat(FakeDownstreams.ORDERS.get(flow.getLong("order_id")).getStatus(), is(OrderStatus.CANCELLED));
         // a decline is an outcome of the flow, not an error of it
-        List<SpanData> trace = RecordedSpans.awaitTrace(flow.getString("traceId"), "GET /demo/full-flow/{userId}",
+        List<SpanData> trace = RecordedSpans.awaitTrace(flow.getString("trace_id"), "GET /demo/full-flow/{userId}",
                 Duration.ofSeconds(5));
         SpanData run = RecordedSpans.named(trace, "flow.run");
         assertThat(run.getAttributes().get(AttributeKey.stringKey("flowlens.flow.outcome")), is("PAYMENT_DECLINED"));
@@ -146,15 +146,15 @@ class FullFlowTest {
                 .queryParam("amount", FakeDownstreams.SLOW_ONCE_AMOUNT.toPlainString()).get("/demo/full-flow/1")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(flow.getString("outcome"), is("COMPLETED"));
-        assertThat(flow.getString("paymentStatus"), is("AUTHORIZED"));
+        assertThat(flow.getString("payment_status"), is("AUTHORIZED"));
         // counted for this flow's order: a slow payment of an earlier test may land in the shared map meanwhile
-        long orderId = flow.getLong("orderId");
+        long orderId = flow.getLong("order_id");
         assertThat("one payment made", FakeDownstreams.PAYMENTS.values().stream()
                 .filter(p -> p.getOrderId() == orderId).count(), is(1L));
         assertThat(paymentAttempts(FakeDownstreams.SLOW_ONCE_AMOUNT), is(attemptsBefore + 1));
-        assertThat(FakeDownstreams.PAYMENTS.get(flow.getLong("paymentId")).getOrderId(), is(flow.getLong("orderId")));
+        assertThat(FakeDownstreams.PAYMENTS.get(flow.getLong("payment_id")).getOrderId(), is(flow.getLong("order_id")));
 
-        List<SpanData> trace = RecordedSpans.awaitTrace(flow.getString("traceId"), "GET /demo/full-flow/{userId}",
+        List<SpanData> trace = RecordedSpans.awaitTrace(flow.getString("trace_id"), "GET /demo/full-flow/{userId}",
                 Duration.ofSeconds(5));
         List<SpanData> paymentServerSpans = trace.stream()
                 .filter(s -> s.getKind() == SpanKind.SERVER && s.getName().equals("POST /fake/payments")).toList();
@@ -177,7 +177,7 @@ class FullFlowTest {
     @Test
     void gatewayWritesWithoutACallerKeyGetOne() {
         int before = FakeDownstreams.ORDER_KEYS.size();
-        ContractClient.given("orchestrator").contentType(JSON).body("{\"userId\":1,\"amount\":3.00,\"currency\":\"EUR\"}")
+        ContractClient.given("orchestrator").contentType(JSON).body("{\"user_id\":1,\"amount\":3.00,\"currency\":\"EUR\"}")
                 .post("/orders").then().statusCode(201);
         List<String> keys = FakeDownstreams.ORDER_KEYS.subList(before, FakeDownstreams.ORDER_KEYS.size());
         // a caller's own key is passed on as it is; not testable here, where gateway and stand-in share one key table
@@ -240,11 +240,11 @@ class FullFlowTest {
         ContractClient.given("orchestrator").contentType(JSON).body("{\"name\":\"Gate\",\"email\":\"gate@example.com\"}")
                 .post("/users").then().statusCode(201).header("Location", containsString("/users/"));
         int orderId = ContractClient.given("orchestrator").contentType(JSON)
-                .body("{\"userId\":1,\"amount\":10.50,\"currency\":\"EUR\"}")
+                .body("{\"user_id\":1,\"amount\":10.50,\"currency\":\"EUR\"}")
                 .post("/orders").then().statusCode(201).body("status", is("PENDING")).extract().path("id");
         ContractClient.given("orchestrator").get("/orders/" + orderId).then().statusCode(200).body("currency", is("EUR"));
         ContractClient.given("orchestrator").contentType(JSON)
-                .body("{\"orderId\":" + orderId + ",\"amount\":10.50,\"currency\":\"EUR\"}")
+                .body("{\"order_id\":" + orderId + ",\"amount\":10.50,\"currency\":\"EUR\"}")
                 .post("/payments").then().statusCode(201).body("status", is("AUTHORIZED"));
     }
 
@@ -259,7 +259,7 @@ class FullFlowTest {
     void gatewayValidatesBeforeCallingDownstream() {
         int ordersBefore = FakeDownstreams.ORDERS.size();
         ContractClient.givenInvalidRequest("orchestrator").contentType(JSON)
-                .body("{\"userId\":1,\"amount\":-5,\"currency\":\"eur\"}")
+                .body("{\"user_id\":1,\"amount\":-5,\"currency\":\"eur\"}")
                 .post("/orders").then().statusCode(400).body("violations.field", hasItem("currency"));
         assertThat(FakeDownstreams.ORDERS.size(), is(ordersBefore));
     }
@@ -269,7 +269,7 @@ class FullFlowTest {
         // the generated client model drops exclusiveMinimum, so 0 is caught by orders, not the gateway
         int ordersBefore = FakeDownstreams.ORDERS.size();
         ContractClient.givenInvalidRequest("orchestrator").contentType(JSON)
-                .body("{\"userId\":1,\"amount\":0,\"currency\":\"EUR\"}")
+                .body("{\"user_id\":1,\"amount\":0,\"currency\":\"EUR\"}")
                 .post("/orders").then().statusCode(400).body("violations.field", hasItem("amount"));
         assertThat(FakeDownstreams.ORDERS.size(), is(ordersBefore));
     }
@@ -277,7 +277,7 @@ class FullFlowTest {
     @Test
     void oneFlowIsOneTraceWithBusinessClientAndDownstreamServerSpans() {
         String traceId = ContractClient.given("orchestrator").get("/demo/full-flow/3")
-                .then().statusCode(200).extract().path("traceId");
+                .then().statusCode(200).extract().path("trace_id");
         List<SpanData> trace = RecordedSpans.awaitTrace(traceId, "GET /demo/full-flow/{userId}", Duration.ofSeconds(5));
 
         SpanData server = RecordedSpans.named(trace, "GET /demo/full-flow/{userId}");
@@ -309,7 +309,7 @@ class FullFlowTest {
     void failedFlowMarksTheBusinessSpanAsError() {
         String traceId = ContractClient.given("orchestrator")
                 .queryParam("amount", FakeDownstreams.FAILING_AMOUNT.toPlainString())
-                .get("/demo/full-flow/2").then().statusCode(502).extract().path("traceId");
+                .get("/demo/full-flow/2").then().statusCode(502).extract().path("trace_id");
         List<SpanData> trace = RecordedSpans.awaitTrace(traceId, "GET /demo/full-flow/{userId}", Duration.ofSeconds(5));
         SpanData flow = RecordedSpans.named(trace, "flow.run");
         assertThat(flow.getStatus().getStatusCode(), is(StatusCode.ERROR));

@@ -17,6 +17,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import static io.flowlens.platform.tracing.FlowlensAttributes.AMOUNT;
@@ -37,24 +38,31 @@ public class OrderService {
     private final OrderStore store;
     private final UsersApi users;
     private final Tracer tracer;
+    private final String defaultCurrency;
 
     @Inject
-    public OrderService(OrderStore store, @RestClient UsersApi users, Tracer tracer) {
+    public OrderService(OrderStore store, @RestClient UsersApi users, Tracer tracer,
+                        @ConfigProperty(name = "orders.default-currency", defaultValue = "USD") String defaultCurrency) {
+        if (!defaultCurrency.matches("[A-Z]{3}")) {
+            throw new IllegalArgumentException("orders.default-currency must be an ISO 4217 code, was " + defaultCurrency);
+        }
         this.store = store;
         this.users = users;
         this.tracer = tracer;
+        this.defaultCurrency = defaultCurrency;
     }
 
     /** A PENDING order; 422 when the user does not exist, 502/503/504 when the users service cannot tell. */
     public Order create(OrderCreate request) {
         BigDecimal amount = Money.requireCents(request.getAmount(), "amount");
         long userId = request.getUserId();
-        Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, request.getCurrency());
+        // the contract lets a caller leave the currency out (the original API's requests carry none)
+        String currency = request.getCurrency() == null ? defaultCurrency : request.getCurrency();
+        Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, currency);
         return BusinessSpan.call(tracer, "orders.create", attributes, span -> {
             requireUser(userId);
             // the insert and its read-back in one transaction; no connection is held while users answers
-            Order order = store.inTransaction(() -> store.insert(userId, amount, request.getCurrency(),
-                    request.getDescription()));
+            Order order = store.inTransaction(() -> store.insert(userId, amount, currency, request.getDescription()));
             span.setAttribute(ORDER_ID, order.getId());
             return order;
         });

@@ -34,7 +34,7 @@ class MisbehavingUsersTest {
     private OrderStore store;
 
     private static String order(long userId) {
-        return "{\"userId\":" + userId + ",\"amount\":5,\"currency\":\"EUR\"}";
+        return "{\"user_id\":" + userId + ",\"amount\":5,\"currency\":\"EUR\"}";
     }
 
     @Test

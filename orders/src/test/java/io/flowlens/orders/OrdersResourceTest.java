@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import static io.flowlens.testing.ProblemAnswer.problem;
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
@@ -46,7 +46,7 @@ class OrdersResourceTest {
 
     private static int create(String amount) {
         return ContractClient.given("orders").contentType(JSON)
-                .body("{\"userId\":1,\"amount\":" + amount + ",\"currency\":\"EUR\",\"description\":\"book\"}")
+                .body("{\"user_id\":1,\"amount\":" + amount + ",\"currency\":\"EUR\",\"description\":\"book\"}")
                 .post("/orders").then().statusCode(201).extract().path("id");
     }
 
@@ -62,33 +62,33 @@ class OrdersResourceTest {
     @Test
     void createsAPendingOrderForAnExistingUser() {
         ExtractableResponse<Response> created = ContractClient.given("orders").contentType(JSON)
-                .body("{\"userId\":2,\"amount\":10.50,\"currency\":\"USD\",\"description\":\"two books\"}")
+                .body("{\"user_id\":2,\"amount\":10.50,\"currency\":\"USD\",\"description\":\"two books\"}")
                 .post("/orders").then().statusCode(201)
                 .body("status", is("PENDING"))
-                .body("userId", is(2))
+                .body("user_id", is(2))
                 .body("amount", is(10.5f))
                 .body("currency", is("USD"))
                 .body("description", is("two books"))
-                .body("paymentId", nullValue())
-                .body("cancelReason", nullValue())
-                .body("createdAt", notNullValue())
+                .body("payment_id", nullValue())
+                .body("cancel_reason", nullValue())
+                .body("created_at", notNullValue())
                 .extract();
         int id = created.path("id");
         assertThat(created.header("Location"), endsWith("/orders/" + id));
         ContractClient.given("orders").get("/orders/" + id).then().statusCode(200)
-                .body("id", is(id)).body("userId", is(2)).body("currency", is("USD")).body("status", is("PENDING"));
+                .body("id", is(id)).body("user_id", is(2)).body("currency", is("USD")).body("status", is("PENDING"));
     }
 
     @Test
     void descriptionIsOptional() {
-        ContractClient.given("orders").contentType(JSON).body("{\"userId\":3,\"amount\":1,\"currency\":\"GBP\"}")
+        ContractClient.given("orders").contentType(JSON).body("{\"user_id\":3,\"amount\":1,\"currency\":\"GBP\"}")
                 .post("/orders").then().statusCode(201).body("description", nullValue());
     }
 
     @Test
     void unknownUserIs422AndCreatesNothing() {
         long before = store.count();
-        ContractClient.given("orders").contentType(JSON).body("{\"userId\":99,\"amount\":5,\"currency\":\"EUR\"}")
+        ContractClient.given("orders").contentType(JSON).body("{\"user_id\":99,\"amount\":5,\"currency\":\"EUR\"}")
                 .post("/orders").then().spec(problem(422, "unprocessable"))
                 .body("detail", is("user 99 does not exist"))
                 .body("instance", is("/orders"));
@@ -100,14 +100,25 @@ class OrdersResourceTest {
         long before = store.count();
         for (String amount : List.of("0", "-1", "1000000.01")) {
             ContractClient.givenInvalidRequest("orders").contentType(JSON)
-                    .body("{\"userId\":1,\"amount\":" + amount + ",\"currency\":\"EUR\"}")
+                    .body("{\"user_id\":1,\"amount\":" + amount + ",\"currency\":\"EUR\"}")
                     .post("/orders").then().spec(problem(400, "validation")).body("violations.field", hasItem("amount"));
         }
         ContractClient.givenInvalidRequest("orders").contentType(JSON)
-                .body("{\"userId\":1,\"amount\":1.005,\"currency\":\"EUR\"}")
+                .body("{\"user_id\":1,\"amount\":1.005,\"currency\":\"EUR\"}")
                 .post("/orders").then().spec(problem(400, "validation"))
                 .body("detail", is("amount must have at most two decimals, was 1.005"));
         assertThat("nothing written", store.count(), is(before));
+    }
+
+    @Test
+    void theOriginalSystemsDocumentedRequestCreatesAnOrderInTheDefaultCurrency() {
+        // curl -X POST http://localhost:8000/orders -H "Content-Type: application/json" -d '{"user_id": 1, "amount": 99.99}'
+        int id = ContractClient.given("orders").contentType(JSON).body("{\"user_id\": 1, \"amount\": 99.99}")
+                .post("/orders").then().statusCode(201)
+                .body("user_id", is(1)).body("amount", is(99.99f)).body("currency", is("USD")).body("status", is("PENDING"))
+                .body("created_at", notNullValue())
+                .extract().path("id");
+        read(id).response().then().body("currency", is("USD"));
     }
 
     @Test
@@ -115,15 +126,15 @@ class OrdersResourceTest {
         long before = store.count();
         for (String currency : List.of("eur", "US", "EURO")) {
             ContractClient.givenInvalidRequest("orders").contentType(JSON)
-                    .body("{\"userId\":1,\"amount\":1,\"currency\":\"" + currency + "\"}")
+                    .body("{\"user_id\":1,\"amount\":1,\"currency\":\"" + currency + "\"}")
                     .post("/orders").then().spec(problem(400, "validation")).body("violations.field", hasItem("currency"));
         }
         ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{}").post("/orders")
-                .then().spec(problem(400, "validation")).body("violations.field", hasItems("userId", "amount", "currency"));
-        ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{\"userId\":0,\"amount\":1,\"currency\":\"EUR\"}")
-                .post("/orders").then().spec(problem(400, "validation")).body("violations.field", hasItem("userId"));
+                .then().spec(problem(400, "validation")).body("violations.field", containsInAnyOrder("user_id", "amount"));
+        ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{\"user_id\":0,\"amount\":1,\"currency\":\"EUR\"}")
+                .post("/orders").then().spec(problem(400, "validation")).body("violations.field", hasItem("user_id"));
         ContractClient.givenInvalidRequest("orders").contentType(JSON)
-                .body("{\"userId\":1,\"amount\":1,\"currency\":\"EUR\",\"description\":\"" + "x".repeat(201) + "\"}")
+                .body("{\"user_id\":1,\"amount\":1,\"currency\":\"EUR\",\"description\":\"" + "x".repeat(201) + "\"}")
                 .post("/orders").then().spec(problem(400, "validation")).body("violations.field", hasItem("description"));
         assertThat("nothing written", store.count(), is(before));
     }
@@ -132,28 +143,28 @@ class OrdersResourceTest {
     void malformedJsonWrongTypesAndUnknownFieldsAre400AndCreateNothing() {
         long before = store.count();
         rejectCreate("[", "malformed-body");
-        rejectCreate("{\"userId\":\"one\",\"amount\":1,\"currency\":\"EUR\"}", "malformed-body");
-        rejectCreate("{\"userId\":1.5,\"amount\":1,\"currency\":\"EUR\"}", "malformed-body");
-        rejectCreate("{\"userId\":1,\"amount\":\"1\",\"currency\":\"EUR\"}", "malformed-body");
-        rejectCreate("{\"userId\":1,\"amount\":1,\"currency\":\"EUR\",\"description\":5}", "malformed-body");
-        rejectCreate("{\"userId\":1,\"amount\":1,\"currency\":\"EUR\",\"status\":\"PAID\"}", "malformed-body");
+        rejectCreate("{\"user_id\":\"one\",\"amount\":1,\"currency\":\"EUR\"}", "malformed-body");
+        rejectCreate("{\"user_id\":1.5,\"amount\":1,\"currency\":\"EUR\"}", "malformed-body");
+        rejectCreate("{\"user_id\":1,\"amount\":\"1\",\"currency\":\"EUR\"}", "malformed-body");
+        rejectCreate("{\"user_id\":1,\"amount\":1,\"currency\":\"EUR\",\"description\":5}", "malformed-body");
+        rejectCreate("{\"user_id\":1,\"amount\":1,\"currency\":\"EUR\",\"status\":\"PAID\"}", "malformed-body");
         assertThat("nothing written", store.count(), is(before));
     }
 
     @Test
     void confirmThenPay() {
         int id = create("20.00");
-        ContractClient.given("orders").contentType(JSON).body("{\"paymentId\":41}").post("/orders/" + id + "/confirm")
-                .then().statusCode(200).body("id", is(id)).body("status", is("CONFIRMED")).body("paymentId", is(41));
+        ContractClient.given("orders").contentType(JSON).body("{\"payment_id\":41}").post("/orders/" + id + "/confirm")
+                .then().statusCode(200).body("id", is(id)).body("status", is("CONFIRMED")).body("payment_id", is(41));
         ContractClient.given("orders").post("/orders/" + id + "/pay")
-                .then().statusCode(200).body("status", is("PAID")).body("paymentId", is(41));
+                .then().statusCode(200).body("status", is("PAID")).body("payment_id", is(41));
         assertThat(read(id).path("status"), is("PAID"));
     }
 
     @Test
     void aPaidOrderCannotBeCancelled() {
         int id = create("20.00");
-        ContractClient.given("orders").contentType(JSON).body("{\"paymentId\":42}").post("/orders/" + id + "/confirm")
+        ContractClient.given("orders").contentType(JSON).body("{\"payment_id\":42}").post("/orders/" + id + "/confirm")
                 .then().statusCode(200);
         ContractClient.given("orders").post("/orders/" + id + "/pay").then().statusCode(200);
         Map<String, Object> paid = read(id).jsonPath().getMap("");
@@ -170,13 +181,13 @@ class OrdersResourceTest {
                 .then().spec(problem(409, "conflict")).body("detail", is("order " + id + " is PENDING and cannot become PAID"));
         assertThat("a refused pay changes nothing", read(id).jsonPath().getMap(""), is(pending));
 
-        ContractClient.given("orders").contentType(JSON).body("{\"paymentId\":1}").post("/orders/" + id + "/confirm")
+        ContractClient.given("orders").contentType(JSON).body("{\"payment_id\":1}").post("/orders/" + id + "/confirm")
                 .then().statusCode(200);
         Map<String, Object> confirmed = read(id).jsonPath().getMap("");
-        ContractClient.given("orders").contentType(JSON).body("{\"paymentId\":2}").post("/orders/" + id + "/confirm")
+        ContractClient.given("orders").contentType(JSON).body("{\"payment_id\":2}").post("/orders/" + id + "/confirm")
                 .then().spec(problem(409, "conflict"));
         assertThat("a second confirmation keeps the first payment", read(id).jsonPath().getMap(""), is(confirmed));
-        assertThat(read(id).path("paymentId"), is(1));
+        assertThat(read(id).path("payment_id"), is(1));
 
         ContractClient.given("orders").post("/orders/" + id + "/pay").then().statusCode(200);
         ContractClient.given("orders").post("/orders/" + id + "/pay").then().spec(problem(409, "conflict"));
@@ -185,11 +196,11 @@ class OrdersResourceTest {
     @Test
     void aConfirmedOrderCanBeCancelledAndThenNotPaid() {
         int id = create("9.00");
-        ContractClient.given("orders").contentType(JSON).body("{\"paymentId\":8}").post("/orders/" + id + "/confirm")
+        ContractClient.given("orders").contentType(JSON).body("{\"payment_id\":8}").post("/orders/" + id + "/confirm")
                 .then().statusCode(200);
         ContractClient.given("orders").contentType(JSON).body("{\"reason\":\"capture failed\"}")
                 .post("/orders/" + id + "/cancel").then().statusCode(200)
-                .body("status", is("CANCELLED")).body("cancelReason", is("capture failed")).body("paymentId", is(8));
+                .body("status", is("CANCELLED")).body("cancel_reason", is("capture failed")).body("payment_id", is(8));
         ContractClient.given("orders").post("/orders/" + id + "/pay").then().spec(problem(409, "conflict"));
         assertThat(read(id).path("status"), is("CANCELLED"));
     }
@@ -199,13 +210,13 @@ class OrdersResourceTest {
         int id = create("7.00");
         ContractClient.given("orders").contentType(JSON).body("{\"reason\":\"payment declined\"}")
                 .post("/orders/" + id + "/cancel").then().statusCode(200).body("status", is("CANCELLED"))
-                .body("cancelReason", is("payment declined"));
+                .body("cancel_reason", is("payment declined"));
         Map<String, Object> cancelled = read(id).jsonPath().getMap("");
         Map<String, Object> again = ContractClient.given("orders").contentType(JSON).body("{\"reason\":\"again\"}")
                 .post("/orders/" + id + "/cancel").then().statusCode(200).extract().jsonPath().getMap("");
         assertThat("the repeat answers the order unchanged", again, is(cancelled));
         assertThat(read(id).jsonPath().getMap(""), is(cancelled));
-        ContractClient.given("orders").contentType(JSON).body("{\"paymentId\":3}").post("/orders/" + id + "/confirm")
+        ContractClient.given("orders").contentType(JSON).body("{\"payment_id\":3}").post("/orders/" + id + "/confirm")
                 .then().spec(problem(409, "conflict"));
     }
 
@@ -214,7 +225,7 @@ class OrdersResourceTest {
         ContractClient.given("orders").get("/orders/777777")
                 .then().spec(problem(404, "not-found")).body("detail", is("order 777777 does not exist"))
                 .body("instance", is("/orders/777777"));
-        ContractClient.given("orders").contentType(JSON).body("{\"paymentId\":1}").post("/orders/777777/confirm")
+        ContractClient.given("orders").contentType(JSON).body("{\"payment_id\":1}").post("/orders/777777/confirm")
                 .then().spec(problem(404, "not-found"));
         ContractClient.given("orders").post("/orders/777777/pay").then().spec(problem(404, "not-found"));
         ContractClient.given("orders").contentType(JSON).body("{\"reason\":\"x\"}").post("/orders/777777/cancel")
@@ -231,10 +242,10 @@ class OrdersResourceTest {
                 .then().spec(problem(400, "validation")).body("violations.field", hasItem("orderId"));
         String confirm = "/orders/" + id + "/confirm";
         ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{}").post(confirm)
-                .then().spec(problem(400, "validation")).body("violations.field", hasItem("paymentId"));
-        ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{\"paymentId\":0}").post(confirm)
-                .then().spec(problem(400, "validation")).body("violations.field", hasItem("paymentId"));
-        ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{\"paymentId\":\"7\"}").post(confirm)
+                .then().spec(problem(400, "validation")).body("violations.field", hasItem("payment_id"));
+        ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{\"payment_id\":0}").post(confirm)
+                .then().spec(problem(400, "validation")).body("violations.field", hasItem("payment_id"));
+        ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{\"payment_id\":\"7\"}").post(confirm)
                 .then().spec(problem(400, "malformed-body"));
         String cancel = "/orders/" + id + "/cancel";
         ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{\"reason\":\"\"}").post(cancel)
@@ -254,7 +265,7 @@ class OrdersResourceTest {
     void createIsOneTraceThroughTheUsersClient() {
         RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
         int id = ContractClient.given("orders").header("traceparent", traceparent.header()).contentType(JSON)
-                .body("{\"userId\":3,\"amount\":15.25,\"currency\":\"GBP\"}")
+                .body("{\"user_id\":3,\"amount\":15.25,\"currency\":\"GBP\"}")
                 .post("/orders").then().statusCode(201).extract().path("id");
         List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /orders", Duration.ofSeconds(5));
 
@@ -295,7 +306,7 @@ class OrdersResourceTest {
     void confirmAndPayMakeTheirBusinessSpans() {
         int id = create("6.00");
         RecordedSpans.Traceparent confirm = RecordedSpans.traceparent();
-        ContractClient.given("orders").header("traceparent", confirm.header()).contentType(JSON).body("{\"paymentId\":77}")
+        ContractClient.given("orders").header("traceparent", confirm.header()).contentType(JSON).body("{\"payment_id\":77}")
                 .post("/orders/" + id + "/confirm").then().statusCode(200);
         SpanData confirmSpan = RecordedSpans.named(RecordedSpans.awaitTrace(confirm.traceId(),
                 "POST /orders/{orderId}/confirm", Duration.ofSeconds(5)), "orders.confirm");

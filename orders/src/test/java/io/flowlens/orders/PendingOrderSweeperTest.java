@@ -27,11 +27,11 @@ class PendingOrderSweeperTest {
 
     @Test
     void abandonedPendingOrderIsCancelledButAConfirmedOneIsNot() throws InterruptedException {
-        int abandoned = ContractClient.given("orders").contentType(JSON).body("{\"userId\":1,\"amount\":9,\"currency\":\"EUR\"}")
+        int abandoned = ContractClient.given("orders").contentType(JSON).body("{\"user_id\":1,\"amount\":9,\"currency\":\"EUR\"}")
                 .post("/orders").then().statusCode(201).extract().path("id");
-        int confirmed = ContractClient.given("orders").contentType(JSON).body("{\"userId\":1,\"amount\":9,\"currency\":\"EUR\"}")
+        int confirmed = ContractClient.given("orders").contentType(JSON).body("{\"user_id\":1,\"amount\":9,\"currency\":\"EUR\"}")
                 .post("/orders").then().statusCode(201).extract().path("id");
-        ContractClient.given("orders").contentType(JSON).body("{\"paymentId\":5}").post("/orders/" + confirmed + "/confirm")
+        ContractClient.given("orders").contentType(JSON).body("{\"payment_id\":5}").post("/orders/" + confirmed + "/confirm")
                 .then().statusCode(200);
 
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -42,7 +42,7 @@ class PendingOrderSweeperTest {
         }
         assertThat(status, is("CANCELLED"));
         ContractClient.given("orders").get("/orders/" + abandoned).then()
-                .body("cancelReason", is("expired: no payment decision in time"));
+                .body("cancel_reason", is("expired: no payment decision in time"));
         ContractClient.given("orders").get("/orders/" + confirmed).then().body("status", is("CONFIRMED"));
     }
 }

@@ -26,7 +26,7 @@ class UsersUnavailableTest {
     void unreachableUsersServiceIs503() {
         long before = store.count();
         long start = System.nanoTime();
-        ContractClient.given("orders").contentType(JSON).body("{\"userId\":1,\"amount\":5,\"currency\":\"EUR\"}")
+        ContractClient.given("orders").contentType(JSON).body("{\"user_id\":1,\"amount\":5,\"currency\":\"EUR\"}")
                 .post("/orders")
                 .then().spec(problem(503, "downstream-unavailable")).body("detail", is("users cannot be reached"));
         assertThat("a refused connection must not wait for the read timeout",

@@ -17,9 +17,9 @@ class ConfiguredRulesTest {
 
     private static void expect(String amount, String currency, String status, String reason) {
         ContractClient.given("payments").contentType(JSON)
-                .body("{\"orderId\":1,\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}").post("/payments")
+                .body("{\"order_id\":1,\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}").post("/payments")
                 .then().statusCode(201).body("status", is(status))
-                .body("declineReason", reason == null ? nullValue() : is(reason));
+                .body("decline_reason", reason == null ? nullValue() : is(reason));
     }
 
     @Test

@@ -48,12 +48,12 @@ class PaymentVoidTest {
 
     private static int pay(long orderId, String amount) {
         return ContractClient.given("payments").contentType(JSON)
-                .body("{\"orderId\":" + orderId + ",\"amount\":" + amount + ",\"currency\":\"USD\"}")
+                .body("{\"order_id\":" + orderId + ",\"amount\":" + amount + ",\"currency\":\"USD\"}")
                 .post("/payments").then().statusCode(201).extract().path("id");
     }
 
     private static String voidBody(long orderId) {
-        return "{\"orderId\":" + orderId + ",\"reason\":\"order cancelled by the saga\"}";
+        return "{\"order_id\":" + orderId + ",\"reason\":\"order cancelled by the saga\"}";
     }
 
     @Test
@@ -65,11 +65,11 @@ class PaymentVoidTest {
         int untouched = pay(otherOrder, "20.00");
 
         ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payment-voids")
-                .then().statusCode(200).body("orderId", is((int) orderId)).body("voidedPaymentIds", contains(authorized));
+                .then().statusCode(200).body("order_id", is((int) orderId)).body("voided_payment_ids", contains(authorized));
 
         ContractClient.given("payments").get("/payments/" + authorized).then().statusCode(200).body("status", is("VOIDED"));
         ContractClient.given("payments").get("/payments/" + declined).then().statusCode(200)
-                .body("status", is("DECLINED")).body("declineReason", is("LIMIT_EXCEEDED"));
+                .body("status", is("DECLINED")).body("decline_reason", is("LIMIT_EXCEEDED"));
         ContractClient.given("payments").get("/payments/" + untouched).then().statusCode(200).body("status", is("AUTHORIZED"));
     }
 
@@ -77,10 +77,10 @@ class PaymentVoidTest {
     void aPaymentArrivingAfterTheVoidIsDeclined() {
         long orderId = ORDER_IDS.incrementAndGet();
         ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payment-voids")
-                .then().statusCode(200).body("voidedPaymentIds", is(empty()));
+                .then().statusCode(200).body("voided_payment_ids", is(empty()));
         ContractClient.given("payments").contentType(JSON)
-                .body("{\"orderId\":" + orderId + ",\"amount\":20.00,\"currency\":\"USD\"}").post("/payments")
-                .then().statusCode(201).body("status", is("DECLINED")).body("declineReason", is("ORDER_CANCELLED"));
+                .body("{\"order_id\":" + orderId + ",\"amount\":20.00,\"currency\":\"USD\"}").post("/payments")
+                .then().statusCode(201).body("status", is("DECLINED")).body("decline_reason", is("ORDER_CANCELLED"));
     }
 
     @Test
@@ -89,7 +89,7 @@ class PaymentVoidTest {
         int authorized = pay(orderId, "20.00");
         for (int attempt = 0; attempt < 2; attempt++) {
             ContractClient.given("payments").contentType(JSON).body(voidBody(orderId)).post("/payment-voids")
-                    .then().statusCode(200).body("voidedPaymentIds", contains(authorized));
+                    .then().statusCode(200).body("voided_payment_ids", contains(authorized));
         }
         assertThat(store.find(authorized).orElseThrow().getStatus(), is(PaymentStatus.VOIDED));
     }
@@ -98,15 +98,15 @@ class PaymentVoidTest {
     void badVoidRequestsAre400AndVoidNothing() {
         long orderId = ORDER_IDS.incrementAndGet();
         int authorized = pay(orderId, "20.00");
-        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"orderId\":" + orderId + "}")
+        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"order_id\":" + orderId + "}")
                 .post("/payment-voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("reason"));
-        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"orderId\":0,\"reason\":\"x\"}")
-                .post("/payment-voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("orderId"));
+        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"order_id\":0,\"reason\":\"x\"}")
+                .post("/payment-voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("order_id"));
         ContractClient.givenInvalidRequest("payments").contentType(JSON)
-                .body("{\"orderId\":" + orderId + ",\"reason\":\"\"}")
+                .body("{\"order_id\":" + orderId + ",\"reason\":\"\"}")
                 .post("/payment-voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("reason"));
         ContractClient.givenInvalidRequest("payments").contentType(JSON)
-                .body("{\"orderId\":" + orderId + ",\"reason\":\"x\",\"all\":true}")
+                .body("{\"order_id\":" + orderId + ",\"reason\":\"x\",\"all\":true}")
                 .post("/payment-voids").then().spec(problem(400, "malformed-body"));
         assertThat(store.find(authorized).orElseThrow().getStatus(), is(PaymentStatus.AUTHORIZED));
         assertThat(store.isVoided(orderId), is(false));

@@ -33,7 +33,7 @@ class PaymentsResourceTest {
     private PaymentStore store;
 
     private static String body(String amount, String currency) {
-        return "{\"orderId\":7,\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}";
+        return "{\"order_id\":7,\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}";
     }
 
     @Test
@@ -41,16 +41,16 @@ class PaymentsResourceTest {
         int id = ContractClient.given("payments").contentType(JSON).body(body("49.99", "USD")).post("/payments")
                 .then().statusCode(201)
                 .body("status", is("AUTHORIZED"))
-                .body("declineReason", nullValue())
-                .body("orderId", is(7))
+                .body("decline_reason", nullValue())
+                .body("order_id", is(7))
                 .body("amount", is(49.99f))
                 .body("currency", is("USD"))
-                .body("createdAt", notNullValue())
+                .body("created_at", notNullValue())
                 .extract().path("id");
         ContractClient.given("payments").contentType(JSON).body(body("1000.00", "GBP")).post("/payments")
                 .then().statusCode(201).body("status", is("AUTHORIZED"));
         ContractClient.given("payments").get("/payments/" + id)
-                .then().statusCode(200).body("id", is(id)).body("orderId", is(7)).body("amount", is(49.99f))
+                .then().statusCode(200).body("id", is(id)).body("order_id", is(7)).body("amount", is(49.99f))
                 .body("status", is("AUTHORIZED"));
     }
 
@@ -66,13 +66,13 @@ class PaymentsResourceTest {
     void declinedPaymentsAreRecordedWithTheirReason() {
         long before = store.count();
         int id = ContractClient.given("payments").contentType(JSON).body(body("1000.01", "EUR")).post("/payments")
-                .then().statusCode(201).body("status", is("DECLINED")).body("declineReason", is("LIMIT_EXCEEDED"))
+                .then().statusCode(201).body("status", is("DECLINED")).body("decline_reason", is("LIMIT_EXCEEDED"))
                 .extract().path("id");
         ContractClient.given("payments").get("/payments/" + id)
-                .then().statusCode(200).body("status", is("DECLINED")).body("declineReason", is("LIMIT_EXCEEDED"));
+                .then().statusCode(200).body("status", is("DECLINED")).body("decline_reason", is("LIMIT_EXCEEDED"));
         // the currency rule comes first: an unsupported currency above the limit is declined for its currency
         ContractClient.given("payments").contentType(JSON).body(body("5000", "JPY")).post("/payments")
-                .then().statusCode(201).body("status", is("DECLINED")).body("declineReason", is("CURRENCY_NOT_SUPPORTED"));
+                .then().statusCode(201).body("status", is("DECLINED")).body("decline_reason", is("CURRENCY_NOT_SUPPORTED"));
         assertThat("declines are recorded too", store.count(), is(before + 2));
     }
 
@@ -112,11 +112,11 @@ class PaymentsResourceTest {
         long before = store.count();
         ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{}").post("/payments")
                 .then().spec(problem(400, "validation"))
-                .body("violations.field", hasItems("orderId", "amount", "currency"));
+                .body("violations.field", hasItems("order_id", "amount", "currency"));
         ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"amount\":5,\"currency\":\"USD\"}")
-                .post("/payments").then().spec(problem(400, "validation")).body("violations.field", hasItem("orderId"));
-        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"orderId\":0,\"amount\":5,\"currency\":\"USD\"}")
-                .post("/payments").then().spec(problem(400, "validation")).body("violations.field", hasItem("orderId"));
+                .post("/payments").then().spec(problem(400, "validation")).body("violations.field", hasItem("order_id"));
+        ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"order_id\":0,\"amount\":5,\"currency\":\"USD\"}")
+                .post("/payments").then().spec(problem(400, "validation")).body("violations.field", hasItem("order_id"));
         // no body at all is JAX-RS's own 400 (problem type http-400), still problem+json with the trace id
         ContractClient.givenInvalidRequest("payments").contentType(JSON).post("/payments")
                 .then().spec(problem(400, "http-400"));
@@ -127,13 +127,13 @@ class PaymentsResourceTest {
     void malformedJsonWrongTypesAndUnknownFieldsAre400AndWriteNothing() {
         long before = store.count();
         List<String> bodies = List.of(
-                "{\"orderId\":7,\"amount\":",
+                "{\"order_id\":7,\"amount\":",
                 "[1, 2]",
-                "{\"orderId\":\"7\",\"amount\":5,\"currency\":\"USD\"}",
-                "{\"orderId\":7.5,\"amount\":5,\"currency\":\"USD\"}",
-                "{\"orderId\":7,\"amount\":\"5\",\"currency\":\"USD\"}",
-                "{\"orderId\":7,\"amount\":5,\"currency\":840}",
-                "{\"orderId\":7,\"amount\":5,\"currency\":\"USD\",\"status\":\"AUTHORIZED\"}");
+                "{\"order_id\":\"7\",\"amount\":5,\"currency\":\"USD\"}",
+                "{\"order_id\":7.5,\"amount\":5,\"currency\":\"USD\"}",
+                "{\"order_id\":7,\"amount\":\"5\",\"currency\":\"USD\"}",
+                "{\"order_id\":7,\"amount\":5,\"currency\":840}",
+                "{\"order_id\":7,\"amount\":5,\"currency\":\"USD\",\"status\":\"AUTHORIZED\"}");
         for (String bad : bodies) {
             ContractClient.givenInvalidRequest("payments").contentType(JSON).body(bad).post("/payments")
                     .then().spec(problem(400, "malformed-body"));

@@ -525,7 +525,7 @@ class AnalyticsIT {
 
     private static String runFullFlow() {
         return RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
-                .then().statusCode(200).extract().path("traceId");
+                .then().statusCode(200).extract().path("trace_id");
     }
 
     /** The trace once all four services' spans are in and two reads a second apart agree. */

@@ -31,19 +31,19 @@ class FullFlowSystemIT {
         JsonPath flow = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(flow.getString("outcome"), is("COMPLETED"));
-        assertThat(flow.getString("orderStatus"), is("CONFIRMED"));
+        assertThat(flow.getString("order_status"), is("CONFIRMED"));
         assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CONFIRM_ORDER"));
 
         // the stored state agrees with the answer (read back through the gateway)
-        RestAssured.given().baseUri(system.orchestrator()).get("/orders/" + flow.getLong("orderId"))
-                .then().statusCode(200).body("status", is("CONFIRMED")).body("paymentId", is(flow.getInt("paymentId")));
-        RestAssured.given().baseUri(system.orchestrator()).get("/payments/" + flow.getLong("paymentId"))
+        RestAssured.given().baseUri(system.orchestrator()).get("/orders/" + flow.getLong("order_id"))
+                .then().statusCode(200).body("status", is("CONFIRMED")).body("payment_id", is(flow.getInt("payment_id")));
+        RestAssured.given().baseUri(system.orchestrator()).get("/payments/" + flow.getLong("payment_id"))
                 .then().statusCode(200).body("status", is("AUTHORIZED"));
 
-        List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("traceId"),
+        List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("trace_id"),
                 spans -> servicesOf(spans).size() == 4, Duration.ofSeconds(30));
         assertThat(servicesOf(trace), containsInAnyOrder(ServiceProcesses.SERVICES.toArray()));
-        assertThat(trace.stream().allMatch(s -> s.traceId().equals(flow.getString("traceId"))), is(true));
+        assertThat(trace.stream().allMatch(s -> s.traceId().equals(flow.getString("trace_id"))), is(true));
     }
 
     @Test
@@ -51,13 +51,28 @@ class FullFlowSystemIT {
         JsonPath flow = RestAssured.given().baseUri(system.orchestrator()).queryParam("amount", "5000.00")
                 .get("/demo/full-flow/2").then().statusCode(200).extract().jsonPath();
         assertThat(flow.getString("outcome"), is("PAYMENT_DECLINED"));
-        assertThat(flow.getString("declineReason"), is("LIMIT_EXCEEDED"));
+        assertThat(flow.getString("decline_reason"), is("LIMIT_EXCEEDED"));
         assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CANCEL_ORDER"));
-        RestAssured.given().baseUri(system.orchestrator()).get("/orders/" + flow.getLong("orderId"))
+        RestAssured.given().baseUri(system.orchestrator()).get("/orders/" + flow.getLong("order_id"))
                 .then().statusCode(200).body("status", is("CANCELLED"));
-        List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("traceId"),
+        List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("trace_id"),
                 spans -> servicesOf(spans).size() == 4, Duration.ofSeconds(30));
         assertThat(servicesOf(trace), hasItems("orchestrator", "users", "orders", "payments"));
+    }
+
+    /** The request the original system documents, through the gateway and on the orders service itself. */
+    @Test
+    void theDocumentedOrderRequestIsCreatedInUsdThroughTheGatewayAndOnOrders() {
+        String documented = "{\"user_id\": 1, \"amount\": 99.99}";
+        for (String baseUri : List.of(system.orchestrator(), system.services().url("orders"))) {
+            int id = RestAssured.given().baseUri(baseUri).contentType("application/json").body(documented)
+                    .post("/orders").then().statusCode(201)
+                    .body("user_id", is(1)).body("amount", is(99.99f)).body("currency", is("USD"))
+                    .body("status", is("PENDING"))
+                    .extract().path("id");
+            RestAssured.given().baseUri(baseUri).get("/orders/" + id)
+                    .then().statusCode(200).body("user_id", is(1)).body("currency", is("USD"));
+        }
     }
 
     @Test
@@ -65,7 +80,7 @@ class FullFlowSystemIT {
         String traceId = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/424242")
                 .then().statusCode(404).contentType("application/problem+json")
                 .body("detail", is("user 424242 does not exist"))
-                .extract().path("traceId");
+                .extract().path("trace_id");
         List<TraceSpan> trace = system.jaeger().awaitTrace(traceId,
                 spans -> servicesOf(spans).containsAll(Set.of("orchestrator", "users")), Duration.ofSeconds(30));
         assertThat("no order was attempted", servicesOf(trace).contains("orders"), is(false));

@@ -17,8 +17,8 @@ import static org.hamcrest.Matchers.is;
 /** perf/k6/smoke.js against the system under test: every endpoint once, strict checks, thresholds enforced by k6. */
 class K6SmokeIT {
 
-    /** Every check perf/k6/smoke.js makes: 8 on the four services, 9 through the gateway, 3 on full flows. */
-    private static final int SMOKE_CHECKS = 20;
+    /** Every check perf/k6/smoke.js makes: 8 on the four services, 10 through the gateway, 3 on full flows. */
+    private static final int SMOKE_CHECKS = 21;
 
     private static SystemUnderTest system;
 

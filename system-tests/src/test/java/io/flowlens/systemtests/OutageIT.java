@@ -71,7 +71,7 @@ class OutageIT {
         long dropped = dropped("orchestrator") - droppedBefore;
 
         String traceId = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
-                .then().statusCode(200).extract().path("traceId");
+                .then().statusCode(200).extract().path("trace_id");
         system.jaeger().awaitTrace(traceId, spans -> FullFlowSystemIT.servicesOf(spans).size() == 4, Duration.ofSeconds(10));
         // The OTLP exporter (OpenTelemetry 1.62) retries a failed batch for several seconds, so a short outage can
         // lose nothing. What must hold: a span either reached Jaeger once it was back, or its loss was counted.
@@ -159,10 +159,10 @@ class OutageIT {
         for (String amount : List.of("10.00", "2500.00")) {
             JsonPath answer = RestAssured.given().baseUri(system.orchestrator()).queryParam("amount", amount)
                     .get("/demo/full-flow/1").then().statusCode(200).extract().jsonPath();
-            String traceId = answer.getString("traceId");
-            flowlensPerOutcome.put(answer.getString("orderStatus"), stableCount(() -> spansPerTrace(
+            String traceId = answer.getString("trace_id");
+            flowlensPerOutcome.put(answer.getString("order_status"), stableCount(() -> spansPerTrace(
                     "flowlens-spans-*", "trace_id", List.of(traceId)).getOrDefault(traceId, 0L)));
-            jaegerPerOutcome.put(answer.getString("orderStatus"), stableCount(() -> spansPerTrace(
+            jaegerPerOutcome.put(answer.getString("order_status"), stableCount(() -> spansPerTrace(
                     "jaeger-span-*", "traceID", List.of(traceId)).getOrDefault(traceId, 0L)));
         }
         List<Flow> duringOutage = flows.stream()
@@ -276,7 +276,7 @@ class OutageIT {
             RestAssured.given().baseUri(system.orchestrator()).get("/orders/" + flow.orderId())
                     .then().statusCode(200).body("status", is(flow.orderStatus()));
             RestAssured.given().baseUri(system.orchestrator()).get("/payments/" + flow.paymentId())
-                    .then().statusCode(200).body("orderId", is((int) flow.orderId()));
+                    .then().statusCode(200).body("order_id", is((int) flow.orderId()));
         }
     }
 
@@ -341,8 +341,8 @@ class OutageIT {
                         long millis = (System.nanoTime() - start) / 1_000_000;
                         if (response.statusCode() == 200) {
                             JsonPath body = JsonPath.from(response.body());
-                            flows.add(new Flow(200, body.getLong("orderId"), body.getLong("paymentId"),
-                                    body.getString("orderStatus"), millis, body.getString("traceId"), System.nanoTime()));
+                            flows.add(new Flow(200, body.getLong("order_id"), body.getLong("payment_id"),
+                                    body.getString("order_status"), millis, body.getString("trace_id"), System.nanoTime()));
                         } else {
                             flows.add(new Flow(response.statusCode(), 0, 0, null, millis, null, System.nanoTime()));
                         }

@@ -83,10 +83,10 @@ class SagaRetrySystemIT {
         long flowMillis = (System.nanoTime() - start) / 1_000_000;
         assertThat(flow.getString("outcome"), is("COMPLETED"));
         faultOff();
-        RestAssured.given().baseUri(services.url("payments")).get("/payments/" + flow.getLong("paymentId"))
-                .then().statusCode(200).body("status", is("AUTHORIZED")).body("orderId", is(flow.getInt("orderId")));
+        RestAssured.given().baseUri(services.url("payments")).get("/payments/" + flow.getLong("payment_id"))
+                .then().statusCode(200).body("status", is("AUTHORIZED")).body("order_id", is(flow.getInt("order_id")));
 
-        List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("traceId"),
+        List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("trace_id"),
                 spans -> count(spans, "payments", "POST /payments") >= 2
                         && count(spans, "orchestrator", "GET /demo/full-flow/{userId}") == 1, Duration.ofSeconds(30));
         assertThat("the payment was decided once", count(trace, "payments", "payments.authorize"), is(1L));
@@ -106,7 +106,7 @@ class SagaRetrySystemIT {
                 .get("/demo/full-flow/2").then().statusCode(504).contentType("application/problem+json")
                 .extract().jsonPath();
         long flowMillis = (System.nanoTime() - start) / 1_000_000;
-        String traceId = problem.getString("traceId");
+        String traceId = problem.getString("trace_id");
 
         List<TraceSpan> trace = system.jaeger().awaitTrace(traceId,
                 spans -> count(spans, "payments", "payments.authorize") == 1 && count(spans, "payments", "payments.void") == 1,
@@ -120,7 +120,7 @@ class SagaRetrySystemIT {
         RestAssured.given().baseUri(services.url("orders")).get("/orders/" + orderId)
                 .then().statusCode(200).body("status", is("CANCELLED"));
         RestAssured.given().baseUri(services.url("payments")).get("/payments/" + paymentId)
-                .then().statusCode(200).body("status", is("VOIDED")).body("orderId", is((int) orderId));
+                .then().statusCode(200).body("status", is("VOIDED")).body("order_id", is((int) orderId));
         assertThat("compensation steps are spans of the flow's trace", count(trace, "orders", "orders.cancel"), is(1L));
         record("late-payment flow-ms=%d answer=504 order=CANCELLED payment=VOIDED void-after-payment-ms=%d", flowMillis,
                 (only(trace, "payments", "payments.void").startNanos() - only(trace, "payments", "payments.authorize")
@@ -182,7 +182,7 @@ class SagaRetrySystemIT {
             assertThat("the payment of the crashed flow", status, is("VOIDED"));
             RestAssured.given().baseUri(services.url("orders")).get("/orders/" + orderId)
                     .then().statusCode(200).body("status", is("CANCELLED"))
-                    .body("cancelReason", is("recovered: the orchestrator stopped before the flow ended"));
+                    .body("cancel_reason", is("recovered: the orchestrator stopped before the flow ended"));
             record("crash-recovery orchestrator-restart-ms=%d voided-after-ready-ms=%d (runs count as stale "
                     + RECOVERY_AFTER.toSeconds() + " s after their start) order=CANCELLED payment=VOIDED",
                     (ready - restart) / 1_000_000, (voided - ready) / 1_000_000);
@@ -202,7 +202,7 @@ class SagaRetrySystemIT {
 
     private static void paymentsLatency(int millis) {
         RestAssured.given().baseUri(services.url("payments")).header("Authorization", "Bearer " + TOKEN)
-                .contentType("application/json").body("{\"enabled\":true,\"latencyMs\":" + millis + "}")
+                .contentType("application/json").body("{\"enabled\":true,\"latency_ms\":" + millis + "}")
                 .put("/admin/faults/LATENCY").then().statusCode(200);
     }
 

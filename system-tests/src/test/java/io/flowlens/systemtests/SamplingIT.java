@@ -57,12 +57,12 @@ class SamplingIT {
         List<String> traceIds = new ArrayList<>();
         for (int i = 0; i < FLOWS; i++) {
             traceIds.add(RestAssured.given().baseUri(sampled.url("orchestrator")).get("/demo/full-flow/1")
-                    .then().statusCode(200).extract().path("traceId"));
+                    .then().statusCode(200).extract().path("trace_id"));
         }
         // a completed flow of user 1 always makes the same spans: as many as the same flow on the unsampled
         // services shows in Jaeger; every kept trace must have all of them
         String reference = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
-                .then().statusCode(200).extract().path("traceId");
+                .then().statusCode(200).extract().path("trace_id");
         long full = TraceShapeIT.awaitCompleteTrace(system, reference).size();
         // spans arrive over a few seconds (service batches, Jaeger's batch, the indexer's bulk): wait until every
         // trace found so far is complete and as many traces are found as sampling should keep

@@ -47,7 +47,7 @@ class SpanIndexerOutageIT {
             while (running.get()) {
                 String traceId = RestAssured.given().baseUri(system.orchestrator())
                         .queryParam("amount", i++ % 4 == 3 ? "2500.00" : "10.00")
-                        .get("/demo/full-flow/" + (1 + i % 3)).then().statusCode(200).extract().path("traceId");
+                        .get("/demo/full-flow/" + (1 + i % 3)).then().statusCode(200).extract().path("trace_id");
                 synchronized (traceIds) {
                     traceIds.add(traceId);
                 }

@@ -52,7 +52,7 @@ class TraceShapeIT {
                     .queryParam("amount", decline ? "2500.00" : "19.99")
                     .get("/demo/full-flow/" + (1 + i % 3))
                     .then().statusCode(200).extract().jsonPath();
-            flows.add(new Flow(answer.getString("traceId"), decline));
+            flows.add(new Flow(answer.getString("trace_id"), decline));
             assertThat(answer.getString("outcome"), is(decline ? "PAYMENT_DECLINED" : "COMPLETED"));
         }
 
@@ -75,13 +75,13 @@ class TraceShapeIT {
     @Test
     void spansBecomeSearchableWithinSeconds() throws IOException {
         String first = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
-                .then().statusCode(200).extract().path("traceId");
+                .then().statusCode(200).extract().path("trace_id");
         int spansPerFlow = awaitCompleteTrace(first).size();
         List<Long> jaegerMillis = new ArrayList<>();
         List<Long> elasticsearchMillis = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String traceId = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
-                    .then().statusCode(200).extract().path("traceId");
+                    .then().statusCode(200).extract().path("trace_id");
             long answeredAt = System.nanoTime();
             long inElasticsearch = 0;
             long inJaeger = 0;

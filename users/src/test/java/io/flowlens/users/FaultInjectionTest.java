@@ -89,9 +89,9 @@ class FaultInjectionTest {
 
     @Test
     void latencyAndSlowDatabaseDelayAndMarkTheirSpans() {
-        admin().contentType(JSON).body("{\"enabled\":true,\"latencyMs\":150}").put("/admin/faults/LATENCY")
+        admin().contentType(JSON).body("{\"enabled\":true,\"latency_ms\":150}").put("/admin/faults/LATENCY")
                 .then().statusCode(200);
-        admin().contentType(JSON).body("{\"enabled\":true,\"latencyMs\":120}").put("/admin/faults/SLOW_DB")
+        admin().contentType(JSON).body("{\"enabled\":true,\"latency_ms\":120}").put("/admin/faults/SLOW_DB")
                 .then().statusCode(200);
         RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
         ContractClient.given("users").header("traceparent", traceparent.header()).get("/users/1").then().statusCode(200);

@@ -15,13 +15,16 @@ import org.junit.jupiter.api.Test;
 
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -79,7 +82,7 @@ class UsersResourceTest {
                 .body("status", is(404))
                 .body("detail", is("user 987654 does not exist"))
                 .body("instance", is("/users/987654"))
-                .body("traceId", matchesPattern("[0-9a-f]{32}"));
+                .body("trace_id", matchesPattern("[0-9a-f]{32}"));
     }
 
     @Test
@@ -96,7 +99,7 @@ class UsersResourceTest {
                 .post("/users")
                 .then().statusCode(400).contentType(PROBLEM)
                 .body("violations.field", hasItem("email"))
-                .body("traceId", notNullValue());
+                .body("trace_id", notNullValue());
         assertThat("nothing written", total(), is(before));
     }
 
@@ -146,6 +149,34 @@ class UsersResourceTest {
         ContractClient.givenInvalidRequest("users").queryParam("limit", 101).get("/users")
                 .then().statusCode(400).body("violations.field", hasItem("limit"));
         ContractClient.givenInvalidRequest("users").get("/users/0").then().statusCode(400);
+    }
+
+    @Test
+    void pagingParametersSentEmptyRepeatedOrMistypedAre400NamingTheParameter() {
+        ContractClient.givenInvalidRequest("users").get("/users?limit=60&offset=&offset=x&offset=y")
+                .then().statusCode(400).contentType(PROBLEM).body("type", endsWith("/validation"))
+                .body("violations.field", contains("offset"))
+                .body("detail", is("offset: given 3 times; expected one value"));
+        ContractClient.givenInvalidRequest("users").get("/users?offset=")
+                .then().statusCode(400).contentType(PROBLEM).body("detail", is("offset: empty; expected an integer"));
+        ContractClient.givenInvalidRequest("users").get("/users?limit=ten&offset=1")
+                .then().statusCode(400).contentType(PROBLEM).body("detail", is("limit: expected an integer, found 'ten'"));
+        ContractClient.givenInvalidRequest("users").get("/users?limit=5&limit=5")
+                .then().statusCode(400).body("violations.field", contains("limit"));
+        ContractClient.given("users").get("/users?limit=2&offset=0").then().statusCode(200).body("limit", is(2));
+    }
+
+    @Test
+    void aBodyThatDoesNotBindIsExplainedInTheRequestsTermsNotJavasOnes() {
+        ContractClient.givenInvalidRequest("users").contentType(JSON).body("{\"name\": 5, \"email\": \"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(400).contentType(PROBLEM).body("type", endsWith("/malformed-body"))
+                .body("detail", is("name: expected a string, found a number")).body("violations.field", contains("name"))
+                .body("detail", not(containsString("io.flowlens"))).body("detail", not(containsString("class ")));
+        ContractClient.givenInvalidRequest("users").contentType(JSON)
+                .body("{\"name\": \"Ada\", \"email\": \"" + uniqueEmail() + "\", \"userId\": 1}")
+                .post("/users").then().statusCode(400).contentType(PROBLEM)
+                .body("detail", is("userId: unknown property"))
+                .body("detail", not(containsString("io.flowlens"))).body("detail", not(containsString("class ")));
     }
 
     @Test

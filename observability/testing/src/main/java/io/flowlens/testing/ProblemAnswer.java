@@ -24,7 +24,7 @@ public final class ProblemAnswer {
                 .expectContentType(Problems.MEDIA_TYPE)
                 .expectBody("type", is(Problems.TYPE_BASE + type))
                 .expectBody("status", is(status))
-                .expectBody("traceId", matchesPattern("[0-9a-f]{32}"))
+                .expectBody("trace_id", matchesPattern("[0-9a-f]{32}"))
                 .build();
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.flowlens.contracts.problem.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -39,19 +40,34 @@ public class ConstraintViolationMapper implements ExceptionMapper<ConstraintViol
     }
 
     /**
-     * {@code createUser.userCreate.email} → {@code email} (the body's property path); a parameter keeps its own name
-     * ({@code listUsers.limit} → {@code limit}).
+     * {@code createOrder.orderCreate.userId} → {@code user_id} (the body's property path, in the JSON names the
+     * contract gives the properties); a parameter keeps its own name ({@code listUsers.limit} → {@code limit}).
      */
     private static String fieldName(ConstraintViolation<?> violation) {
         List<Path.Node> nodes = new ArrayList<>();
         violation.getPropertyPath().forEach(nodes::add);
-        List<String> properties = nodes.stream()
+        List<String> properties = new ArrayList<>(nodes.stream()
                 .filter(node -> node.getKind() == ElementKind.PROPERTY)
                 .map(Path.Node::getName)
-                .toList();
+                .toList());
         if (!properties.isEmpty()) {
+            int last = properties.size() - 1;
+            properties.set(last, jsonName(violation.getLeafBean(), properties.get(last)));
             return String.join(".", properties);
         }
         return nodes.isEmpty() ? "request" : nodes.get(nodes.size() - 1).getName();
+    }
+
+    /** The name the generated model gives the property on the wire ({@code @JsonbProperty}), else the Java name. */
+    private static String jsonName(Object bean, String property) {
+        for (Class<?> type = bean == null ? null : bean.getClass(); type != null; type = type.getSuperclass()) {
+            try {
+                JsonbProperty json = type.getDeclaredField(property).getAnnotation(JsonbProperty.class);
+                return json == null || json.value().isEmpty() ? property : json.value();
+            } catch (NoSuchFieldException notHere) {
+                // declared further up
+            }
+        }
+        return property;
     }
 }

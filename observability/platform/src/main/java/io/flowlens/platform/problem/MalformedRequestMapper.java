@@ -2,6 +2,9 @@ package io.flowlens.platform.problem;
 
 import io.flowlens.platform.client.DownstreamCall;
 
+import java.util.List;
+
+import io.flowlens.contracts.problem.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Context;
@@ -12,8 +15,9 @@ import jakarta.ws.rs.ext.Provider;
 
 /**
  * A body that JSON-B cannot read (malformed JSON, a string where a number belongs) reaches the server as a
- * {@link ProcessingException}; it is the caller's mistake, so 400 instead of 500. Downstream calls never get here:
- * {@link DownstreamCall} translates their failures first.
+ * {@link ProcessingException}; it is the caller's mistake, so 400 instead of 500, with a detail that names the
+ * property and what it should be ({@code user_id: expected an integer, found a string}), never a Java class.
+ * Downstream calls never get here: {@link DownstreamCall} translates their failures first.
  */
 @Provider
 @ApplicationScoped
@@ -24,11 +28,9 @@ public class MalformedRequestMapper implements ExceptionMapper<ProcessingExcepti
 
     @Override
     public Response toResponse(ProcessingException exception) {
-        Throwable root = exception;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String detail = "request body is not valid JSON for this operation: " + root.getMessage();
-        return Problems.response(400, "malformed-body", "Malformed request body", detail, null, uriInfo, exception);
+        Violation violation = RequestBodyError.describe(exception);
+        String detail = violation.getField() + ": " + violation.getMessage();
+        return Problems.response(400, "malformed-body", "Malformed request body", detail, List.of(violation), uriInfo,
+                exception);
     }
 }

@@ -10,7 +10,6 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
-import jakarta.json.bind.JsonbException;
 import jakarta.json.bind.serializer.DeserializationContext;
 import jakarta.json.bind.serializer.JsonbDeserializer;
 import jakarta.json.stream.JsonParser;
@@ -20,7 +19,8 @@ import jakarta.ws.rs.ext.Provider;
 /**
  * JSON-B for request bodies, as strict as the contracts: unknown properties are rejected
  * ({@code additionalProperties: false}) and a value of the wrong JSON type is not coerced ({@code "reason": false}
- * is not the string "false", {@code "amount": "12"} is not a number). Either becomes a 400 problem.
+ * is not the string "false", {@code "amount": "12"} is not a number). Either becomes a 400 problem whose detail
+ * {@link RequestBodyError} words in the request's terms.
  * A {@code @Singleton}, not a normal-scoped bean: Jersey reads the resolver's type argument from the class, which a
  * CDI client proxy hides.
  */
@@ -44,7 +44,7 @@ public class StrictJsonbResolver implements ContextResolver<Jsonb> {
     private static JsonValue require(JsonParser parser, JsonValue.ValueType expected, String what) {
         JsonValue value = parser.getValue();
         if (value.getValueType() != expected && value.getValueType() != JsonValue.ValueType.NULL) {
-            throw new JsonbException("expected " + what + " but found " + value);
+            throw new UnexpectedJsonValue(what, value.getValueType());
         }
         return value;
     }
@@ -55,7 +55,7 @@ public class StrictJsonbResolver implements ContextResolver<Jsonb> {
             return null;
         }
         if (!number.isIntegral()) {
-            throw new JsonbException("expected an integer but found " + number);
+            throw new UnexpectedJsonValue("an integer", JsonValue.ValueType.NUMBER);
         }
         return number.bigDecimalValue();
     }
@@ -80,7 +80,12 @@ public class StrictJsonbResolver implements ContextResolver<Jsonb> {
         @Override
         public Long deserialize(JsonParser parser, DeserializationContext context, Type type) {
             BigDecimal value = integral(parser);
-            return value == null ? null : value.longValueExact();
+            try {
+                return value == null ? null : value.longValueExact();
+            } catch (ArithmeticException tooLarge) {
+                throw new UnexpectedJsonValue("an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE,
+                        JsonValue.ValueType.NUMBER);
+            }
         }
     }
 
@@ -88,7 +93,12 @@ public class StrictJsonbResolver implements ContextResolver<Jsonb> {
         @Override
         public Integer deserialize(JsonParser parser, DeserializationContext context, Type type) {
             BigDecimal value = integral(parser);
-            return value == null ? null : value.intValueExact();
+            try {
+                return value == null ? null : value.intValueExact();
+            } catch (ArithmeticException tooLarge) {
+                throw new UnexpectedJsonValue("an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE,
+                        JsonValue.ValueType.NUMBER);
+            }
         }
     }
 }

@@ -1,0 +1,112 @@
+package io.flowlens.platform.problem;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.flowlens.contracts.problem.Violation;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.ext.Provider;
+import org.glassfish.jersey.model.Parameter;
+import org.glassfish.jersey.server.ExtendedUriInfo;
+import org.glassfish.jersey.server.model.ResourceMethod;
+
+/**
+ * Holds every query parameter to its declared type before the resource runs. JAX-RS alone takes the first of
+ * repeated values, treats an empty one as absent and (for some types) ignores what it cannot parse, so
+ * {@code ?offset=&offset=x} would be answered as if no offset were given. Here a scalar parameter (one whose
+ * declared type is not a collection) sent more than once, sent empty, or not parsable as its type is a 400 problem
+ * that names it. One check for every resource method, read from the matched method's declared {@code @QueryParam}s.
+ */
+@Provider
+@ApplicationScoped
+// after the telemetry filter (USER), so the problem is recorded on the request's span, and before idempotency
+// (USER + 100), so a rejected request claims no key
+@Priority(Priorities.USER + 50)
+public class StrictQueryParameters implements ContainerRequestFilter {
+
+    private static final int SHOWN_VALUE_LENGTH = 40;
+
+    /** Declared types JAX-RS would parse, with the words a caller understands and a check as strict as the contract. */
+    private static final Map<Class<?>, Expectation> EXPECTATIONS = Map.ofEntries(
+            Map.entry(Integer.class, new Expectation("an integer", Integer::parseInt)),
+            Map.entry(int.class, new Expectation("an integer", Integer::parseInt)),
+            Map.entry(Long.class, new Expectation("an integer", Long::parseLong)),
+            Map.entry(long.class, new Expectation("an integer", Long::parseLong)),
+            Map.entry(BigDecimal.class, new Expectation("a number", BigDecimal::new)),
+            Map.entry(Double.class, new Expectation("a number", StrictQueryParameters::finiteDouble)),
+            Map.entry(double.class, new Expectation("a number", StrictQueryParameters::finiteDouble)),
+            Map.entry(Boolean.class, new Expectation("true or false", StrictQueryParameters::strictBoolean)),
+            Map.entry(boolean.class, new Expectation("true or false", StrictQueryParameters::strictBoolean)));
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (!(request.getUriInfo() instanceof ExtendedUriInfo uriInfo)) {
+            return;
+        }
+        ResourceMethod method = uriInfo.getMatchedResourceMethod();
+        if (method == null) {
+            return;
+        }
+        List<Violation> violations = new ArrayList<>();
+        for (Parameter parameter : method.getInvocable().getParameters()) {
+            if (parameter.getSource() == Parameter.Source.QUERY && !Collection.class.isAssignableFrom(parameter.getRawType())) {
+                List<String> values = uriInfo.getQueryParameters().get(parameter.getSourceName());
+                String problem = values == null ? null : check(values, EXPECTATIONS.get(parameter.getRawType()));
+                if (problem != null) {
+                    violations.add(new Violation().field(parameter.getSourceName()).message(problem));
+                }
+            }
+        }
+        if (!violations.isEmpty()) {
+            String detail = String.join("; ", violations.stream().map(v -> v.getField() + ": " + v.getMessage()).toList());
+            request.abortWith(Problems.response(400, "validation", "Request validation failed", detail, violations,
+                    uriInfo, null));
+        }
+    }
+
+    /** What is wrong with the values of one scalar parameter, or {@code null} when it is one usable value. */
+    private static String check(List<String> values, Expectation expectation) {
+        if (values.size() > 1) {
+            return "given " + values.size() + " times; expected one value";
+        }
+        String value = values.get(0);
+        if (value == null || value.isEmpty()) {
+            return "empty; expected " + (expectation == null ? "a value" : expectation.words());
+        }
+        if (expectation != null) {
+            try {
+                expectation.parser().accept(value);
+            } catch (IllegalArgumentException | ArithmeticException unparsable) {
+                return "expected " + expectation.words() + ", found '" + shown(value) + "'";
+            }
+        }
+        return null;
+    }
+
+    private static String shown(String value) {
+        return value.length() <= SHOWN_VALUE_LENGTH ? value : value.substring(0, SHOWN_VALUE_LENGTH) + "…";
+    }
+
+    private static void finiteDouble(String value) {
+        if (!Double.isFinite(Double.parseDouble(value))) {
+            throw new NumberFormatException("not finite");
+        }
+    }
+
+    private static void strictBoolean(String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("not a boolean");
+        }
+    }
+
+    private record Expectation(String words, Consumer<String> parser) {
+    }
+}
