@@ -1,6 +1,7 @@
 // Smoke: one virtual user calls every endpoint once with strict checks. Part of `make test` (K6SmokeIT), which also
 // asserts from the summary that every check ran: a script error would otherwise pass with zero checks.
 import { check, group } from 'k6';
+import http from 'k6/http';
 import { BASE_URL, USERS_URL, ORDERS_URL, PAYMENTS_URL, JSON_HEADERS, uniqueEmail } from './lib/config.js';
 import { tracedRequest } from './lib/tracing.js';
 
@@ -9,6 +10,7 @@ export const options = {
     iterations: 1,
     thresholds: {
         checks: ['rate==1.0'],
+        http_req_failed: ['rate==0'],
         http_req_duration: ['p(95)<2000'],
     },
 };
@@ -23,8 +25,13 @@ function json(response) {
     }
 }
 
-function call(method, url, body) {
-    return tracedRequest(method, url, body === undefined ? null : JSON.stringify(body), { headers: JSON_HEADERS });
+function call(method, url, body, expectedStatus) {
+    const params = { headers: JSON_HEADERS };
+    if (expectedStatus) {
+        // a deliberate 4xx: k6 counts it as a success in http_req_failed (and the answer it replaces as a failure)
+        params.responseCallback = http.expectedStatuses(expectedStatus);
+    }
+    return tracedRequest(method, url, body === undefined ? null : JSON.stringify(body), params);
 }
 
 export default function () {
@@ -46,7 +53,7 @@ export default function () {
         const userId = json(created).id;
 
         check(call('GET', `${BASE_URL}/users/${userId}`).response, { 'get user 200': (r) => r.status === 200 });
-        check(call('GET', `${BASE_URL}/users/999999`).response,
+        check(call('GET', `${BASE_URL}/users/999999`, undefined, 404).response,
             { 'unknown user 404 problem': (r) => r.status === 404 && r.headers['Content-Type'] === PROBLEM });
 
         const order = call('POST', `${BASE_URL}/orders`, { user_id: userId, amount: 12.5, currency: 'EUR' }).response;
@@ -62,7 +69,7 @@ export default function () {
         // the original system's documented request: no currency, the service's default (USD) applies
         check(call('POST', `${BASE_URL}/orders`, { user_id: userId, amount: 99.99 }).response,
             { 'documented order 201 USD': (r) => r.status === 201 && json(r).currency === 'USD' });
-        check(call('POST', `${BASE_URL}/orders`, { user_id: userId, amount: -1, currency: 'usd' }).response,
+        check(call('POST', `${BASE_URL}/orders`, { user_id: userId, amount: -1, currency: 'usd' }, 400).response,
             { 'invalid order 400 problem': (r) => r.status === 400 && r.headers['Content-Type'] === PROBLEM });
     });
 
