@@ -45,6 +45,8 @@ final class FakeDownstreams {
 
     static final BigDecimal FAILING_AMOUNT = new BigDecimal("13.13");
     static final BigDecimal SLOW_AMOUNT = new BigDecimal("66.66");
+    /** Orders whose {@link #SLOW_AMOUNT} payment still runs: a caller that answered before it ends did not wait. */
+    static final Set<Long> SLOW_PAYMENTS_RUNNING = ConcurrentHashMap.newKeySet();
     static final BigDecimal SLOW_ONCE_AMOUNT = new BigDecimal("77.77");
     static final Map<Long, Order> ORDERS = new ConcurrentHashMap<>();
     static final Map<Long, Payment> PAYMENTS = new ConcurrentHashMap<>();
@@ -145,7 +147,12 @@ final class FakeDownstreams {
                 throw new IllegalStateException("injected payments failure");
             }
             if (request.getAmount().compareTo(SLOW_AMOUNT) == 0) {
-                sleep(10_000);
+                SLOW_PAYMENTS_RUNNING.add(request.getOrderId());
+                try {
+                    sleep(10_000);
+                } finally {
+                    SLOW_PAYMENTS_RUNNING.remove(request.getOrderId());
+                }
             }
             if (request.getAmount().compareTo(SLOW_ONCE_AMOUNT) == 0) {
                 sleep(900); // past the test's 500 ms timeout, but done before the retries give up

@@ -29,7 +29,6 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.matchesPattern;
 
 /**
@@ -120,16 +119,17 @@ class FullFlowTest {
     void slowDownstreamAnswers504WithinTheTimeoutAndCompensates() {
         Set<Long> ordersBefore = Set.copyOf(FakeDownstreams.ORDERS.keySet());
         int attemptsBefore = paymentAttempts(FakeDownstreams.SLOW_AMOUNT);
-        long start = System.nanoTime();
         ContractClient.given("orchestrator").queryParam("amount", FakeDownstreams.SLOW_AMOUNT.toPlainString())
                 .get("/demo/full-flow/1")
                 .then().statusCode(504).contentType("application/problem+json");
-        // the slow payments answers after 10 s; the 500 ms timeout and the retries (answered "still in progress"
-        // by the idempotency filter) end long before that, even on a cold JVM
-        assertThat((System.nanoTime() - start) / 1_000_000, lessThan(8_000L));
+        // the slow payment takes 10 s; the 500 ms timeout and the retries (answered "still in progress" by the
+        // idempotency filter) answered while it still runs: the flow gave up on it instead of waiting. (Asserted by
+        // what happened, not by a wall-clock bound, which a loaded machine breaks.)
+        Order order = theOnlyNewOrder(ordersBefore);
+        assertThat("the 504 came while the slow payment was still running", FakeDownstreams.SLOW_PAYMENTS_RUNNING,
+                hasItem(order.getId()));
         assertThat("the retries never reached payments a second time", paymentAttempts(FakeDownstreams.SLOW_AMOUNT),
                 is(attemptsBefore + 1));
-        Order order = theOnlyNewOrder(ordersBefore);
         assertThat(order.getStatus(), is(OrderStatus.CANCELLED));
         // the payment still running lands after this void, and is declined for it (see FakeDownstreams, PaymentVoidTest)
         assertThat(FakeDownstreams.VOIDED_ORDERS, hasItem(order.getId()));
