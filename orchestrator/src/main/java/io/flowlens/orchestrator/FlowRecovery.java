@@ -86,7 +86,7 @@ public class FlowRecovery {
     /**
      * The longest a flow can take with the configured Fault Tolerance settings (defaults: those of
      * {@link DownstreamServices}): each call tries {@code maxRetries + 1} times, each try up to the timeout, with the
-     * longest delay between tries; {@code maxDuration} stops the retries, though the try under way may still run its
+     * longest delay between tries; {@code maxDurationMs} stops the retries, though the try under way may still run its
      * timeout out.
      */
     static Duration longestFlow(long timeoutMs, int maxRetries, long delayMs, long jitterMs, long maxDurationMs) {

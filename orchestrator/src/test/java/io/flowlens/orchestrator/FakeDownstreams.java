@@ -3,6 +3,7 @@ package io.flowlens.orchestrator;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,7 +68,7 @@ final class FakeDownstreams {
         public Response createOrder(OrderCreate request, String idempotencyKey) {
             ORDER_KEYS.add(String.valueOf(idempotencyKey));
             Order order = new Order().id(IDS.incrementAndGet()).userId(request.getUserId()).amount(request.getAmount())
-                    .currency(request.getCurrency()).status(OrderStatus.PENDING).createdAt(OffsetDateTime.now());
+                    .currency(request.getCurrency()).status(OrderStatus.PENDING).createdAt(OffsetDateTime.now(ZoneOffset.UTC));
             ORDERS.put(order.getId(), order);
             return Response.created(URI.create("/orders/" + order.getId())).entity(order).build();
         }
@@ -165,7 +166,7 @@ final class FakeDownstreams {
                     .amount(request.getAmount()).currency(request.getCurrency())
                     .status(decline != null ? PaymentStatus.DECLINED : PaymentStatus.AUTHORIZED)
                     .declineReason(decline)
-                    .createdAt(OffsetDateTime.now());
+                    .createdAt(OffsetDateTime.now(ZoneOffset.UTC));
             PAYMENTS.put(payment.getId(), payment);
             return Response.created(URI.create("/payments/" + payment.getId())).entity(payment).build();
         }

@@ -2,6 +2,7 @@ package io.flowlens.orchestrator;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.flowlens.contracts.orders.model.Order;
@@ -52,7 +53,7 @@ class FakeDownstreamsTest {
 
     private static long order(OrderStatus status) {
         Order order = new Order().id(IDS.incrementAndGet()).userId(1L).amount(new BigDecimal("12.00")).currency("EUR")
-                .status(status).createdAt(OffsetDateTime.now());
+                .status(status).createdAt(OffsetDateTime.now(ZoneOffset.UTC));
         FakeDownstreams.ORDERS.put(order.getId(), order);
         return order.getId();
     }

@@ -4,9 +4,9 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderStatus;
@@ -47,7 +47,6 @@ import static org.hamcrest.Matchers.hasItem;
 class FlowRecoveryTest {
 
     private static final AtomicLong IDS = new AtomicLong(900_000);
-    private static final Supplier<Instant> AN_HOUR_LATER = () -> Instant.now().plus(Duration.ofHours(1));
 
     @Inject
     private FlowRunStore runs;
@@ -61,7 +60,7 @@ class FlowRecoveryTest {
 
     private Run runWithOrder(OrderStatus status) {
         Order order = new Order().id(IDS.incrementAndGet()).userId(1L).amount(new BigDecimal("12.00")).currency("USD")
-                .status(status).createdAt(OffsetDateTime.now());
+                .status(status).createdAt(OffsetDateTime.now(ZoneOffset.UTC));
         FakeDownstreams.ORDERS.put(order.getId(), order);
         long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-" + order.getId());
         runs.orderCreated(runId, order.getId());
@@ -70,7 +69,7 @@ class FlowRecoveryTest {
 
     private static Payment authorizedPayment(long orderId) {
         Payment payment = new Payment().id(IDS.incrementAndGet()).orderId(orderId).amount(new BigDecimal("12.00"))
-                .currency("USD").status(PaymentStatus.AUTHORIZED).createdAt(OffsetDateTime.now());
+                .currency("USD").status(PaymentStatus.AUTHORIZED).createdAt(OffsetDateTime.now(ZoneOffset.UTC));
         FakeDownstreams.PAYMENTS.put(payment.getId(), payment);
         return payment;
     }
@@ -82,7 +81,7 @@ class FlowRecoveryTest {
         long orderId = run.orderId();
         Payment payment = authorizedPayment(orderId);
 
-        recovery.recoverStale(AN_HOUR_LATER.get());
+        recovery.recoverStale(anHourLater());
 
         assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.COMPENSATED));
         assertThat(FakeDownstreams.ORDERS.get(orderId).getStatus(), is(OrderStatus.CANCELLED));
@@ -103,7 +102,7 @@ class FlowRecoveryTest {
         long orderId = run.orderId();
         Payment payment = authorizedPayment(orderId);
 
-        recovery.recoverStale(AN_HOUR_LATER.get());
+        recovery.recoverStale(anHourLater());
 
         assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.COMPLETED));
         assertThat(FakeDownstreams.ORDERS.get(orderId).getStatus(), is(OrderStatus.CONFIRMED));
@@ -114,7 +113,7 @@ class FlowRecoveryTest {
     @Test
     void aRunThatDiedBeforeItsOrderIsAbandoned() {
         long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-no-order");
-        recovery.recoverStale(AN_HOUR_LATER.get());
+        recovery.recoverStale(anHourLater());
         assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.ABANDONED));
     }
 
@@ -122,7 +121,7 @@ class FlowRecoveryTest {
     void aFinishedRunIsNeverRecovered() {
         Run run = runWithOrder(OrderStatus.PENDING);
         runs.finish(run.runId(), run.orderId(), null, "PAYMENT_DECLINED");
-        recovery.recoverStale(AN_HOUR_LATER.get());
+        recovery.recoverStale(anHourLater());
         assertThat(runs.outcome(run.runId()).orElseThrow(), is("PAYMENT_DECLINED"));
         assertThat(FakeDownstreams.ORDERS.get(run.orderId()).getStatus(), is(OrderStatus.PENDING));
     }
@@ -130,7 +129,7 @@ class FlowRecoveryTest {
     @Test
     void aFlowThatEndsAfterItsRecoveryKeepsTheRecoveredOutcome() {
         Run run = runWithOrder(OrderStatus.PENDING);
-        recovery.recoverStale(AN_HOUR_LATER.get());
+        recovery.recoverStale(anHourLater());
         assertThat(runs.finish(run.runId(), run.orderId(), null, "COMPLETED"), is(false));
         assertThat(runs.outcome(run.runId()).orElseThrow(), is(FlowRecovery.COMPENSATED));
     }
@@ -140,7 +139,7 @@ class FlowRecoveryTest {
         long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-young");
         recovery.recoverStale(Instant.now());
         assertThat(runs.outcome(runId).orElseThrow(), is(FlowRunStore.STARTED));
-        recovery.recoverStale(AN_HOUR_LATER.get());
+        recovery.recoverStale(anHourLater());
         assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.ABANDONED));
     }
 
@@ -149,7 +148,7 @@ class FlowRecoveryTest {
         Run run = runWithOrder(OrderStatus.PENDING);
         long runId = run.runId();
         long orderId = run.orderId();
-        recovery.recoverStale(AN_HOUR_LATER.get());
+        recovery.recoverStale(anHourLater());
         SpanData recover = RecordedSpans.awaitSpan(s -> s.getName().equals("flow.recover")
                 && Long.valueOf(runId).equals(s.getAttributes().get(AttributeKey.longKey("flowlens.flow.run_id"))),
                 "flow.recover of run " + runId, Duration.ofSeconds(5));
@@ -158,5 +157,9 @@ class FlowRecoveryTest {
                         + trace.stream().map(SpanData::getName).toList(),
                 trace.stream().filter(s -> s.getParentSpanId().equals(recover.getSpanId())
                         && s.getName().startsWith("HTTP ")).count(), is(3L));
+    }
+
+    private static Instant anHourLater() {
+        return Instant.now().plus(Duration.ofHours(1));
     }
 }

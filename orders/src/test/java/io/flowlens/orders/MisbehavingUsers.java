@@ -2,6 +2,7 @@ package io.flowlens.orders;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 import io.flowlens.contracts.users.api.UsersApi;
 import io.flowlens.contracts.users.model.User;
@@ -41,7 +42,7 @@ public class MisbehavingUsers implements UsersApi {
                 Thread.currentThread().interrupt();
             }
             return Response.ok(new User().id(userId).name("Slow").email("slow@example.com")
-                    .createdAt(OffsetDateTime.now())).build();
+                    .createdAt(OffsetDateTime.now(ZoneOffset.UTC))).build();
         }
         throw ProblemException.notFound("user", userId);
     }

@@ -121,6 +121,7 @@ class PaymentVoidTest {
     void aPaymentRacingAVoidNeverStaysAuthorized() throws Exception {
         int races = 400;
         List<Future<Payment>> payments = new ArrayList<>();
+        List<Future<?>> voids = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             for (int race = 0; race < races; race++) {
                 long orderId = ORDER_IDS.incrementAndGet();
@@ -130,11 +131,14 @@ class PaymentVoidTest {
                     return service.authorize(new PaymentCreate().orderId(orderId).amount(new BigDecimal("20.00"))
                             .currency("USD"));
                 }));
-                pool.submit(() -> {
+                voids.add(pool.submit(() -> {
                     start.await();
                     return service.voidOrder(new PaymentVoidRequest().orderId(orderId).reason("race"));
-                });
+                }));
             }
+        }
+        for (Future<?> voided : voids) {
+            voided.get(); // a void that threw would otherwise go unnoticed
         }
         // the answer may say AUTHORIZED (the void came after it and voided it then); what is stored may not
         List<Long> stillAuthorized = new ArrayList<>();

@@ -35,7 +35,8 @@ class AnalyticsIT {
 
     private static final String PREFIX = "analytics-fixture-spans";
     private static final Duration WINDOW = Duration.ofMinutes(15);
-    /** A whole minute, so the volume buckets line up with the window. */
+    /** A whole minute, so the volume buckets line up with the window; fixed once, for every test of the class. */
+    @SuppressWarnings("TimeInStaticInitializer") // the fixture's clock: every test reads the same window
     private static final Instant UNTIL = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     private static final Instant FROM = UNTIL.minus(WINDOW);
 
@@ -213,7 +214,7 @@ class AnalyticsIT {
                     : client.dbSystem() != null ? "db:" + client.dbSystem() : "(no server span)";
             long[] count = expected.computeIfAbsent(List.of(client.service(), callee), k -> new long[2]);
             count[0]++;
-            count[1] += client.error() || server != null && server.error() ? 1 : 0;
+            count[1] += client.error() || (server != null && server.error()) ? 1 : 0;
         }
         // the fixture has each kind of edge: service to service, to a database, unanswered, and across the end
         assertThat(expected.keySet().containsAll(List.of(List.of("orders", "users"), List.of("users", "db:h2"),
@@ -256,6 +257,7 @@ class AnalyticsIT {
 
     // --- alerts ----------------------------------------------------------------------------------------
 
+    @SuppressWarnings("InlineFormatString") // the rules file reads better on its own than inside the test
     private static final String ALERT_RULES = """
             window: 5m
             rules:
@@ -472,7 +474,7 @@ class AnalyticsIT {
                 new SpanFixture(10L).hex(8), root.spanId(), "orchestrator", "extra.span", "INTERNAL");
         List<FixtureSpan> documents = new ArrayList<>();
         wholeSpans.forEach(span -> documents.add(copy(span)));
-        partialSpans.stream().filter(span -> span != dropped).forEach(span -> documents.add(copy(span)));
+        partialSpans.stream().filter(span -> !span.equals(dropped)).forEach(span -> documents.add(copy(span)));
         documents.add(added);
         index.reset(prefix);
         index.index(prefix, documents);

@@ -74,7 +74,7 @@ public final class SpanIngestBenchmark {
                         Duration.ofMinutes(1), spanIds), stats);
         long start = System.nanoTime();
         batches.forEach(exporter::export);
-        long reached = awaitCount(() -> count(prefix + "-*", "*"), total(batches), start);
+        long reached = awaitCount(() -> count(prefix + "-*", "*"), total(batches));
         long nanos = System.nanoTime() - start;
         exporter.shutdown().join(30, TimeUnit.SECONDS);
         report(spanIds ? "flowlens exporter, span ids" : "flowlens exporter", label, total(batches), reached, nanos, stats.dropped() + stats.failed());
@@ -96,14 +96,14 @@ public final class SpanIngestBenchmark {
             }
         }
         long reached = awaitCount(() -> count("jaeger-span-*", "process.serviceName:\"" + service + "\""),
-                total(batches), start);
+                total(batches));
         long nanos = System.nanoTime() - start;
         exporter.shutdown();
         report("jaeger writer", label, total(batches), reached, nanos, refused + total(batches) - reached);
     }
 
     /** Polls until the count reaches the target or stops growing for 10 s; answers the last count. */
-    private static long awaitCount(LongSupplier counter, long target, long start) {
+    private static long awaitCount(LongSupplier counter, long target) {
         long count = 0;
         long lastGrowth = System.nanoTime();
         while (count < target && System.nanoTime() - lastGrowth < TimeUnit.SECONDS.toNanos(10)) {

@@ -2,6 +2,7 @@ package io.flowlens.users;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import io.flowlens.testing.ContractClient;
@@ -48,7 +49,7 @@ class UsersResourceTest {
     void createsAUserAndFindsItAgain() {
         String email = uniqueEmail();
         int id = ContractClient.given("users").contentType(JSON)
-                .body("{\"name\":\" Grace  \",\"email\":\"" + email.toUpperCase() + "\"}")
+                .body("{\"name\":\" Grace  \",\"email\":\"" + email.toUpperCase(Locale.ROOT) + "\"}")
                 .post("/users")
                 .then().statusCode(201)
                 .header("Location", containsString("/users/"))

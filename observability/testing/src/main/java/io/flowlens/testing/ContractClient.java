@@ -18,7 +18,11 @@ public final class ContractClient {
     private ContractClient() {
     }
 
-    /** @param contract bundled contract name, e.g. {@code users} for {@code META-INF/openapi-bundled/users.yaml} */
+    /**
+     * A request that is validated against the bundled contract, and its answer too.
+     *
+     * @param contract bundled contract name, e.g. {@code users} for {@code META-INF/openapi-bundled/users.yaml}
+     */
     public static RequestSpecification given(String contract) {
         return RestAssured.given()
                 .port(CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port())

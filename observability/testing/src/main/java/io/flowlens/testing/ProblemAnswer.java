@@ -17,7 +17,11 @@ public final class ProblemAnswer {
     private ProblemAnswer() {
     }
 
-    /** @param type problem type slug under {@link Problems#TYPE_BASE}, e.g. {@code validation} */
+    /**
+     * An RFC 9457 problem+json answer with this status and type.
+     *
+     * @param type problem type slug under {@link Problems#TYPE_BASE}, e.g. {@code validation}
+     */
     public static ResponseSpecification problem(int status, String type) {
         return new ResponseSpecBuilder()
                 .expectStatusCode(status)

@@ -4,6 +4,7 @@ import io.flowlens.platform.problem.ProblemException;
 
 import java.net.URI;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.flowlens.contracts.users.api.UsersApi;
@@ -28,7 +29,7 @@ public class StandInUsers implements UsersApi {
     @Override
     public Response createUser(UserCreate request, String idempotencyKey) {
         User user = new User().id(IDS.incrementAndGet()).name(request.getName()).email(request.getEmail())
-                .createdAt(OffsetDateTime.now());
+                .createdAt(OffsetDateTime.now(ZoneOffset.UTC));
         return Response.created(URI.create("/users/" + user.getId())).entity(user).build();
     }
 
@@ -38,7 +39,7 @@ public class StandInUsers implements UsersApi {
             throw ProblemException.notFound("user", userId);
         }
         return Response.ok(new User().id(userId).name("User " + userId).email("u" + userId + "@example.com")
-                .createdAt(OffsetDateTime.now())).build();
+                .createdAt(OffsetDateTime.now(ZoneOffset.UTC))).build();
     }
 
     @Override

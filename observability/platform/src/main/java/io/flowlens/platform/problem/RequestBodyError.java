@@ -53,6 +53,7 @@ final class RequestBodyError {
         return new Violation().field(path.isEmpty() ? BODY : String.join(".", path)).message(message);
     }
 
+    @SuppressWarnings("ReferenceEquality") // a cause chain ends where a throwable is its own cause: identity
     private static Throwable next(Throwable cause) {
         return cause.getCause() == cause ? null : cause.getCause();
     }
