@@ -8,7 +8,8 @@ services with bin/services.sh, warms them up, then measures with perf/k6/bench.j
   - a trivial endpoint at saturation (GET /users/1 on users: the ceiling the flow efficiency is compared to),
   - startup time to /health/ready and RSS of each service (plus a small-heap profile),
   - spans/s into the same Elasticsearch through our exporter and through Jaeger's writer (SpanIngestBenchmark).
-Writes perf/results/BENCHMARKS.md and perf/results/benchmarks.json. Needs `bin/stack.sh up` (Jaeger, ES).
+Writes perf/results/BENCHMARKS.md and perf/results/benchmarks.json (BENCH_OUT names another folder, e.g. for a short
+run with fewer repetitions that must not replace the full one). Needs `bin/stack.sh up` (Jaeger, ES).
 """
 import json
 import os
@@ -261,7 +262,7 @@ def write(results, small, ingest_runs):
         rss = " / ".join(fmt(spread([s[1][svc] for s in starts]), 0) for svc in SERVICES)
         lines.append(f"| {label} | {fmt(ready)} | {rss} |")
     lines += ["", "Startup is the four services started together on 2 cores, from `bin/services.sh start` to all `/health/ready`."]
-    out = ROOT / "perf" / "results"
+    out = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results"))
     out.mkdir(parents=True, exist_ok=True)
     lines += ["", "## Why targets are missed", "", *EXPLANATIONS]
     (out / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
