@@ -48,14 +48,18 @@ public final class FlowRuns {
             return orderCreated ? COMPENSATED : FAILED;
         }
 
-        /** The same grouping as {@link #of}, as a query, so a filter and the list agree. */
+        /**
+         * The same grouping as {@link #of}, as a query, so a filter and the list agree. {@code match}, not
+         * {@code term}: the template does not map {@code flowlens.flow.outcome}, so it is dynamically text (analysed,
+         * lower-cased), where a term query for {@code COMPLETED} finds nothing; match works on text and keyword alike.
+         */
         Query query() {
             Query recorded = Query.of(q -> q.exists(e -> e.field(OUTCOME)));
             Query order = Query.of(q -> q.exists(e -> e.field(ORDER_ID)));
+            Query completed = Query.of(q -> q.match(m -> m.field(OUTCOME).query("COMPLETED")));
             return switch (this) {
-                case COMPLETED -> Query.of(q -> q.term(t -> t.field(OUTCOME).value("COMPLETED")));
-                case DECLINED -> Query.of(q -> q.bool(b -> b.filter(recorded)
-                        .mustNot(m -> m.term(t -> t.field(OUTCOME).value("COMPLETED")))));
+                case COMPLETED -> completed;
+                case DECLINED -> Query.of(q -> q.bool(b -> b.filter(recorded).mustNot(completed)));
                 case COMPENSATED -> Query.of(q -> q.bool(b -> b.filter(order).mustNot(recorded)));
                 case FAILED -> Query.of(q -> q.bool(b -> b.mustNot(recorded).mustNot(order)));
             };
