@@ -49,7 +49,7 @@ async function api(path) {
 }
 
 function show(...nodes) {
-    view.replaceChildren(...nodes);
+    view.replaceChildren(...nodes.filter(node => node !== null && node !== undefined));
 }
 
 function problem(title, error) {
@@ -181,31 +181,36 @@ async function mapView(params) {
         problem("Service map", e);
         return;
     }
+    // the picture shows the services and the calls between them; database calls are in the table below
+    const drawn = {
+        nodes: map.nodes.filter(n => n.kind !== "database"),
+        edges: map.edges.filter(e => !e.callee.startsWith("db:")),
+    };
     // columns by call depth from the services nobody calls (the entry points)
     const column = {};
-    const called = new Set(map.edges.map(e => e.callee));
-    map.nodes.forEach(n => { if (!called.has(n.name)) column[n.name] = 0; });
-    for (let pass = 0; pass < map.nodes.length; pass++) {
-        map.edges.forEach(e => {
+    const called = new Set(drawn.edges.map(e => e.callee));
+    drawn.nodes.forEach(n => { if (!called.has(n.name)) column[n.name] = 0; });
+    for (let pass = 0; pass < drawn.nodes.length; pass++) {
+        drawn.edges.forEach(e => {
             if (column[e.caller] !== undefined && e.caller !== e.callee
                 && (column[e.callee] === undefined || column[e.callee] < column[e.caller] + 1)
-                && column[e.caller] + 1 < map.nodes.length) {
+                && column[e.caller] + 1 < drawn.nodes.length) {
                 column[e.callee] = column[e.caller] + 1;
             }
         });
     }
-    map.nodes.forEach(n => { if (column[n.name] === undefined) column[n.name] = 0; });
+    drawn.nodes.forEach(n => { if (column[n.name] === undefined) column[n.name] = 0; });
     const rowsIn = {};
     const place = {};
     const W = 170, H = 44, GX = 260, GY = 90;
-    map.nodes.forEach(n => {
+    drawn.nodes.forEach(n => {
         const c = column[n.name];
         rowsIn[c] = (rowsIn[c] || 0) + 1;
         place[n.name] = {x: 20 + c * GX, y: 20 + (rowsIn[c] - 1) * GY};
     });
     const width = 40 + (Math.max(...Object.values(column), 0) + 1) * GX;
     const height = 40 + Math.max(...Object.values(rowsIn), 1) * GY;
-    const edges = map.edges.map(e => {
+    const edges = drawn.edges.map(e => {
         const a = place[e.caller], b = place[e.callee];
         const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2;
         const mx = (x1 + x2) / 2;
@@ -214,7 +219,7 @@ async function mapView(params) {
             svg("text", {x: mx - 40, y: (y1 + y2) / 2 - 4}, e.calls + " calls · " + e.errorPercent + "% err"),
             svg("text", {x: mx - 40, y: (y1 + y2) / 2 + 10}, "p95 " + ms(e.p95Ms)));
     });
-    const nodes = map.nodes.map(n => svg("g", {class: "node " + n.kind, "data-name": n.name},
+    const nodes = drawn.nodes.map(n => svg("g", {class: "node " + n.kind, "data-name": n.name},
         svg("rect", {x: place[n.name].x, y: place[n.name].y, width: W, height: H, rx: 6}),
         svg("text", {x: place[n.name].x + 10, y: place[n.name].y + 18, "font-weight": "600"}, n.name),
         svg("text", {x: place[n.name].x + 10, y: place[n.name].y + 34},
