@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The whole system for the system tests, started once per test JVM: Elasticsearch, the span indexer, Jaeger and the
- * web console through the project's own {@code bin/stack.sh} (a separate instance on test ports, so a running {@code make up} is not
- * disturbed), then the four services exporting to that Jaeger, which sends every span on to the indexer. Anything that cannot start fails the tests with its log tail; nothing skips.
+ * web console through the project's own {@code bin/stack.sh} (a separate instance on test ports, so a running
+ * {@code make up} is not disturbed), then the four services exporting to that Jaeger, which sends every span on to the
+ * indexer. Anything that cannot start fails the tests with its log tail; nothing skips.
  */
 final class SystemUnderTest {
 

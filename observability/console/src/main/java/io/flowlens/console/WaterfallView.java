@@ -48,7 +48,8 @@ public record WaterfallView(String traceId, String source, String note, String s
         List<TraceSpans.DetailedSpan> roots = new ArrayList<>();
         for (TraceSpans.DetailedSpan span : spans) {
             IndexedSpan indexed = span.span();
-            if (indexed.hasNoParent() || !ids.contains(indexed.parentSpanId()) || indexed.parentSpanId().equals(indexed.spanId())) {
+            if (indexed.hasNoParent() || !ids.contains(indexed.parentSpanId())
+                    || indexed.parentSpanId().equals(indexed.spanId())) {
                 roots.add(span);
             } else {
                 children.computeIfAbsent(indexed.parentSpanId(), id -> new ArrayList<>()).add(span);
@@ -63,7 +64,7 @@ public record WaterfallView(String traceId, String source, String note, String s
         return new WaterfallView(traceId, source, note, start.toString(), total, List.copyOf(services.keySet()), rows);
     }
 
-    /** Depth first without recursion limits mattering: a trace is at most a few hundred spans deep in practice. */
+    /** Depth first; recursion is fine, a trace's nesting is a few dozen levels at most. */
     private static void place(TraceSpans.DetailedSpan span, int depth, Instant traceStart, double total,
                               Map<String, List<TraceSpans.DetailedSpan>> children, Map<String, Integer> services,
                               List<Row> rows, Set<String> placed) {
