@@ -357,10 +357,16 @@ jaeger_writer:
   indices:
     - names: ['jaeger-*']
       privileges: [all]
+flowlens_span_reader:
+  cluster: [monitor]
+  indices:
+    - names: ['flowlens-spans-*']
+      privileges: [read, view_index_metadata]
 ROLES
     local user role password
-    # the span indexer writes flowlens-spans-*; the services hold no Elasticsearch credentials at all
-    for user in flowlens_indexer:flowlens_span_writer jaeger:jaeger_writer; do
+    # the span indexer writes flowlens-spans-*, the console only reads them; the services hold no Elasticsearch
+    # credentials at all
+    for user in flowlens_indexer:flowlens_span_writer jaeger:jaeger_writer flowlens_console:flowlens_span_reader; do
         role="${user#*:}" user="${user%%:*}"
         password="$(cat "$(secret_file "$user")")"
         # -p is the tool's only non-interactive way; it runs for a second, as the ES user, on this machine only
@@ -371,7 +377,7 @@ ROLES
         fi
     done
     [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$conf"
-    log "elasticsearch: security on; users elastic, flowlens_indexer, jaeger; passwords in $SECRETS_DIR"
+    log "elasticsearch: security on; users elastic, flowlens_indexer, jaeger, flowlens_console; passwords in $SECRETS_DIR"
 }
 
 start_es() {
@@ -542,9 +548,8 @@ start_console() {
     mkdir -p "$CONSOLE_STATE"
     local es_username="" es_password="" es_ca_file=""
     if [[ "$SECURITY" == on ]]; then
-        # the indexer's user: the secured profile has no read-only user yet (issue 14 asks for one)
-        es_username=flowlens_indexer
-        es_password="$(<"$(secret_file flowlens_indexer)")"
+        es_username=flowlens_console  # read-only: flowlens_span_reader
+        es_password="$(<"$(secret_file flowlens_console)")"
         es_ca_file="$SECRETS_DIR/ca.crt"
     fi
     t0="$(now_ms)"
