@@ -240,6 +240,81 @@ async function mapView(params) {
                 el("td", {class: "num"}, ms(e.p95Ms)))))));
 }
 
+// --- Dashboard -----------------------------------------------------------------------------------------------
+let refreshTimer = null;
+
+async function dashboardView(params) {
+    document.title = "Dashboard · Flowlens";
+    const window_ = params.get("window") || "1h";
+    const until = params.get("until") || "";
+    const refresh = params.get("refresh") || "";
+    const link = (w, r) => {
+        const query = new URLSearchParams({window: w});
+        if (until) query.set("until", until);
+        if (r) query.set("refresh", r);
+        return "/dashboard?" + query;
+    };
+    const range = el("select", {id: "range", "aria-label": "time range", onchange: () => navigate(link(range.value, refresh))},
+        ["5m", "15m", "1h", "6h", "24h", "7d"].concat(["5m", "15m", "1h", "6h", "24h", "7d"].includes(window_) ? [] : [window_])
+            .map(w => {
+                const option = el("option", {value: w}, w);
+                if (w === window_) option.selected = true;
+                return option;
+            }));
+    const auto = el("input", {type: "checkbox", id: "auto-refresh", "aria-label": "auto-refresh",
+        onchange: () => navigate(link(window_, auto.checked ? "10" : ""))});
+    auto.checked = refresh !== "";
+    const controls = el("div", {class: "filters"}, "Last", range, el("label", {}, auto, " refresh every 10 s"),
+        until ? el("span", {class: "muted"}, "until " + until) : null);
+    let d;
+    try {
+        d = await api("/api/dashboard?" + new URLSearchParams(until ? {window: window_, until} : {window: window_}));
+    } catch (e) {
+        show(el("h1", {}, "Dashboard"), controls, el("div", {id: "message", class: "message", role: "alert"}, e.message));
+        return;
+    }
+    const figure = (id, label, value, from) => el("div", {class: "figure"}, el("div", {class: "value", id}, value),
+        el("div", {}, label), el("div", {class: "muted"}, from));
+    const b = d.business;
+    const maxRequests = Math.max(1, ...d.volume.map(v => v.requests));
+    const barWidth = Math.max(4, Math.floor(900 / Math.max(1, d.volume.length)) - 2);
+    const chart = svg("svg", {class: "chart", id: "volume", width: d.volume.length * (barWidth + 2) + 10, height: 130},
+        d.volume.map((v, i) => svg("g", {"data-start": v.start, "data-requests": v.requests},
+            svg("rect", {x: 5 + i * (barWidth + 2), y: 110 - 100 * v.requests / maxRequests, width: barWidth,
+                height: 100 * v.requests / maxRequests, fill: "#2f5fd0"}, svg("title", {}, v.start + ": " + v.requests
+                + " requests, " + v.errors + " errors")),
+            svg("rect", {x: 5 + i * (barWidth + 2), y: 110 - 100 * v.errors / maxRequests, width: barWidth,
+                height: 100 * v.errors / maxRequests, fill: "#d92d20"}))),
+        svg("text", {x: 5, y: 126}, d.volume.length ? d.volume[0].start : ""),
+        svg("text", {x: 5, y: 12}, maxRequests + " requests per " + d.interval));
+    show(el("h1", {}, "Dashboard"), controls,
+        el("p", {class: "muted"}, "Last " + d.window + ": [" + d.start + ", " + d.end + ") — the numbers of "
+            + "flowlens analytics for this window (", el("a", {id: "permalink",
+            href: "/dashboard?" + new URLSearchParams({window: window_, until: d.end})}, "link to exactly this range"), ")"),
+        el("h2", {}, "Business"),
+        el("div", {class: "figures", id: "business"},
+            figure("signups", "user sign-ups", b.signups, "successful users.register"),
+            figure("order-completion", "order completion %", b.orderCompletionPercent,
+                b.ordersConfirmed + " confirmed / " + b.ordersCreated + " created"),
+            figure("payment-success", "payment success %", b.paymentSuccessPercent,
+                b.paymentsAuthorized + " AUTHORIZED / " + b.paymentsAuthorize + " payments.authorize")),
+        el("h2", {}, "Requests over time"), el("p", {class: "muted"}, "SERVER spans per " + d.interval
+            + "; errors in red"), chart,
+        el("h2", {}, "Service performance"), el("p", {class: "muted"}, "Latency of SERVER spans (ms)"),
+        el("table", {id: "latency"}, el("thead", {}, el("tr", {}, ["service", "operation", "count", "p50", "p95", "p99"]
+            .map(h => el("th", {}, h)))), el("tbody", {}, d.latency.map(o => el("tr", {"data-service": o.service,
+                "data-operation": o.name}, el("td", {}, o.service), el("td", {}, o.name), el("td", {class: "num"}, o.count),
+            el("td", {class: "num"}, ms(o.p50)), el("td", {class: "num"}, ms(o.p95)), el("td", {class: "num"}, ms(o.p99)))))),
+        el("h2", {}, "Error analysis"),
+        el("table", {id: "errors"}, el("thead", {}, el("tr", {}, ["service", "spans", "errors", "error %"]
+            .map(h => el("th", {}, h)))), el("tbody", {}, d.errors.map(e => el("tr", {"data-service": e.service},
+                el("td", {}, e.service), el("td", {class: "num"}, e.spans), el("td", {class: "num"}, e.errors),
+                el("td", {class: "num"}, e.percent))))));
+    if (refresh) {
+        refreshTimer = setTimeout(route, 1000 * Number(refresh));
+    }
+}
+
 // --- Alerts --------------------------------------------------------------------------------------------------
 async function alertsView(params) {
     document.title = "Alerts · Flowlens";
@@ -268,6 +343,7 @@ function navigate(url) {
 }
 
 function route() {
+    clearTimeout(refreshTimer);
     const path = location.pathname.replace(/\/+$/, "") || "/";
     const params = new URLSearchParams(location.search);
     const trace = path.match(/^\/traces\/([^/]+)$/);
@@ -278,6 +354,7 @@ function route() {
         case "/": case "/flows": return flowsView(params);
         case "/traces": return traceSearchView(params);
         case "/map": return mapView(params);
+        case "/dashboard": return dashboardView(params);
         case "/alerts": return alertsView(params);
         default: return problem("Not found", new Error("No view at " + path));
     }

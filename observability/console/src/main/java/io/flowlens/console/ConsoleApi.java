@@ -3,18 +3,22 @@ package io.flowlens.console;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.flowlens.analytics.BusinessReport;
 import io.flowlens.analytics.DependencyReport;
 import io.flowlens.analytics.ErrorRateReport;
 import io.flowlens.analytics.FlowRuns;
 import io.flowlens.analytics.JaegerTraces;
+import io.flowlens.analytics.LatencyReport;
 import io.flowlens.analytics.TimeWindow;
 import io.flowlens.analytics.TraceSpans;
 import io.flowlens.analytics.UsageException;
+import io.flowlens.analytics.VolumeReport;
 import io.flowlens.analytics.alerts.AlertCheck;
 import io.flowlens.analytics.alerts.AlertRules;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -98,6 +102,18 @@ public class ConsoleApi {
     }
 
     @GET
+    @Path("/dashboard")
+    public String dashboard(@QueryParam("window") String window, @QueryParam("until") String until)
+            throws IOException {
+        TimeWindow range = window(window, until);
+        Duration interval = DashboardView.interval(range);
+        return Json.write(DashboardView.of(range, new LatencyReport(backends.store()).measure(range),
+                new ErrorRateReport(backends.store()).measure(range),
+                new BusinessReport(backends.store()).measure(range), interval,
+                new VolumeReport(backends.store()).measure(range, interval)));
+    }
+
+    @GET
     @Path("/alerts")
     public String alerts(@QueryParam("window") String window) throws IOException {
         Optional<Duration> override = window == null || window.isBlank() ? Optional.empty()
@@ -107,8 +123,19 @@ public class ConsoleApi {
     }
 
     private TimeWindow window(String text) {
+        return window(text, null);
+    }
+
+    /** {@code [until - window, until)}; until defaults to now, so a link with both shows the same numbers again. */
+    private TimeWindow window(String text, String until) {
         Duration length = text == null || text.isBlank() ? backends.defaultWindow() : TimeWindow.parseDuration(text);
-        return TimeWindow.ending(Instant.now(), length);
+        Instant end;
+        try {
+            end = until == null || until.isBlank() ? Instant.now() : Instant.parse(until.trim());
+        } catch (DateTimeParseException e) {
+            throw new UsageException("until must be an ISO-8601 instant like 2026-12-03T06:00:00Z, was '" + until + "'");
+        }
+        return TimeWindow.ending(end, length);
     }
 
     private static int limit(String text) {

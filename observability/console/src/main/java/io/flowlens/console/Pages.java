@@ -53,6 +53,12 @@ public class Pages {
     }
 
     @GET
+    @Path("dashboard")
+    public Response dashboard() throws IOException {
+        return page();
+    }
+
+    @GET
     @Path("alerts")
     public Response alerts() throws IOException {
         return page();
