@@ -3,13 +3,28 @@ package io.flowlens.systemtests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.flowlens.analytics.BusinessReport;
+import io.flowlens.analytics.Figures;
+import io.flowlens.analytics.FlowlensSettings;
+import io.flowlens.analytics.LatencyReport;
+import io.flowlens.analytics.SpanStore;
+import io.flowlens.analytics.TimeWindow;
+import io.flowlens.exporter.elasticsearch.ElasticsearchConnection;
+import io.flowlens.exporter.elasticsearch.SpanIndex;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +133,53 @@ class ConsoleIT {
         String dom = page("/alerts", "alerts");
         for (String rule : List.of("error-rate", "slow-spans", "service-down", "traffic-anomaly")) {
             assertThat("the alerts view lists rule " + rule, dom, containsString("data-rule=\"" + rule + "\""));
+        }
+    }
+
+    @Test
+    void dashboardShowsTheAnalyticsCoresNumbers() throws Exception {
+        // a fixed range, so the page and the core measure the same window
+        Instant until = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        TimeWindow window = TimeWindow.ending(until, Duration.ofHours(1));
+        // encoded as the page's own permalink is: Helidon refuses a raw ':' in a query string
+        String dom = page("/dashboard?window=1h&until=" + URLEncoder.encode(until.toString(), StandardCharsets.UTF_8),
+                "dashboard");
+
+        FlowlensSettings settings = new FlowlensSettings(new ElasticsearchConnection(URI.create(system.elasticsearch()),
+                Optional.empty(), Optional.empty(), Optional.empty()), new SpanIndex("flowlens-spans"),
+                URI.create("http://127.0.0.1:" + SystemUnderTest.QUERY_PORT));
+        try (SpanStore store = SpanStore.open(settings)) {
+            BusinessReport.Metrics business = new BusinessReport(store).measure(window);
+            assertThat("there were payments in the window", business.authorize(), greaterThan(0L));
+            assertThat(dom, containsString("id=\"payment-success\">"
+                    + Figures.percent(business.authorized(), business.authorize()) + "<"));
+            assertThat(dom, containsString("id=\"order-completion\">"
+                    + Figures.percent(business.confirmed(), business.created()) + "<"));
+            assertThat(dom, containsString("id=\"signups\">" + business.signups() + "<"));
+            LatencyReport.Operation flows = new LatencyReport(store).measure(window).stream()
+                    .filter(o -> o.service().equals("orchestrator") && o.name().startsWith("GET /demo/full-flow"))
+                    .findFirst().orElseThrow();
+            assertThat(dom, containsString("<tr data-service=\"orchestrator\" data-operation=\"" + flows.name()
+                    + "\"><td>orchestrator</td><td>" + flows.name() + "</td><td class=\"num\">" + flows.count() + "<"));
+        }
+    }
+
+    @Test
+    void traceComesFromTheSpanDocumentsWhenJaegerIsDown() throws Exception {
+        int spans = system.jaeger().trace(completed).size();
+        long pid = Long.parseLong(Files.readString(system.instanceDir().resolve("jaeger/jaeger.pid")).trim());
+        try {
+            ProcessHandle jaeger = ProcessHandle.of(pid).orElseThrow();
+            jaeger.destroy();
+            jaeger.onExit().get(30, TimeUnit.SECONDS);
+
+            String dom = page("/traces/" + completed, "trace-jaeger-down");
+            assertThat(dom, containsString("Jaeger did not answer"));
+            assertThat(dom, containsString("from elasticsearch"));
+            assertThat("every span, from flowlens-spans-*", dom,
+                    containsString("<span id=\"span-count\">" + spans + "</span>"));
+        } finally {
+            SystemUnderTest.stack(system.root(), "up");
         }
     }
 
