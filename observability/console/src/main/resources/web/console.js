@@ -67,17 +67,22 @@ async function flowsView(params) {
             if (o === outcome) option.selected = true;
             return option;
         }));
+    const user = params.get("user") || "";
     const windowInput = el("input", {id: "window", size: 5, value: window_, placeholder: "1h", "aria-label": "time range"});
+    const userInput = el("input", {id: "user", size: 6, value: user, placeholder: "any", "aria-label": "user id"});
     const outcome_url = () => {
         const query = new URLSearchParams();
         if (select.value !== "all") query.set("outcome", select.value);
+        if (userInput.value.trim()) query.set("user", userInput.value.trim());
         if (windowInput.value.trim()) query.set("window", windowInput.value.trim());
         return "/flows" + (query.toString() ? "?" + query : "");
     };
     windowInput.addEventListener("change", () => navigate(outcome_url()));
-    const filters = el("div", {class: "filters"}, "Outcome", select, "Last", windowInput);
+    userInput.addEventListener("change", () => navigate(outcome_url()));
+    const filters = el("div", {class: "filters"}, "Outcome", select, "User", userInput, "Last", windowInput);
     const query = new URLSearchParams();
     if (outcome !== "all") query.set("outcome", outcome);
+    if (user) query.set("user", user);
     if (window_) query.set("window", window_);
     let data;
     try {
@@ -90,7 +95,7 @@ async function flowsView(params) {
         el("td", {class: "mono"}, f.start.replace("T", " ").replace("Z", "")),
         el("td", {}, el("span", {class: "badge " + f.outcome}, f.outcome)),
         el("td", {class: "num"}, ms(f.durationMs)),
-        el("td", {class: "num"}, f.userId ?? "-"),
+        el("td", {class: "num"}, f.userId === null ? "-" : el("a", {href: "/flows?user=" + f.userId}, f.userId)),
         el("td", {class: "num"}, f.orderId ?? "-"),
         el("td", {class: "num"}, f.paymentId ?? "-"),
         el("td", {class: "num"}, f.amount === null ? "-" : f.amount.toFixed(2) + " " + f.currency),
@@ -315,6 +320,46 @@ async function dashboardView(params) {
     }
 }
 
+// --- Search --------------------------------------------------------------------------------------------------
+async function searchView(params) {
+    document.title = "Search · Flowlens";
+    const q = params.get("q") || "";
+    const window_ = params.get("window") || "";
+    const box = el("input", {id: "query", size: 70, value: q, placeholder: "error: true AND service: \"payments\"",
+        "aria-label": "query"});
+    const windowInput = el("input", {id: "window", size: 5, value: window_, placeholder: "1h", "aria-label": "time range"});
+    const go = text => navigate("/search?" + new URLSearchParams(windowInput.value.trim()
+        ? {q: text, window: windowInput.value.trim()} : {q: text}));
+    const form = el("form", {class: "filters", onsubmit: event => { event.preventDefault(); go(box.value.trim()); }},
+        box, "Last", windowInput, el("button", {type: "submit"}, "Search"));
+    let examples = [];
+    try { examples = await api("/api/search/examples"); } catch (e) { /* the box still works */ }
+    const saved = el("p", {class: "examples"}, "Saved searches: ", examples.map(text =>
+        el("a", {href: "/search?" + new URLSearchParams({q: text}), class: "example"}, text)));
+    const head = [el("h1", {}, "Search"), el("p", {class: "muted"}, "Lucene query syntax over the span documents' "
+        + "fields (FIELDS.md), the same as bin/flowlens query"), form, saved];
+    if (!q) {
+        show(...head);
+        return;
+    }
+    let found;
+    try {
+        found = await api("/api/search?" + new URLSearchParams(window_ ? {q, window: window_} : {q}));
+    } catch (e) {
+        show(...head, el("div", {id: "message", class: "message", role: "alert"}, e.message));
+        return;
+    }
+    show(...head, el("p", {id: "total"}, found.total + " span(s) match in the last " + found.window
+            + (found.spans.length < found.total ? "; the newest " + found.spans.length + ":" : ":")),
+        el("table", {id: "results"}, el("thead", {}, el("tr", {}, ["started (UTC)", "service", "name", "kind", "duration",
+            "status", "trace"].map(h => el("th", {}, h)))),
+            el("tbody", {}, found.spans.map(r => el("tr", {"data-trace-id": r.traceId, "data-span-id": r.spanId},
+                el("td", {class: "mono"}, r.start.replace("T", " ").replace("Z", "")), el("td", {}, r.service),
+                el("td", {}, r.name), el("td", {}, r.kind), el("td", {class: "num"}, ms(r.durationMs)),
+                el("td", {}, r.error ? el("span", {class: "badge failed"}, "error") : "", r.statusCode ?? ""),
+                el("td", {class: "mono"}, el("a", {href: "/traces/" + r.traceId}, r.traceId)))))));
+}
+
 // --- Alerts --------------------------------------------------------------------------------------------------
 async function alertsView(params) {
     document.title = "Alerts · Flowlens";
@@ -355,6 +400,7 @@ function route() {
         case "/traces": return traceSearchView(params);
         case "/map": return mapView(params);
         case "/dashboard": return dashboardView(params);
+        case "/search": return searchView(params);
         case "/alerts": return alertsView(params);
         default: return problem("Not found", new Error("No view at " + path));
     }

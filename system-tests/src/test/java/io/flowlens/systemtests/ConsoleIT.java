@@ -101,6 +101,26 @@ class ConsoleIT {
     }
 
     @Test
+    void flowsViewFiltersByUser() throws Exception {
+        String user2 = page("/flows?user=2", "flows-user-2");
+        assertThat(user2, containsString("data-trace-id=\"" + declined + "\""));
+        assertThat("user 1's flow is filtered out", user2, not(containsString(completed)));
+    }
+
+    @Test
+    void searchFindsATracesSpansAndLinksToTheTraceAndAMalformedQueryIsExplained() throws Exception {
+        String dom = page("/search?q=" + URLEncoder.encode("trace_id: " + declined, StandardCharsets.UTF_8), "search");
+        int documents = RestAssured.given().baseUri(system.elasticsearch())
+                .get("/flowlens-spans-*/_count?q=trace_id:" + declined).then().extract().path("count");
+        assertThat(dom, containsString("<p id=\"total\">" + documents + " span(s) match"));
+        assertThat(dom, containsString("href=\"/traces/" + declined + "\""));
+
+        String malformed = page("/search?q=" + URLEncoder.encode("error: (", StandardCharsets.UTF_8), "search-malformed");
+        assertThat(malformed, containsString("id=\"message\""));
+        assertThat(malformed, containsString("Elasticsearch cannot run the query"));
+    }
+
+    @Test
     void serviceMapShowsTheFourServicesAndTheirEdges() throws Exception {
         String dom = page("/map", "map");
         for (String service : List.of("orchestrator", "users", "orders", "payments")) {

@@ -92,11 +92,14 @@ public final class FlowRuns {
         this.store = store;
     }
 
-    /** The newest {@code limit} runs that started in the window, of one outcome or all. */
-    public List<FlowRun> recent(TimeWindow window, Optional<Outcome> outcome, int limit) throws IOException {
+    /** The newest {@code limit} runs that started in the window, of one outcome or all, of one user or all. */
+    public List<FlowRun> recent(TimeWindow window, Optional<Outcome> outcome, Optional<Long> userId, int limit)
+            throws IOException {
+        Query any = Query.of(q -> q.matchAll(m -> m));
         Query flows = SpanStore.all(window.query(),
                 Query.of(q -> q.term(t -> t.field(SpanFields.NAME).value(FLOW_SPAN))),
-                outcome.map(Outcome::query).orElse(Query.of(q -> q.matchAll(m -> m))));
+                outcome.map(Outcome::query).orElse(any),
+                userId.map(id -> Query.of(q -> q.term(t -> t.field(USER_ID).value(id)))).orElse(any));
         return store.search(s -> s.query(flows).size(limit)
                         .sort(o -> o.field(f -> f.field(SpanFields.TIMESTAMP).order(SortOrder.Desc))), JsonNode.class)
                 .hits().hits().stream().map(Hit::source).map(FlowRun::fromSource).toList();

@@ -15,6 +15,7 @@ import io.flowlens.analytics.ErrorRateReport;
 import io.flowlens.analytics.FlowRuns;
 import io.flowlens.analytics.JaegerTraces;
 import io.flowlens.analytics.LatencyReport;
+import io.flowlens.analytics.SpanSearch;
 import io.flowlens.analytics.TimeWindow;
 import io.flowlens.analytics.TraceSpans;
 import io.flowlens.analytics.UsageException;
@@ -56,11 +57,11 @@ public class ConsoleApi {
     @GET
     @Path("/flows")
     public String flows(@QueryParam("outcome") String outcome, @QueryParam("window") String window,
-                        @QueryParam("limit") String limit) throws IOException {
+                        @QueryParam("limit") String limit, @QueryParam("user") String user) throws IOException {
         Optional<FlowRuns.Outcome> wanted = outcome == null || outcome.isBlank() || outcome.equals("all")
                 ? Optional.empty() : Optional.of(FlowRuns.Outcome.parse(outcome));
         TimeWindow range = window(window);
-        List<FlowRuns.FlowRun> runs = new FlowRuns(backends.store()).recent(range, wanted, limit(limit));
+        List<FlowRuns.FlowRun> runs = new FlowRuns(backends.store()).recent(range, wanted, userId(user), limit(limit));
         return Json.write(FlowsView.of(TimeWindow.format(range.length()),
                 wanted.map(o -> o.name().toLowerCase(Locale.ROOT)).orElse("all"), runs));
     }
@@ -114,6 +115,24 @@ public class ConsoleApi {
     }
 
     @GET
+    @Path("/search")
+    public String search(@QueryParam("q") String query, @QueryParam("window") String window,
+                         @QueryParam("limit") String limit) throws IOException {
+        if (query == null || query.isBlank()) {
+            throw new UsageException("q is required: a Lucene query over the span fields, e.g. error: true");
+        }
+        TimeWindow range = window(window);
+        return Json.write(SearchView.of(query, TimeWindow.format(range.length()),
+                new SpanSearch(backends.store()).search(query, Optional.of(range), limit(limit))));
+    }
+
+    @GET
+    @Path("/search/examples")
+    public String searchExamples() {
+        return Json.write(SearchView.EXAMPLES);
+    }
+
+    @GET
     @Path("/alerts")
     public String alerts(@QueryParam("window") String window) throws IOException {
         Optional<Duration> override = window == null || window.isBlank() ? Optional.empty()
@@ -136,6 +155,17 @@ public class ConsoleApi {
             throw new UsageException("until must be an ISO-8601 instant like 2026-12-03T06:00:00Z, was '" + until + "'");
         }
         return TimeWindow.ending(end, length);
+    }
+
+    private static Optional<Long> userId(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            throw new UsageException("user must be a user id (a whole number), was '" + text + "'");
+        }
     }
 
     private static int limit(String text) {

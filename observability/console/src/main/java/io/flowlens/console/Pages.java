@@ -59,6 +59,12 @@ public class Pages {
     }
 
     @GET
+    @Path("search")
+    public Response search() throws IOException {
+        return page();
+    }
+
+    @GET
     @Path("alerts")
     public Response alerts() throws IOException {
         return page();

@@ -32,7 +32,7 @@ class ConsoleHttpTest {
     @Test
     void everyViewHasItsOwnUrlServingThePage() {
         for (String path : new String[] {"/", "/flows", "/traces", "/traces/0af7651916cd43dd8448eb211c80319c", "/map",
-                "/dashboard", "/alerts"}) {
+                "/dashboard", "/search", "/alerts"}) {
             given().get(path).then().statusCode(200).contentType(containsString("text/html"))
                     .body(containsString("/assets/console.js"));
         }
@@ -59,6 +59,10 @@ class ConsoleHttpTest {
         given().get("/api/flows?limit=0").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("limit must be"));
         given().get("/api/map?window=-5m").then().statusCode(400).contentType("application/problem+json");
+        given().get("/api/flows?user=me").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("user must be a user id"));
+        given().get("/api/search").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("q is required"));
         given().get("/api/dashboard?until=yesterday").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("until must be an ISO-8601 instant"));
     }
