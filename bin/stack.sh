@@ -451,38 +451,47 @@ stop_es() { stop_pid "$ES_PIDFILE" "$ES_PID_MATCH" elasticsearch 60; }
 
 indexer_pid() { pid_running "$INDEXER_PIDFILE" "$INDEXER_JAR"; }
 
-start_indexer() {
-    local pid t0 java_home
-    if pid="$(indexer_pid)"; then
-        log "span-indexer: already running (pid $pid, port $SPAN_INDEXER_PORT), left as is"
+# One of this repository's Helidon jars as a detached process on 127.0.0.1, configured by VAR=value pairs (its
+# MicroProfile Config), ready when /health/ready answers. `make up` builds the jars; here we only say how when one is
+# missing. Usage: start_jar NAME PORT JAR PIDFILE LOGFILE MODULE JAVA_OPTS WHAT [VAR=value...]
+start_jar() {
+    local name="$1" port="$2" jar="$3" pidfile="$4" logfile="$5" module="$6" opts="$7" what="$8"
+    local pid t0 java_home java_opts
+    shift 8
+    if pid="$(pid_running "$pidfile" "$jar")"; then
+        log "$name: already running (pid $pid, port $port), left as is"
         return 0
     fi
-    [[ -f "$INDEXER_JAR" ]] || die "missing $INDEXER_JAR: build it first (make build, or" \
-        "bin/mvn.sh -B package -DskipTests -pl observability/span-indexer -am)"
-    require_free_port "$SPAN_INDEXER_PORT" "span indexer"
+    [[ -f "$jar" ]] || die "missing $jar: build it first (make build, or" \
+        "bin/mvn.sh -B package -DskipTests -pl $module -am)"
+    require_free_port "$port" "$name"
     java_home="$(find_java21)"
-    mkdir -p "$INDEXER_STATE"
+    mkdir -p "$(dirname "$pidfile")"
+    t0="$(now_ms)"
+    log "$name: starting on 127.0.0.1:$port ($what)"
+    read -ra java_opts <<<"$opts"  # several options, split on spaces
+    start_detached "$pidfile" "$logfile" env SERVER_PORT="$port" SERVER_HOST=127.0.0.1 "$@" \
+        "$java_home/bin/java" "${java_opts[@]}" -jar "$jar"
+    pid="$(tr -dc '0-9' <"$pidfile")"
+    wait_http "http://127.0.0.1:$port/health/ready" "$START_TIMEOUT" "$name" "$logfile" "$pid"
+    log "$name: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$port)"
+}
+
+start_indexer() {
     local es_username="" es_password_file="" es_ca_file=""
     if [[ "$SECURITY" == on ]]; then
         es_username=flowlens_indexer
         es_password_file="$(secret_file flowlens_indexer)"
         es_ca_file="$SECRETS_DIR/ca.crt"
     fi
-    t0="$(now_ms)"
-    log "span-indexer: starting on 127.0.0.1:$SPAN_INDEXER_PORT (writes $ES_SCHEME://127.0.0.1:$ES_PORT)"
     # MicroProfile Config reads these (otel.exporter.elasticsearch.* keys, the exporter's own names)
-    local java_opts
-    read -ra java_opts <<<"${FLOWLENS_INDEXER_JAVA_OPTS:--Xmx256m}"  # several options, split on spaces
-    start_detached "$INDEXER_PIDFILE" "$INDEXER_LOG" env \
-        SERVER_PORT="$SPAN_INDEXER_PORT" SERVER_HOST=127.0.0.1 \
+    start_jar span-indexer "$SPAN_INDEXER_PORT" "$INDEXER_JAR" "$INDEXER_PIDFILE" "$INDEXER_LOG" \
+        observability/span-indexer "${FLOWLENS_INDEXER_JAVA_OPTS:--Xmx256m}" \
+        "writes $ES_SCHEME://127.0.0.1:$ES_PORT" \
         OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT="$ES_SCHEME://127.0.0.1:$ES_PORT" \
         OTEL_EXPORTER_ELASTICSEARCH_USERNAME="$es_username" \
         OTEL_EXPORTER_ELASTICSEARCH_PASSWORD_FILE="$es_password_file" \
-        OTEL_EXPORTER_ELASTICSEARCH_CA_FILE="$es_ca_file" \
-        "$java_home/bin/java" "${java_opts[@]}" -jar "$INDEXER_JAR"
-    pid="$(tr -dc '0-9' <"$INDEXER_PIDFILE")"
-    wait_http "http://127.0.0.1:$SPAN_INDEXER_PORT/health/ready" "$START_TIMEOUT" span-indexer "$INDEXER_LOG" "$pid"
-    log "span-indexer: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$SPAN_INDEXER_PORT)"
+        OTEL_EXPORTER_ELASTICSEARCH_CA_FILE="$es_ca_file"
 }
 
 stop_indexer() { stop_pid "$INDEXER_PIDFILE" "$INDEXER_JAR" span-indexer 30; }
@@ -536,37 +545,20 @@ stop_jaeger() { stop_pid "$JAEGER_PIDFILE" "$JAEGER_BIN" jaeger 30; }
 console_pid() { pid_running "$CONSOLE_PIDFILE" "$CONSOLE_JAR"; }
 
 start_console() {
-    local pid t0 java_home
-    if pid="$(console_pid)"; then
-        log "console: already running (pid $pid, port $CONSOLE_PORT), left as is"
-        return 0
-    fi
-    [[ -f "$CONSOLE_JAR" ]] || die "missing $CONSOLE_JAR: build it first (make build, or" \
-        "bin/mvn.sh -B package -DskipTests -pl observability/console -am)"
-    require_free_port "$CONSOLE_PORT" "console"
-    java_home="$(find_java21)"
-    mkdir -p "$CONSOLE_STATE"
     local es_username="" es_password="" es_ca_file=""
     if [[ "$SECURITY" == on ]]; then
         es_username=flowlens_console  # read-only: flowlens_span_reader
         es_password="$(<"$(secret_file flowlens_console)")"
         es_ca_file="$SECRETS_DIR/ca.crt"
     fi
-    t0="$(now_ms)"
-    log "console: starting on 127.0.0.1:$CONSOLE_PORT (reads $ES_SCHEME://127.0.0.1:$ES_PORT and Jaeger :$JAEGER_QUERY_PORT)"
-    local java_opts
-    read -ra java_opts <<<"${FLOWLENS_CONSOLE_JAVA_OPTS:--Xmx256m}"  # several options, split on spaces
-    # the password goes through the environment only (MicroProfile Config), never on a command line
-    FLOWLENS_ELASTICSEARCH_PASSWORD="$es_password" start_detached "$CONSOLE_PIDFILE" "$CONSOLE_LOG" env \
-        SERVER_PORT="$CONSOLE_PORT" SERVER_HOST=127.0.0.1 \
+    # the analytics core's keys; the password goes through the environment only, never on a command line
+    FLOWLENS_ELASTICSEARCH_PASSWORD="$es_password" start_jar console "$CONSOLE_PORT" "$CONSOLE_JAR" \
+        "$CONSOLE_PIDFILE" "$CONSOLE_LOG" observability/console "${FLOWLENS_CONSOLE_JAVA_OPTS:--Xmx256m}" \
+        "reads $ES_SCHEME://127.0.0.1:$ES_PORT and Jaeger :$JAEGER_QUERY_PORT" \
         FLOWLENS_ELASTICSEARCH_URL="$ES_SCHEME://127.0.0.1:$ES_PORT" \
         FLOWLENS_ELASTICSEARCH_USERNAME="$es_username" \
         FLOWLENS_ELASTICSEARCH_CA_FILE="$es_ca_file" \
-        FLOWLENS_JAEGER_URL="http://127.0.0.1:$JAEGER_QUERY_PORT" \
-        "$java_home/bin/java" "${java_opts[@]}" -jar "$CONSOLE_JAR"
-    pid="$(tr -dc '0-9' <"$CONSOLE_PIDFILE")"
-    wait_http "http://127.0.0.1:$CONSOLE_PORT/health/ready" "$START_TIMEOUT" console "$CONSOLE_LOG" "$pid"
-    log "console: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$CONSOLE_PORT)"
+        FLOWLENS_JAEGER_URL="http://127.0.0.1:$JAEGER_QUERY_PORT"
 }
 
 stop_console() { stop_pid "$CONSOLE_PIDFILE" "$CONSOLE_JAR" console 30; }

@@ -29,44 +29,14 @@ public class Pages {
     }
 
     @GET
-    @Path("flows")
-    public Response flows() throws IOException {
-        return page();
-    }
-
-    @GET
-    @Path("traces")
-    public Response traceSearch() throws IOException {
+    @Path("{view: flows|traces|map|dashboard|search|alerts}")
+    public Response view() throws IOException {
         return page();
     }
 
     @GET
     @Path("traces/{traceId}")
-    public Response trace(@PathParam("traceId") String traceId) throws IOException {
-        return page();
-    }
-
-    @GET
-    @Path("map")
-    public Response map() throws IOException {
-        return page();
-    }
-
-    @GET
-    @Path("dashboard")
-    public Response dashboard() throws IOException {
-        return page();
-    }
-
-    @GET
-    @Path("search")
-    public Response search() throws IOException {
-        return page();
-    }
-
-    @GET
-    @Path("alerts")
-    public Response alerts() throws IOException {
+    public Response trace() throws IOException {
         return page();
     }
 
