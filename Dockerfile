@@ -1,4 +1,4 @@
-# One multi-stage build for the four services and the span indexer: `docker build --build-arg SERVICE=users .`
+# One multi-stage build for the four services, the span indexer and the console: `docker build --build-arg SERVICE=users .`
 # (compose does this; the indexer also names its folder: --build-arg MODULE=observability/span-indexer).
 # The build stage does not depend on SERVICE, so BuildKit builds it once and the four images share it.
 # The defaults below must equal JAVA_BUILD_IMAGE / JAVA_RUNTIME_IMAGE in .env (ComposeFileTest checks it).
@@ -11,7 +11,7 @@ COPY . .
 # Tests run in CI (make test), not in the image build: they need Elasticsearch and Jaeger.
 # The cache mount keeps downloaded dependencies between builds (it is not part of any image).
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q package -DskipTests -pl users,orders,payments,orchestrator,observability/span-indexer -am
+    mvn -B -q package -DskipTests -pl users,orders,payments,orchestrator,observability/span-indexer,observability/console -am
 
 FROM ${JAVA_RUNTIME_IMAGE}
 ARG SERVICE

@@ -59,6 +59,7 @@ sys.exit(0 if len(docs) >= spans else 1)
 PY
 echo
 echo "Look further:"
+echo "  Console      http://127.0.0.1:${CONSOLE_PORT:-8095}/flows   (flows, this trace: http://127.0.0.1:${CONSOLE_PORT:-8095}/traces/$SUCCESS_TRACE, /map, /alerts)"
 echo "  Jaeger API   $JAEGER/api/v3/traces/$SUCCESS_TRACE   (services: $JAEGER/api/v3/services)"
 echo "  Elasticsearch $ES/jaeger-span-*/_search?q=traceID:$SUCCESS_TRACE   (Jaeger's storage)"
 echo "  Span analytics $ES/flowlens-spans-*/_search?q=trace_id:$SUCCESS_TRACE   (flat fields: observability/exporter-elasticsearch/FIELDS.md)"

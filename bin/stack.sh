@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The local tracing backends without Docker: Elasticsearch (Maven Central integ-test zip), Jaeger v2
 # (built from source with Go) and the span indexer behind it (observability/span-indexer, a jar built by Maven),
-# plus k6 for the perf scripts. See stack/README.md.
+# the web console on top (observability/console, a jar too), plus k6 for the perf scripts. See stack/README.md.
 #
 #   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, schemathesis, chromium)
-#   bin/stack.sh up             install, then start ES, the span indexer and Jaeger and wait until each is ready
-#   bin/stack.sh down           stop what `up` started (by pid file): Jaeger, then the indexer, then ES
+#   bin/stack.sh up             install, then start ES, the span indexer, Jaeger and the console; wait until each is ready
+#   bin/stack.sh down           stop what `up` started (by pid file): the console, Jaeger, then the indexer, then ES
 #   bin/stack.sh status         pid, port, health of each component
-#   bin/stack.sh logs NAME [-f] tail es|jaeger|indexer|install logs
+#   bin/stack.sh logs NAME [-f] tail es|jaeger|indexer|console|install logs
 #
 # FLOWLENS_ES_SECURITY=on starts the `secured` profile: Elasticsearch with security on (bootstrap password in its
 # keystore, file-realm users and roles), Jaeger and the span indexer logging in with their own users. The
@@ -37,6 +37,7 @@ JAEGER_QUERY_GRPC_PORT="${JAEGER_QUERY_GRPC_PORT:-16685}"
 JAEGER_HEALTH_PORT="${JAEGER_HEALTH_PORT:-13133}"
 JAEGER_METRICS_PORT="${JAEGER_METRICS_PORT:-8888}"
 SPAN_INDEXER_PORT="${SPAN_INDEXER_PORT:-8094}"
+CONSOLE_PORT="${CONSOLE_PORT:-8095}"
 ES_HEAP="${ES_HEAP:-512m}"
 ES_USER="${FLOWLENS_ES_USER:-flowlens}"
 START_TIMEOUT="${FLOWLENS_START_TIMEOUT:-120}"
@@ -98,6 +99,10 @@ INDEXER_JAR="$FLOWLENS_ROOT/observability/span-indexer/target/span-indexer.jar"
 INDEXER_STATE="$INSTANCE_DIR/span-indexer"
 INDEXER_PIDFILE="$INDEXER_STATE/span-indexer.pid"
 INDEXER_LOG="$INDEXER_STATE/span-indexer.log"
+CONSOLE_JAR="$FLOWLENS_ROOT/observability/console/target/console.jar"
+CONSOLE_STATE="$INSTANCE_DIR/console"
+CONSOLE_PIDFILE="$CONSOLE_STATE/console.pid"
+CONSOLE_LOG="$CONSOLE_STATE/console.log"
 
 # Go builds must not pick up a go.work or GOFLAGS from the caller's environment.
 go_clean_env() { env GOWORK=off GOFLAGS= "$@"; }
@@ -352,10 +357,16 @@ jaeger_writer:
   indices:
     - names: ['jaeger-*']
       privileges: [all]
+flowlens_span_reader:
+  cluster: [monitor]
+  indices:
+    - names: ['flowlens-spans-*']
+      privileges: [read, view_index_metadata]
 ROLES
     local user role password
-    # the span indexer writes flowlens-spans-*; the services hold no Elasticsearch credentials at all
-    for user in flowlens_indexer:flowlens_span_writer jaeger:jaeger_writer; do
+    # the span indexer writes flowlens-spans-*, the console only reads them; the services hold no Elasticsearch
+    # credentials at all
+    for user in flowlens_indexer:flowlens_span_writer jaeger:jaeger_writer flowlens_console:flowlens_span_reader; do
         role="${user#*:}" user="${user%%:*}"
         password="$(cat "$(secret_file "$user")")"
         # -p is the tool's only non-interactive way; it runs for a second, as the ES user, on this machine only
@@ -366,7 +377,7 @@ ROLES
         fi
     done
     [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$conf"
-    log "elasticsearch: security on; users elastic, flowlens_indexer, jaeger; passwords in $SECRETS_DIR"
+    log "elasticsearch: security on; users elastic, flowlens_indexer, jaeger, flowlens_console; passwords in $SECRETS_DIR"
 }
 
 start_es() {
@@ -440,38 +451,47 @@ stop_es() { stop_pid "$ES_PIDFILE" "$ES_PID_MATCH" elasticsearch 60; }
 
 indexer_pid() { pid_running "$INDEXER_PIDFILE" "$INDEXER_JAR"; }
 
-start_indexer() {
-    local pid t0 java_home
-    if pid="$(indexer_pid)"; then
-        log "span-indexer: already running (pid $pid, port $SPAN_INDEXER_PORT), left as is"
+# One of this repository's Helidon jars as a detached process on 127.0.0.1, configured by VAR=value pairs (its
+# MicroProfile Config), ready when /health/ready answers. `make up` builds the jars; here we only say how when one is
+# missing. Usage: start_jar NAME PORT JAR PIDFILE LOGFILE MODULE JAVA_OPTS WHAT [VAR=value...]
+start_jar() {
+    local name="$1" port="$2" jar="$3" pidfile="$4" logfile="$5" module="$6" opts="$7" what="$8"
+    local pid t0 java_home java_opts
+    shift 8
+    if pid="$(pid_running "$pidfile" "$jar")"; then
+        log "$name: already running (pid $pid, port $port), left as is"
         return 0
     fi
-    [[ -f "$INDEXER_JAR" ]] || die "missing $INDEXER_JAR: build it first (make build, or" \
-        "bin/mvn.sh -B package -DskipTests -pl observability/span-indexer -am)"
-    require_free_port "$SPAN_INDEXER_PORT" "span indexer"
+    [[ -f "$jar" ]] || die "missing $jar: build it first (make build, or" \
+        "bin/mvn.sh -B package -DskipTests -pl $module -am)"
+    require_free_port "$port" "$name"
     java_home="$(find_java21)"
-    mkdir -p "$INDEXER_STATE"
+    mkdir -p "$(dirname "$pidfile")"
+    t0="$(now_ms)"
+    log "$name: starting on 127.0.0.1:$port ($what)"
+    read -ra java_opts <<<"$opts"  # several options, split on spaces
+    start_detached "$pidfile" "$logfile" env SERVER_PORT="$port" SERVER_HOST=127.0.0.1 "$@" \
+        "$java_home/bin/java" "${java_opts[@]}" -jar "$jar"
+    pid="$(tr -dc '0-9' <"$pidfile")"
+    wait_http "http://127.0.0.1:$port/health/ready" "$START_TIMEOUT" "$name" "$logfile" "$pid"
+    log "$name: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$port)"
+}
+
+start_indexer() {
     local es_username="" es_password_file="" es_ca_file=""
     if [[ "$SECURITY" == on ]]; then
         es_username=flowlens_indexer
         es_password_file="$(secret_file flowlens_indexer)"
         es_ca_file="$SECRETS_DIR/ca.crt"
     fi
-    t0="$(now_ms)"
-    log "span-indexer: starting on 127.0.0.1:$SPAN_INDEXER_PORT (writes $ES_SCHEME://127.0.0.1:$ES_PORT)"
     # MicroProfile Config reads these (otel.exporter.elasticsearch.* keys, the exporter's own names)
-    local java_opts
-    read -ra java_opts <<<"${FLOWLENS_INDEXER_JAVA_OPTS:--Xmx256m}"  # several options, split on spaces
-    start_detached "$INDEXER_PIDFILE" "$INDEXER_LOG" env \
-        SERVER_PORT="$SPAN_INDEXER_PORT" SERVER_HOST=127.0.0.1 \
+    start_jar span-indexer "$SPAN_INDEXER_PORT" "$INDEXER_JAR" "$INDEXER_PIDFILE" "$INDEXER_LOG" \
+        observability/span-indexer "${FLOWLENS_INDEXER_JAVA_OPTS:--Xmx256m}" \
+        "writes $ES_SCHEME://127.0.0.1:$ES_PORT" \
         OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT="$ES_SCHEME://127.0.0.1:$ES_PORT" \
         OTEL_EXPORTER_ELASTICSEARCH_USERNAME="$es_username" \
         OTEL_EXPORTER_ELASTICSEARCH_PASSWORD_FILE="$es_password_file" \
-        OTEL_EXPORTER_ELASTICSEARCH_CA_FILE="$es_ca_file" \
-        "$java_home/bin/java" "${java_opts[@]}" -jar "$INDEXER_JAR"
-    pid="$(tr -dc '0-9' <"$INDEXER_PIDFILE")"
-    wait_http "http://127.0.0.1:$SPAN_INDEXER_PORT/health/ready" "$START_TIMEOUT" span-indexer "$INDEXER_LOG" "$pid"
-    log "span-indexer: ready in $(elapsed "$t0") (pid $pid, http://127.0.0.1:$SPAN_INDEXER_PORT)"
+        OTEL_EXPORTER_ELASTICSEARCH_CA_FILE="$es_ca_file"
 }
 
 stop_indexer() { stop_pid "$INDEXER_PIDFILE" "$INDEXER_JAR" span-indexer 30; }
@@ -519,6 +539,30 @@ start_jaeger() {
 
 stop_jaeger() { stop_pid "$JAEGER_PIDFILE" "$JAEGER_BIN" jaeger 30; }
 
+# --- web console ------------------------------------------------------------------------------------------
+# Reads flowlens-spans-* (through the analytics core) and Jaeger's query API; started last, after both.
+
+console_pid() { pid_running "$CONSOLE_PIDFILE" "$CONSOLE_JAR"; }
+
+start_console() {
+    local es_username="" es_password="" es_ca_file=""
+    if [[ "$SECURITY" == on ]]; then
+        es_username=flowlens_console  # read-only: flowlens_span_reader
+        es_password="$(<"$(secret_file flowlens_console)")"
+        es_ca_file="$SECRETS_DIR/ca.crt"
+    fi
+    # the analytics core's keys; the password goes through the environment only, never on a command line
+    FLOWLENS_ELASTICSEARCH_PASSWORD="$es_password" start_jar console "$CONSOLE_PORT" "$CONSOLE_JAR" \
+        "$CONSOLE_PIDFILE" "$CONSOLE_LOG" observability/console "${FLOWLENS_CONSOLE_JAVA_OPTS:--Xmx256m}" \
+        "reads $ES_SCHEME://127.0.0.1:$ES_PORT and Jaeger :$JAEGER_QUERY_PORT" \
+        FLOWLENS_ELASTICSEARCH_URL="$ES_SCHEME://127.0.0.1:$ES_PORT" \
+        FLOWLENS_ELASTICSEARCH_USERNAME="$es_username" \
+        FLOWLENS_ELASTICSEARCH_CA_FILE="$es_ca_file" \
+        FLOWLENS_JAEGER_URL="http://127.0.0.1:$JAEGER_QUERY_PORT"
+}
+
+stop_console() { stop_pid "$CONSOLE_PIDFILE" "$CONSOLE_JAR" console 30; }
+
 # --- commands ---------------------------------------------------------------------------------------------
 
 cmd_up() {
@@ -530,21 +574,25 @@ cmd_up() {
     es_pid >/dev/null || require_free_port "$ES_PORT" "Elasticsearch HTTP"
     jaeger_pid >/dev/null || check_jaeger_ports
     indexer_pid >/dev/null || require_free_port "$SPAN_INDEXER_PORT" "span indexer"
+    console_pid >/dev/null || require_free_port "$CONSOLE_PORT" "console"
     start_es
     start_indexer
     start_jaeger
+    start_console
     log "up: done in $(elapsed "$t0") — instance '$INSTANCE'"
     cat >&2 <<EOF
   Elasticsearch  $ES_SCHEME://127.0.0.1:$ES_PORT
   OTLP           http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT/v1/traces (http), 127.0.0.1:$JAEGER_OTLP_GRPC_PORT (grpc)
   span indexer   http://127.0.0.1:$SPAN_INDEXER_PORT/metrics (Jaeger sends it every span for flowlens-spans-*)
   Jaeger query   http://127.0.0.1:$JAEGER_QUERY_PORT/api/v3/services
+  Console        http://127.0.0.1:$CONSOLE_PORT/ (flows, traces, service map, alerts)
 EOF
 }
 
 cmd_down() {
     take_lock "$INSTANCE_DIR/.up.lock"
-    stop_jaeger   # first, so its last batches can still reach ES and the indexer
+    stop_console  # it only reads
+    stop_jaeger   # first of the pipeline, so its last batches can still reach ES and the indexer
     stop_indexer  # then the indexer, which writes what it has queued
     stop_es
 }
@@ -581,6 +629,15 @@ cmd_status() {
         printf 'span-indexer   stopped  (port %s)\n' "$SPAN_INDEXER_PORT"
         rc=1
     fi
+    if pid="$(console_pid)"; then
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$CONSOLE_PORT/health/ready" || true)"
+        printf 'console        running  pid %-7s port %-5s rss %-7s ready HTTP %s\n' \
+            "$pid" "$CONSOLE_PORT" "$(rss_mb "$pid")" "$code"
+        [[ "$code" == 200 ]] || rc=1
+    else
+        printf 'console        stopped  (port %s)\n' "$CONSOLE_PORT"
+        rc=1
+    fi
     return "$rc"
 }
 
@@ -591,8 +648,9 @@ cmd_logs() {
         es-console) file="$ES_CONSOLE_LOG" ;;
         jaeger) file="$JAEGER_LOG" ;;
         indexer | span-indexer) file="$INDEXER_LOG" ;;
+        console) file="$CONSOLE_LOG" ;;
         install-es | install-jaeger | install-k6) file="$INSTALL_LOG_DIR/$1.log" ;;
-        *) die "usage: bin/stack.sh logs es|es-console|jaeger|indexer|install-es|install-jaeger|install-k6 [-f]" ;;
+        *) die "usage: bin/stack.sh logs es|es-console|jaeger|indexer|console|install-es|install-jaeger|install-k6 [-f]" ;;
     esac
     [[ -f "$file" ]] || die "no log yet: $file"
     if [[ "${2:-}" == -f ]]; then tail -n 100 -F "$file"; else tail -n 100 "$file"; fi

@@ -41,9 +41,10 @@ import static org.hamcrest.Matchers.startsWith;
 class ComposeFileTest {
 
     private static final List<String> SERVICES = ServiceProcesses.SERVICES;
-    /** Our own images: the four services and the span indexer, each with its module folder. */
+    /** Our own images: the four services, the span indexer and the console, each with its module folder. */
     private static final Map<String, String> MODULES = Map.of("users", "users", "orders", "orders",
-            "payments", "payments", "orchestrator", "orchestrator", "span-indexer", "observability/span-indexer");
+            "payments", "payments", "orchestrator", "orchestrator", "span-indexer", "observability/span-indexer",
+            "console", "observability/console");
     /** Keys the services read without a default in their properties file (documented in README). */
     private static final Set<String> KEYS_WITHOUT_DEFAULT = Set.of("flowlens.db.password");
     /** How compose names a value from .env: {@code ${NAME}}. */

@@ -136,6 +136,22 @@ class SecuredStackIT {
                 .until(() -> count("service:\"" + service + "\""), indexed -> indexed == 25L);
     }
 
+    @Test
+    void consoleReadsTheSpanDocumentsWithItsReadOnlyUser() throws IOException {
+        String password = password("flowlens_console");
+        es().auth().preemptive().basic("flowlens_console", password).get("/flowlens-spans-*/_search?size=1")
+                .then().statusCode(200);
+        // read-only: it may neither write a span document nor delete an index
+        es().auth().preemptive().basic("flowlens_console", password).contentType(ContentType.JSON)
+                .body(Map.of("service", "not-allowed")).post("/flowlens-spans-2000.01.01/_doc").then().statusCode(403);
+        // (a name the user could read: authorization is decided before whether the index exists)
+        es().auth().preemptive().basic("flowlens_console", password)
+                .delete("/flowlens-spans-2000.01.01").then().statusCode(403);
+        // and the console of this instance reads through it (https, the stack's CA): the map is an answer, not a 503
+        RestAssured.given().baseUri("http://127.0.0.1:" + (SystemUnderTest.CONSOLE_PORT + SHIFT)).get("/api/map")
+                .then().statusCode(200).contentType(ContentType.JSON);
+    }
+
     /** Requests to the secured Elasticsearch that trust its CA and nothing else. */
     private static io.restassured.specification.RequestSpecification es() {
         try (var pem = Files.newInputStream(secrets.resolve("ca.crt"))) {

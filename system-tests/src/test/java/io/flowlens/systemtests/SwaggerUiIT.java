@@ -1,19 +1,12 @@
 package io.flowlens.systemtests;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +24,6 @@ import static org.hamcrest.Matchers.is;
  */
 class SwaggerUiIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     /** Where Helidon's /openapi/ui redirects: SmallRye's Swagger UI page, whose assets are served from the jar. */
     private static final String UI_PAGE = "/openapi/ui/index.html";
     private static final int WIDTH = 1280;
@@ -42,8 +34,7 @@ class SwaggerUiIT {
     @BeforeAll
     static void start() {
         // before the stack starts, so a missing browser fails in a second, not after the whole system came up
-        assertThat("headless Chromium is missing at " + CHROMIUM + ": install Debian's chromium package "
-                + "(bin/stack.sh install, or apt-get install chromium)", Files.isExecutable(CHROMIUM), is(true));
+        HeadlessChromium.assertInstalled();
         system = SystemUnderTest.get();
     }
 
@@ -56,7 +47,7 @@ class SwaggerUiIT {
         Path log = out.resolve(service + "-chromium.log");
         Files.deleteIfExists(log);
 
-        String dom = chromium(log, "--dump-dom", page);
+        String dom = HeadlessChromium.run(log, "--dump-dom", page);
         // the UI loaded the spec from the service itself (SmallRye's page asks for '/openapi' on the same origin)
         assertThat(service + ": Swagger UI's spec URL", dom, containsString("class=\"download-url-input\" type=\"text\" "
                 + "value=\"/openapi\""));
@@ -71,44 +62,12 @@ class SwaggerUiIT {
 
         Path screenshot = out.resolve(service + ".png");
         Files.deleteIfExists(screenshot);
-        chromium(log, "--window-size=" + WIDTH + "," + HEIGHT,
+        HeadlessChromium.run(log, "--window-size=" + WIDTH + "," + HEIGHT,
                 "--screenshot=" + screenshot, page);
         assertThat("screenshot " + screenshot + " written", Files.isRegularFile(screenshot), is(true));
         assertThat("screenshot " + screenshot + " (a blank page compresses to a few kB)", Files.size(screenshot),
                 greaterThan(20_000L));
-        assertThat("screenshot " + screenshot + " size", pngSize(screenshot), is(List.of(WIDTH, HEIGHT)));
-    }
-
-    /** Runs headless Chromium with a fresh profile and answers what it printed; its stderr goes to {@code log}. */
-    private static String chromium(Path log, String... arguments) throws IOException, InterruptedException {
-        Path profile = Files.createTempDirectory("flowlens-chromium-");
-        Path stdout = Files.createTempFile("flowlens-chromium-", ".out");
-        try {
-            // no network beyond the page: no first-run, sync, component or QUIC traffic from the browser itself
-            List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
-                    "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
-                    "--virtual-time-budget=10000"));
-            command.addAll(List.of(arguments));
-            Process process = new ProcessBuilder(command)
-                    .redirectOutput(stdout.toFile())
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-            if (!process.waitFor(90, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("chromium did not finish in 90 s: " + command + " (stderr: " + log + ")");
-            }
-            assertThat("chromium " + String.join(" ", arguments) + " exit code (stderr: " + log + ")",
-                    process.exitValue(), is(0));
-            return Files.readString(stdout, StandardCharsets.UTF_8);
-        } finally {
-            Files.deleteIfExists(stdout);
-            try (Stream<Path> files = Files.walk(profile)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
-        }
+        assertThat("screenshot " + screenshot + " size", HeadlessChromium.pngSize(screenshot), is(List.of(WIDTH, HEIGHT)));
     }
 
     /** The service's bundled contract: the file its /openapi serves (mp.openapi.static-file). */
@@ -130,14 +89,6 @@ class SwaggerUiIT {
         }));
         assertThat("the contract has operations", operations.isEmpty(), is(false));
         return operations;
-    }
-
-    /** Width and height from the PNG header (IHDR). */
-    private static List<Integer> pngSize(Path png) throws IOException {
-        try (InputStream in = Files.newInputStream(png)) {
-            ByteBuffer buffer = ByteBuffer.wrap(in.readNBytes(24));
-            return List.of(buffer.getInt(16), buffer.getInt(20));
-        }
     }
 
     @SuppressWarnings("unchecked")

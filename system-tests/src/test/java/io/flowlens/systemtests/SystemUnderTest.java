@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole system for the system tests, started once per test JVM: Elasticsearch, the span indexer and Jaeger through
- * the project's own {@code bin/stack.sh} (a separate instance on test ports, so a running {@code make up} is not
- * disturbed), then the four services exporting to that Jaeger, which sends every span on to the indexer. Anything that cannot start fails the tests with its log tail; nothing skips.
+ * The whole system for the system tests, started once per test JVM: Elasticsearch, the span indexer, Jaeger and the
+ * web console through the project's own {@code bin/stack.sh} (a separate instance on test ports, so a running
+ * {@code make up} is not disturbed), then the four services exporting to that Jaeger, which sends every span on to the
+ * indexer. Anything that cannot start fails the tests with its log tail; nothing skips.
  */
 final class SystemUnderTest {
 
@@ -29,6 +30,7 @@ final class SystemUnderTest {
     static final int HEALTH_PORT = 13134 + OFFSET;
     static final int METRICS_PORT = 18888 + OFFSET;
     static final int INDEXER_PORT = 18094 + OFFSET;
+    static final int CONSOLE_PORT = 18095 + OFFSET;
 
     private static SystemUnderTest instance;
 
@@ -83,6 +85,11 @@ final class SystemUnderTest {
         return "http://127.0.0.1:" + METRICS_PORT + "/metrics";
     }
 
+    /** The web console the stack started (observability/console). */
+    String console() {
+        return "http://127.0.0.1:" + CONSOLE_PORT;
+    }
+
     /** The stack instance's own folder: data, logs and pid files of its Elasticsearch, Jaeger and span indexer. */
     Path instanceDir() {
         return root.resolve(".stack/instances").resolve(instanceEnvironment(INSTANCE, 0).get("FLOWLENS_INSTANCE"));
@@ -107,7 +114,8 @@ final class SystemUnderTest {
                 "JAEGER_HEALTH_PORT", String.valueOf(HEALTH_PORT + shift),
                 "JAEGER_QUERY_GRPC_PORT", String.valueOf(16695 + OFFSET + shift),
                 "JAEGER_METRICS_PORT", String.valueOf(METRICS_PORT + shift),
-                "SPAN_INDEXER_PORT", String.valueOf(INDEXER_PORT + shift)));
+                "SPAN_INDEXER_PORT", String.valueOf(INDEXER_PORT + shift),
+                "CONSOLE_PORT", String.valueOf(CONSOLE_PORT + shift)));
     }
 
     static void stack(Path root, String command, Map<String, String> environment) {

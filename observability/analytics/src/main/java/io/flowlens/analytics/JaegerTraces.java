@@ -57,6 +57,11 @@ public final class JaegerTraces {
         return spans(get("/api/v3/traces/" + encode(traceId))).getOrDefault(traceId.toLowerCase(Locale.ROOT), List.of());
     }
 
+    /** The spans of one trace with attributes and events, empty when Jaeger does not know it. */
+    public List<TraceSpans.DetailedSpan> detailedTrace(String traceId) throws IOException {
+        return TraceSpans.fromJaeger(get("/api/v3/traces/" + encode(traceId)), traceId);
+    }
+
     /** The services Jaeger has seen. */
     public List<String> services() throws IOException {
         JsonNode answer = get("/api/v3/services");
@@ -133,9 +138,14 @@ public final class JaegerTraces {
                 span.path("spanId").asText().toLowerCase(Locale.ROOT),
                 span.path("parentSpanId").asText("").toLowerCase(Locale.ROOT),
                 service, span.path("name").asText(),
-                kind >= 0 && kind < KINDS.size() ? KINDS.get(kind) : String.valueOf(kind),
+                kind(kind),
                 span.path("status").path("code").asInt(0) == STATUS_ERROR,
                 (end - start) / 1_000_000.0, dbSystem);
+    }
+
+    /** An OTLP span kind number as its name. */
+    static String kind(int kind) {
+        return kind >= 0 && kind < KINDS.size() ? KINDS.get(kind) : String.valueOf(kind);
     }
 
     private static String encode(String value) {

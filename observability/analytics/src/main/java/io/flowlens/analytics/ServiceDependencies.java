@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * Who calls whom, derived from parent links: a CLIENT span in service A whose child is a SERVER span in service B is
  * one call A → B. A CLIENT span without such a child is a call to a database ({@code db:<db.system>}) when it carries
  * {@code db.system}, else a call whose callee left no span ({@value #UNANSWERED}: not traced, or never reached).
- * A call is an error when either side marked its span as one.
+ * A call is an error when either side marked its span as one. An edge's p95 is of its CLIENT spans' durations (what
+ * the caller waited, retries' attempts each counted), nearest rank over the calls read, so it is exact.
  */
 public final class ServiceDependencies {
 
@@ -22,8 +23,12 @@ public final class ServiceDependencies {
     private ServiceDependencies() {
     }
 
-    /** One edge of the map. */
-    public record Call(String caller, String callee, long calls, long errors) {
+    /**
+     * One edge of the map.
+     *
+     * @param p95Ms 95th percentile of the CLIENT spans' {@code duration_ms} (nearest rank)
+     */
+    public record Call(String caller, String callee, long calls, long errors, double p95Ms) {
     }
 
     /**
@@ -40,6 +45,7 @@ public final class ServiceDependencies {
         }
         Map<List<String>, long[]> counts = new TreeMap<>(Comparator.<List<String>, String>comparing(k -> k.get(0))
                 .thenComparing(k -> k.get(1)));
+        Map<List<String>, List<Double>> durations = new HashMap<>();
         for (IndexedSpan client : spans) {
             if (!client.kind().equals("CLIENT")) {
                 continue;
@@ -47,14 +53,24 @@ public final class ServiceDependencies {
             IndexedSpan server = serverByParent.get(client.traceId() + "/" + client.spanId());
             String callee = server != null ? server.service()
                     : client.dbSystem().isEmpty() ? UNANSWERED : "db:" + client.dbSystem();
-            long[] count = counts.computeIfAbsent(List.of(client.service(), callee), k -> new long[2]);
+            List<String> edge = List.of(client.service(), callee);
+            long[] count = counts.computeIfAbsent(edge, k -> new long[2]);
+            durations.computeIfAbsent(edge, k -> new ArrayList<>()).add(client.durationMs());
             count[0]++;
             if (client.error() || server != null && server.error()) {
                 count[1]++;
             }
         }
         List<Call> calls = new ArrayList<>();
-        counts.forEach((edge, count) -> calls.add(new Call(edge.get(0), edge.get(1), count[0], count[1])));
+        counts.forEach((edge, count) -> calls.add(new Call(edge.get(0), edge.get(1), count[0], count[1],
+                percentile(durations.get(edge), 95))));
         return calls;
+    }
+
+    /** Nearest-rank percentile: the smallest value with at least {@code percent} % of the values at or below it. */
+    static double percentile(List<Double> values, int percent) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
     }
 }

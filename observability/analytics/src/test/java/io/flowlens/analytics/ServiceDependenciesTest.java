@@ -1,6 +1,7 @@
 package io.flowlens.analytics;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -26,9 +27,9 @@ class ServiceDependenciesTest {
                 span("t1", "g", "f", "users", "SERVER", true, ""));
 
         assertThat(ServiceDependencies.derive(spans), contains(
-                new ServiceDependencies.Call("orchestrator", "orders", 1, 0),
-                new ServiceDependencies.Call("orchestrator", "users", 1, 0),
-                new ServiceDependencies.Call("orders", "users", 1, 1)));
+                new ServiceDependencies.Call("orchestrator", "orders", 1, 0, 10.0),
+                new ServiceDependencies.Call("orchestrator", "users", 1, 0, 10.0),
+                new ServiceDependencies.Call("orders", "users", 1, 1, 10.0)));
     }
 
     @Test
@@ -42,7 +43,7 @@ class ServiceDependenciesTest {
                 span("t3", "c3", "b3", "payments", "SERVER", false, ""));
 
         assertThat(ServiceDependencies.derive(spans), contains(
-                new ServiceDependencies.Call("orchestrator", "payments", 3, 2)));
+                new ServiceDependencies.Call("orchestrator", "payments", 3, 2, 10.0)));
     }
 
     @Test
@@ -53,7 +54,7 @@ class ServiceDependenciesTest {
                 span("t2", "c", "b", "users", "SERVER", false, ""));
 
         assertThat(ServiceDependencies.derive(spans), contains(
-                new ServiceDependencies.Call("orchestrator", ServiceDependencies.UNANSWERED, 1, 0)));
+                new ServiceDependencies.Call("orchestrator", ServiceDependencies.UNANSWERED, 1, 0, 10.0)));
     }
 
     @Test
@@ -64,8 +65,21 @@ class ServiceDependenciesTest {
                 span("t1", "d", "a", "orchestrator", "CLIENT", true, ""));
 
         assertThat(ServiceDependencies.derive(spans), contains(
-                new ServiceDependencies.Call("orchestrator", ServiceDependencies.UNANSWERED, 1, 1),
-                new ServiceDependencies.Call("users", "db:h2", 2, 1)));
+                new ServiceDependencies.Call("orchestrator", ServiceDependencies.UNANSWERED, 1, 1, 10.0),
+                new ServiceDependencies.Call("users", "db:h2", 2, 1, 10.0)));
+    }
+
+    @Test
+    void anEdgesP95IsTheNearestRankOfItsClientSpansDurations() {
+        List<IndexedSpan> spans = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            spans.add(new IndexedSpan(T, "t" + i, "c", "a", "orchestrator", "GET", "CLIENT", false, i, ""));
+            spans.add(new IndexedSpan(T, "t" + i, "s", "c", "users", "GET", "SERVER", false, 1, ""));
+        }
+
+        // 95 % of 40 calls is 38: the 38th smallest of 1..40 ms
+        assertThat(ServiceDependencies.derive(spans), contains(
+                new ServiceDependencies.Call("orchestrator", "users", 40, 0, 38.0)));
     }
 
     @Test

@@ -1,0 +1,185 @@
+package io.flowlens.console;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import io.flowlens.analytics.BusinessReport;
+import io.flowlens.analytics.DependencyReport;
+import io.flowlens.analytics.ErrorRateReport;
+import io.flowlens.analytics.FlowRuns;
+import io.flowlens.analytics.JaegerTraces;
+import io.flowlens.analytics.LatencyReport;
+import io.flowlens.analytics.SpanSearch;
+import io.flowlens.analytics.TimeWindow;
+import io.flowlens.analytics.TraceSpans;
+import io.flowlens.analytics.UsageException;
+import io.flowlens.analytics.VolumeReport;
+import io.flowlens.analytics.alerts.AlertCheck;
+import io.flowlens.analytics.alerts.AlertRules;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * The JSON the pages fetch. Every number comes from the analytics core (the same classes the {@code flowlens} CLI
+ * prints), traces from Jaeger with the span documents as the fallback. Bad input is a {@link UsageException}, which
+ * {@link ConsoleExceptionMapper} answers 400.
+ */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+@ApplicationScoped
+public class ConsoleApi {
+
+    /** W3C trace ids are 32 hex digits; Jaeger also knows 16-digit (64-bit) ones. */
+    private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{16}|[0-9a-fA-F]{32}");
+    private static final int MAX_FLOWS = 500;
+    private static final int MAX_MAP_SPANS = 200_000;
+
+    private final Backends backends;
+
+    @Inject
+    public ConsoleApi(Backends backends) {
+        this.backends = backends;
+    }
+
+    @GET
+    @Path("/flows")
+    public String flows(@QueryParam("outcome") String outcome, @QueryParam("window") String window,
+                        @QueryParam("limit") String limit, @QueryParam("user") String user) throws IOException {
+        Optional<FlowRuns.Outcome> wanted = outcome == null || outcome.isBlank() || outcome.equals("all")
+                ? Optional.empty() : Optional.of(FlowRuns.Outcome.parse(outcome));
+        TimeWindow range = window(window);
+        List<FlowRuns.FlowRun> runs = new FlowRuns(backends.store()).recent(range, wanted, userId(user), limit(limit));
+        return Json.write(FlowsView.of(TimeWindow.format(range.length()),
+                wanted.map(o -> o.name().toLowerCase(Locale.ROOT)).orElse("all"), runs));
+    }
+
+    @GET
+    @Path("/traces/{traceId}")
+    public String trace(@PathParam("traceId") String traceId) throws IOException {
+        if (!TRACE_ID.matcher(traceId).matches()) {
+            throw new UsageException("'" + traceId + "' is not a trace id: 32 (or 16) hexadecimal digits");
+        }
+        String id = traceId.toLowerCase(Locale.ROOT);
+        String note = "";
+        List<TraceSpans.DetailedSpan> spans;
+        try {
+            spans = backends.jaeger().detailedTrace(id);
+            if (spans.isEmpty()) {
+                spans = TraceSpans.fromStore(backends.store(), id);
+                note = spans.isEmpty() ? "" : "Jaeger does not have this trace (yet); shown from flowlens-spans-*";
+            }
+        } catch (JaegerTraces.JaegerException e) {
+            spans = TraceSpans.fromStore(backends.store(), id);
+            note = "Jaeger did not answer (" + e.getMessage() + "); shown from flowlens-spans-*";
+        }
+        if (spans.isEmpty()) {
+            throw new NotFoundException("No trace " + id + " in Jaeger (" + backends.settings().jaeger()
+                    + ") or in " + backends.settings().indexPattern() + ". Spans take a few seconds to arrive; "
+                    + "check the id or try again.", new IllegalArgumentException(id));
+        }
+        return Json.write(WaterfallView.of(id, note.isEmpty() ? "jaeger" : "elasticsearch", note, spans));
+    }
+
+    @GET
+    @Path("/map")
+    public String map(@QueryParam("window") String window) throws IOException {
+        TimeWindow range = window(window);
+        return Json.write(ServiceMapView.of(TimeWindow.format(range.length()),
+                new ErrorRateReport(backends.store()).measure(range),
+                new DependencyReport(backends.store()).measure(range, MAX_MAP_SPANS)));
+    }
+
+    @GET
+    @Path("/dashboard")
+    public String dashboard(@QueryParam("window") String window, @QueryParam("until") String until)
+            throws IOException {
+        TimeWindow range = window(window, until);
+        Duration interval = DashboardView.interval(range);
+        return Json.write(DashboardView.of(range, new LatencyReport(backends.store()).measure(range),
+                new ErrorRateReport(backends.store()).measure(range),
+                new BusinessReport(backends.store()).measure(range), interval,
+                new VolumeReport(backends.store()).measure(range, interval)));
+    }
+
+    @GET
+    @Path("/search")
+    public String search(@QueryParam("q") String query, @QueryParam("window") String window,
+                         @QueryParam("limit") String limit) throws IOException {
+        if (query == null || query.isBlank()) {
+            throw new UsageException("q is required: a Lucene query over the span fields, e.g. error: true");
+        }
+        TimeWindow range = window(window);
+        return Json.write(SearchView.of(query, TimeWindow.format(range.length()),
+                new SpanSearch(backends.store()).search(query, Optional.of(range), limit(limit))));
+    }
+
+    @GET
+    @Path("/search/examples")
+    public String searchExamples() {
+        return Json.write(SearchView.EXAMPLES);
+    }
+
+    @GET
+    @Path("/alerts")
+    public String alerts(@QueryParam("window") String window) throws IOException {
+        Optional<Duration> override = window == null || window.isBlank() ? Optional.empty()
+                : Optional.of(TimeWindow.parseDuration(window));
+        AlertRules rules = AlertRules.load(Optional.empty(), override);
+        return Json.write(AlertsView.of(new AlertCheck(backends.store(), backends.http()).run(rules, Instant.now())));
+    }
+
+    private TimeWindow window(String text) {
+        return window(text, null);
+    }
+
+    /** {@code [until - window, until)}; until defaults to now, so a link with both shows the same numbers again. */
+    private TimeWindow window(String text, String until) {
+        Duration length = text == null || text.isBlank() ? backends.defaultWindow() : TimeWindow.parseDuration(text);
+        Instant end;
+        try {
+            end = until == null || until.isBlank() ? Instant.now() : Instant.parse(until.trim());
+        } catch (DateTimeParseException e) {
+            throw new UsageException("until must be an ISO-8601 instant like 2026-12-03T06:00:00Z, was '" + until + "'");
+        }
+        return TimeWindow.ending(end, length);
+    }
+
+    private static Optional<Long> userId(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            throw new UsageException("user must be a user id (a whole number), was '" + text + "'");
+        }
+    }
+
+    private static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return 50;
+        }
+        try {
+            int limit = Integer.parseInt(text.trim());
+            if (limit >= 1 && limit <= MAX_FLOWS) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is allowed
+        }
+        throw new UsageException("limit must be a whole number from 1 to " + MAX_FLOWS + ", was '" + text + "'");
+    }
+}

@@ -1,0 +1,80 @@
+package io.flowlens.console;
+
+import io.helidon.microprofile.testing.junit5.AddConfig;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.client.WebTarget;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * The pages and the API's refusals in process. The backends point at a closed port: bad input must be refused before
+ * any backend is asked, and an unreachable one must be a 503 naming it, never a stack trace.
+ */
+@HelidonTest
+@AddConfig(key = "flowlens.elasticsearch.url", value = "http://127.0.0.1:9")
+@AddConfig(key = "flowlens.jaeger.url", value = "http://127.0.0.1:9")
+class ConsoleHttpTest {
+
+    @Inject
+    private WebTarget target;
+
+    @BeforeEach
+    void restAssured() {
+        RestAssured.baseURI = target.getUri().toString();
+    }
+
+    @Test
+    void everyViewHasItsOwnUrlServingThePage() {
+        for (String path : new String[] {"/", "/flows", "/traces", "/traces/0af7651916cd43dd8448eb211c80319c", "/map",
+                "/dashboard", "/search", "/alerts"}) {
+            given().get(path).then().statusCode(200).contentType(containsString("text/html"))
+                    .body(containsString("/assets/console.js"));
+        }
+        given().get("/assets/console.js").then().statusCode(200).contentType(containsString("javascript"));
+        given().get("/assets/console.css").then().statusCode(200).contentType(containsString("text/css"));
+        given().get("/assets/nothing.js").then().statusCode(404);
+    }
+
+    @Test
+    void aMalformedTraceIdIsA400Problem() {
+        given().get("/api/traces/not-a-trace").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", is(400))
+                .body("detail", containsString("'not-a-trace' is not a trace id"))
+                .body("instance", is("/api/traces/not-a-trace"));
+    }
+
+    @Test
+    void anUnknownOutcomeABadWindowAndABadLimitAre400Problems() {
+        given().get("/api/flows?outcome=lost").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("'lost' is not an outcome"));
+        given().get("/api/flows?window=soon").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("'soon' is not a duration"));
+        given().get("/api/flows?limit=0").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("limit must be"));
+        given().get("/api/map?window=-5m").then().statusCode(400).contentType("application/problem+json");
+        given().get("/api/flows?user=me").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("user must be a user id"));
+        given().get("/api/search").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("q is required"));
+        given().get("/api/dashboard?until=yesterday").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("until must be an ISO-8601 instant"));
+    }
+
+    @Test
+    void anUnreachableElasticsearchIsA503NamingIt() {
+        given().get("/api/flows").then().statusCode(503).contentType("application/problem+json")
+                .body("detail", containsString("127.0.0.1:9"));
+    }
+
+    @Test
+    void healthIsServed() {
+        given().get("/health/ready").then().statusCode(200);
+    }
+}
