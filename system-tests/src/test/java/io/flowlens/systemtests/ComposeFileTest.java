@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -191,7 +192,7 @@ class ComposeFileTest {
             for (String callee : List.of("users", "orders", "payments")) {
                 if (config.getProperty(callee + "/mp-rest/url") != null) {
                     String expected = "http://" + callee + ":" + microprofileConfig(callee).getProperty("server.port");
-                    assertThat(service + " calls " + callee, environment.get(callee.toUpperCase() + "_MP_REST_URL"),
+                    assertThat(service + " calls " + callee, environment.get(callee.toUpperCase(Locale.ROOT) + "_MP_REST_URL"),
                             is(expected));
                 }
             }
@@ -359,7 +360,7 @@ class ComposeFileTest {
 
     /** MicroProfile Config's environment-variable form of a property key. */
     private static String environmentName(String key) {
-        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase();
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 
     private static String resolve(String value) {
@@ -379,12 +380,20 @@ class ComposeFileTest {
         }
     }
 
+    /** The keys a module reads from its properties file; a service also reads the platform's shared defaults. */
     private static Properties microprofileConfig(String service) throws IOException {
         Properties properties = new Properties();
+        if (SERVICES.contains(service)) {
+            load(properties, "observability/platform");
+        }
+        load(properties, MODULES.get(service)); // loaded last: the service's own lines win, as by their ordinal
+        return properties;
+    }
+
+    private static void load(Properties properties, String module) throws IOException {
         try (Reader reader = Files.newBufferedReader(
-                root.resolve(MODULES.get(service) + "/src/main/resources/META-INF/microprofile-config.properties"))) {
+                root.resolve(module + "/src/main/resources/META-INF/microprofile-config.properties"))) {
             properties.load(reader);
         }
-        return properties;
     }
 }

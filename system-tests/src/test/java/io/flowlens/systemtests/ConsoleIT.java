@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -78,7 +79,7 @@ class ConsoleIT {
             shown.add(row.group(1));
         }
         Set<String> jaeger = new TreeSet<>();
-        system.jaeger().trace(completed).forEach(span -> jaeger.add(span.spanId().toLowerCase()));
+        system.jaeger().trace(completed).forEach(span -> jaeger.add(span.spanId().toLowerCase(Locale.ROOT)));
         assertThat("Jaeger has the trace", jaeger.size(), greaterThan(10));
         assertThat("the waterfall's spans are Jaeger's, no more, no fewer", shown, is(jaeger));
         assertThat(dom, containsString("<span id=\"span-count\">" + jaeger.size() + "</span>"));

@@ -31,7 +31,11 @@ public final class FlowRuns {
     public enum Outcome {
         COMPLETED, DECLINED, COMPENSATED, FAILED;
 
-        /** @throws UsageException for a name that is none of the four (any case) */
+        /**
+         * The outcome named by {@code text}.
+         *
+         * @throws UsageException for a name that is none of the four (any case)
+         */
         public static Outcome parse(String text) {
             try {
                 return valueOf(text.trim().toUpperCase(Locale.ROOT));

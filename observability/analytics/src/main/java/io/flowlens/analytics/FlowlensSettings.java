@@ -39,6 +39,8 @@ public final class FlowlensSettings {
     }
 
     /**
+     * The settings from MicroProfile Config, with command-line values over them.
+     *
      * @param overrides values by property name ({@link #ELASTICSEARCH_URL}, ...) that win over the configuration;
      *                  the password is not taken from here
      * @throws UsageException for a URL or index prefix that cannot be used

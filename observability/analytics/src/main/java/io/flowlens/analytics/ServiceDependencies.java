@@ -32,6 +32,8 @@ public final class ServiceDependencies {
     }
 
     /**
+     * The calls between services (and to databases) that the spans show, with counts, errors and p95.
+     *
      * @param spans CLIENT spans and the SERVER spans they caused (other kinds are ignored); the join is by
      *              {@code trace_id} and {@code span_id}, so spans of many traces can be mixed
      * @return edges sorted by caller, then callee
@@ -57,7 +59,7 @@ public final class ServiceDependencies {
             long[] count = counts.computeIfAbsent(edge, k -> new long[2]);
             durations.computeIfAbsent(edge, k -> new ArrayList<>()).add(client.durationMs());
             count[0]++;
-            if (client.error() || server != null && server.error()) {
+            if (client.error() || (server != null && server.error())) {
                 count[1]++;
             }
         }

@@ -34,7 +34,11 @@ public final class SpanSearch {
         this.store = store;
     }
 
-    /** @throws UsageException when Elasticsearch cannot parse the query text (it is the user's to fix) */
+    /**
+     * The spans matching a Lucene query string, newest first.
+     *
+     * @throws UsageException when Elasticsearch cannot parse the query text (it is the user's to fix)
+     */
     public Matches search(String queryText, Optional<TimeWindow> window, int limit) throws IOException {
         Query text = Query.of(q -> q.queryString(s -> s.query(queryText)));
         Query query = window.map(w -> SpanStore.all(text, w.query())).orElse(text);

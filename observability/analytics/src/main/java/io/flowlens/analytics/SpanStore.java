@@ -58,10 +58,9 @@ public final class SpanStore implements AutoCloseable {
     /** A search over the span indices; the request's index is set here so no report can forget it. */
     public <T> SearchResponse<T> search(Function<SearchRequest.Builder, ObjectBuilder<SearchRequest>> request,
                                         Class<T> documentClass) throws IOException {
-        SearchRequest.Builder builder = new SearchRequest.Builder();
-        request.apply(builder);
         // a pattern that matches no index yet (nothing exported so far) answers empty instead of failing
-        SearchRequest search = builder.index(indexPattern()).ignoreUnavailable(true).allowNoIndices(true).build();
+        SearchRequest search = request.apply(new SearchRequest.Builder()
+                .index(indexPattern()).ignoreUnavailable(true).allowNoIndices(true)).build();
         return call(() -> client.search(search, documentClass));
     }
 

@@ -62,6 +62,8 @@ public final class TraceComparison {
     }
 
     /**
+     * Each trace's spans in Jaeger against those in the span indices.
+     *
      * @param jaeger        spans by trace id as Jaeger returned them
      * @param elasticsearch spans by trace id from the span indices
      * @return one entry per trace id in either, sorted by trace id

@@ -22,7 +22,7 @@ class TimeWindowTest {
         assertThrows(UsageException.class, () -> TimeWindow.parseDuration("0m"));
         assertThrows(UsageException.class, () -> TimeWindow.parseDuration("soon"));
         assertThat(TimeWindow.format(Duration.ofSeconds(90)), is("90s"));
-        assertThat(TimeWindow.format(Duration.ofMinutes(120)), is("2h"));
+        assertThat(TimeWindow.format(Duration.ofHours(2)), is("2h"));
     }
 
     @Test

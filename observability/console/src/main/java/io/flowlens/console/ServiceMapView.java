@@ -16,6 +16,8 @@ import io.flowlens.analytics.ServiceErrors;
 public record ServiceMapView(String window, List<Node> nodes, List<Edge> edges) {
 
     /**
+     * A box on the map: a service, a database or calls nobody answered.
+     *
      * @param kind {@code service}, {@code database} or {@code unanswered}
      */
     public record Node(String name, String kind, long spans, long errors, double errorPercent) {

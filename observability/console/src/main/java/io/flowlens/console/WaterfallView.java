@@ -86,7 +86,7 @@ public record WaterfallView(String traceId, String source, String note, String s
 
     private static List<TraceSpans.DetailedSpan> byStart(List<TraceSpans.DetailedSpan> spans) {
         return spans.stream().sorted(Comparator.comparing((TraceSpans.DetailedSpan s) -> s.span().start())
-                .thenComparing(s -> -s.span().durationMs())).toList();
+                .thenComparingDouble(s -> -s.span().durationMs())).toList();
     }
 
     private static double millis(Instant from, Instant to) {

@@ -63,6 +63,8 @@ public final class AlertRules {
     }
 
     /**
+     * The rules of a YAML file, or the built-in ones.
+     *
      * @param file           the rules file, or the built-in rules when empty
      * @param windowOverride when present, every rule's window (the command's {@code --window})
      * @throws UsageException when the file is missing or not a valid rules file

@@ -20,7 +20,7 @@ public record ErrorRateRule(String name, Duration window, double maxErrorPercent
     public AlertVerdict evaluate(List<ServiceErrors> services) {
         String over = "over " + TimeWindow.format(window);
         List<ServiceErrors> judged = services.stream().filter(s -> s.spans() >= minSpans).toList();
-        long notJudged = services.size() - judged.size();
+        long notJudged = (long) services.size() - judged.size();
         String unjudged = notJudged == 0 ? "" : "; " + notJudged + " service(s) with fewer than " + minSpans
                 + " spans not judged";
         List<ServiceErrors> failing = judged.stream().filter(s -> s.percent() > maxErrorPercent)

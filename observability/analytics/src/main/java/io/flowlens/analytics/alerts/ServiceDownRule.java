@@ -23,6 +23,8 @@ public record ServiceDownRule(String name, Duration window, List<String> service
     }
 
     /**
+     * Firing for each expected service that sent no span over the window or whose readiness check failed.
+     *
      * @param spansByService span counts over the window (a service with none may be absent)
      * @param healthFailures per service whose readiness check failed, how (HTTP 503, connection refused)
      */

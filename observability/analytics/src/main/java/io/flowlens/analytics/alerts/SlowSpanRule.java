@@ -11,6 +11,8 @@ import io.flowlens.analytics.TimeWindow;
 public record SlowSpanRule(String name, Duration window, double thresholdMs, int show) implements AlertRule {
 
     /**
+     * Firing when any span was slower than the threshold.
+     *
      * @param slowSpans how many spans were slower than the threshold
      * @param worst     the slowest of them, slowest first
      */

@@ -16,6 +16,8 @@ public record TrafficAnomalyRule(String name, Duration window, int baselineWindo
         implements AlertRule {
 
     /**
+     * Firing when the requests of the last window are outside the factor around the median of the windows before.
+     *
      * @param current  requests in the last window
      * @param previous requests in each of the windows before it
      */

@@ -1,5 +1,6 @@
 package io.flowlens.analytics.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -73,8 +74,9 @@ public final class FlowlensCli implements Callable<Integer> {
         addHelpOption(commandLine);
         commandLine.addSubcommand(new CommandLine.HelpCommand());
         // set after the subcommands are added: picocli copies these settings only to those it already has
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
+        // in the streams' own charset (the console's, for System.out), not the JVM's default
+        commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, out.charset()), true));
+        commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, err.charset()), true));
         commandLine.setUsageHelpWidth(110);
         commandLine.setParameterExceptionHandler(this::usageError);
         commandLine.setExecutionExceptionHandler(this::failure);

@@ -207,6 +207,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
      * after 10 s. Spans enqueued later do not hold it up.
      */
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // its callback completes `result`, which is what callers wait on
     public CompletableResultCode flush() {
         Generation sealed = generation.getAndUpdate(Generation::new);
         sealed.settle();

@@ -61,7 +61,7 @@ final class ExportMeters {
                 MeterProvider provider = meterProvider.get();
                 Instruments made = new Instruments(provider.get(SCOPE), attributes, queued);
                 // a no-op provider (the SDK's not made yet) is asked again at the next count instead of kept for good
-                if (provider == MeterProvider.noop()) {
+                if (provider.equals(MeterProvider.noop())) {
                     return made;
                 }
                 instruments = made;

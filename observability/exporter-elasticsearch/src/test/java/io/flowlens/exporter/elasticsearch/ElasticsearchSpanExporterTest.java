@@ -146,7 +146,7 @@ class ElasticsearchSpanExporterTest {
         Handler handler = new Handler() {
             @Override
             public void publish(LogRecord record) {
-                if (record.getLevel() == Level.SEVERE) {
+                if (Level.SEVERE.equals(record.getLevel())) {
                     severe.add(record);
                 }
             }

@@ -45,8 +45,8 @@ class SpanFieldsTest {
         for (String value : constants) {
             boolean documented = rows.keySet().stream().map(SpanFieldsTest::asConstant).anyMatch(value::equals)
                     // a flowlens.* attribute is documented as an example in the flowlens.* row
-                    || value.startsWith(SpanFields.FLOWLENS_PREFIX)
-                    && rows.get("flowlens.*").contains("`" + value + "`");
+                    || (value.startsWith(SpanFields.FLOWLENS_PREFIX)
+                    && rows.get("flowlens.*").contains("`" + value + "`"));
             if (!documented) {
                 undocumented.add(value);
             }
