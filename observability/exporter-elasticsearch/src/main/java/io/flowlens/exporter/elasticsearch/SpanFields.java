@@ -50,6 +50,8 @@ public final class SpanFields {
     public static final String FLOWLENS_PREFIX = "flowlens.";
     /** {@code AUTHORIZED} or {@code DECLINED} on {@code payments.authorize}. */
     public static final String FLOWLENS_PAYMENT_STATUS = FLOWLENS_PREFIX + "payment.status";
+    /** {@code COMPLETED} or {@code PAYMENT_DECLINED} on the orchestrator's {@code flow.run}; absent when it threw. */
+    public static final String FLOWLENS_FLOW_OUTCOME = FLOWLENS_PREFIX + "flow.outcome";
     /** The first {@code exception} event's type. */
     public static final String EXCEPTION_TYPE = "exception.type";
     /** The first {@code exception} event's message. */
