@@ -619,26 +619,24 @@ cmd_status() {
         printf 'jaeger         stopped  (query port %s)\n' "$JAEGER_QUERY_PORT"
         rc=1
     fi
-    if pid="$(indexer_pid)"; then
-        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$SPAN_INDEXER_PORT/health/ready" \
-            || true)"
-        printf 'span-indexer   running  pid %-7s port %-5s rss %-7s ready HTTP %s\n' \
-            "$pid" "$SPAN_INDEXER_PORT" "$(rss_mb "$pid")" "$code"
-        [[ "$code" == 200 ]] || rc=1
-    else
-        printf 'span-indexer   stopped  (port %s)\n' "$SPAN_INDEXER_PORT"
-        rc=1
-    fi
-    if pid="$(console_pid)"; then
-        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$CONSOLE_PORT/health/ready" || true)"
-        printf 'console        running  pid %-7s port %-5s rss %-7s ready HTTP %s\n' \
-            "$pid" "$CONSOLE_PORT" "$(rss_mb "$pid")" "$code"
-        [[ "$code" == 200 ]] || rc=1
-    else
-        printf 'console        stopped  (port %s)\n' "$CONSOLE_PORT"
-        rc=1
-    fi
+    jar_status span-indexer indexer_pid "$SPAN_INDEXER_PORT" || rc=1
+    jar_status console console_pid "$CONSOLE_PORT" || rc=1
     return "$rc"
+}
+
+# One status line of a jar started by start_jar (the span indexer, the console): NAME PID_FUNCTION PORT; fails when
+# it is stopped or its /health/ready does not answer 200.
+jar_status() {
+    local name="$1" pid_of="$2" port="$3" pid code
+    if pid="$("$pid_of")"; then
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$port/health/ready" || true)"
+        printf '%-14s running  pid %-7s port %-5s rss %-7s ready HTTP %s\n' \
+            "$name" "$pid" "$port" "$(rss_mb "$pid")" "$code"
+        [[ "$code" == 200 ]]
+    else
+        printf '%-14s stopped  (port %s)\n' "$name" "$port"
+        return 1
+    fi
 }
 
 cmd_logs() {

@@ -255,17 +255,20 @@ class OutageIT {
 
     /** Every place a span on its way to flowlens-spans-* can be given up and counted. */
     private static long spansCountedAsLost() {
-        long services = ServiceProcesses.SERVICES.stream().mapToLong(OutageIT::dropped).sum();
-        return services + esExporterTotal("dropped") + esExporterTotal("failed")
+        return servicesDropped() + esExporterTotal("dropped") + esExporterTotal("failed")
                 + PrometheusMetrics.jaegerToIndexer(system, "otelcol_exporter_send_failed_spans_total")
                 + PrometheusMetrics.jaegerToIndexer(system, "otelcol_exporter_enqueue_failed_spans_total");
     }
 
     /** What Jaeger's exporter to its own Elasticsearch storage gave up, and what the services could not send it. */
     private static long storagePathCountedAsLost() {
-        long services = ServiceProcesses.SERVICES.stream().mapToLong(OutageIT::dropped).sum();
-        return services + PrometheusMetrics.jaegerToStorage(system, "otelcol_exporter_send_failed_spans_total")
+        return servicesDropped() + PrometheusMetrics.jaegerToStorage(system, "otelcol_exporter_send_failed_spans_total")
                 + PrometheusMetrics.jaegerToStorage(system, "otelcol_exporter_enqueue_failed_spans_total");
+    }
+
+    /** Spans the four services could not hand to Jaeger: the start of both paths. */
+    private static long servicesDropped() {
+        return ServiceProcesses.SERVICES.stream().mapToLong(OutageIT::dropped).sum();
     }
 
     /** Every 2xx flow's order and payment exist with the state the answer reported; no two flows share an order. */
