@@ -396,13 +396,12 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         }
     }
 
-    /** Settles a span the ingester answered for; false when it was already settled. */
+    /**
+     * Claims a span the ingester answered for; false when it was already settled. The caller counts its fate and only
+     * then settles it, so a flush that this span completes sees it counted.
+     */
     private boolean answered(Pending pending) {
-        if (inIngester.remove(pending)) {
-            pending.generation.settle();
-            return true;
-        }
-        return false;
+        return inIngester.remove(pending);
     }
 
     /** Counts each span's fate when its bulk request is answered. Runs on the ingester's threads. */
@@ -416,12 +415,14 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         public void afterBulk(long executionId, BulkRequest request, List<Pending> contexts, BulkResponse response) {
             backoff = MIN_BACKOFF;
             List<BulkResponseItem> items = response.items();
+            List<Pending> claimed = new ArrayList<>(items.size());
             long indexed = 0;
             for (int i = 0; i < items.size(); i++) {
                 BulkResponseItem item = items.get(i);
                 if (!answered(contexts.get(i))) {
                     continue;
                 }
+                claimed.add(contexts.get(i));
                 if (item.error() == null) {
                     indexed++;
                 } else if (item.status() == 429) {
@@ -435,6 +436,8 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
                 }
             }
             stats.indexed(indexed);
+            // after counting: the flush these spans complete must find them in the stats
+            claimed.forEach(pending -> pending.generation.settle());
         }
 
         @Override

@@ -140,6 +140,52 @@ class ElasticsearchSpanExporterTest {
         }
     }
 
+    /**
+     * Callers read the stats right after a flush completes (tests, the span indexer's status), so a span must be
+     * counted before it lets a flush complete. One bulk request carries an indexed span, then a rejected one; the
+     * warning about the rejection is held until the flush completes or 1 s passes. Counting after settling (the bug)
+     * lets the flush complete inside that window with the indexed span not counted yet.
+     */
+    @Test
+    void aCompletedFlushFindsEverySpanItWaitedForCounted() {
+        List<SpanData> spans = spans(2);
+        elasticsearch.rejecting(FakeElasticsearch.spanIds(spans.subList(1, 2)));
+        AtomicReference<CompletableResultCode> flush = new AtomicReference<>();
+        Handler holdsTheRejectionWarning = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getMessage().contains("rejected a span document")) {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                    while ((flush.get() == null || !flush.get().isDone()) && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(ElasticsearchSpanExporter.class.getName());
+        logger.addHandler(holdsTheRejectionWarning);
+        try {
+            ElasticsearchExportStats stats = new ElasticsearchExportStats();
+            ElasticsearchSpanExporter exporter = exporter(settings(Duration.ofMillis(10), 10, 2), stats);
+            exporter.export(spans);
+            flush.set(exporter.flush());
+
+            assertThat(flush.get().join(15, TimeUnit.SECONDS).isSuccess(), is(true));
+            assertThat(stats.indexed(), is(1L));
+            assertThat(stats.failed(), is(1L));
+        } finally {
+            logger.removeHandler(holdsTheRejectionWarning);
+        }
+    }
+
     @Test
     void theWriterSurvivesAnUnexpectedExceptionLogsItOnceAndCountsIt() {
         List<LogRecord> severe = new ArrayList<>();

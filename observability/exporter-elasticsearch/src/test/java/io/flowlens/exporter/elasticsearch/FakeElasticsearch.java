@@ -9,8 +9,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +47,7 @@ final class FakeElasticsearch implements AutoCloseable {
     private final AtomicInteger bulkRequests = new AtomicInteger();
     private volatile IntUnaryOperator statusForAttempt = attempt -> 201;
     private volatile Duration bulkLatency = Duration.ZERO;
+    private volatile Set<String> rejectedSpanIds = Set.of();
 
     FakeElasticsearch() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -60,6 +63,12 @@ final class FakeElasticsearch implements AutoCloseable {
     /** The status for a span's n-th attempt (1-based): 201 indexes it, 429 says "overloaded", others reject it. */
     FakeElasticsearch answering(IntUnaryOperator statusForAttempt) {
         this.statusForAttempt = statusForAttempt;
+        return this;
+    }
+
+    /** These spans' documents are rejected (400) whatever the attempt. */
+    FakeElasticsearch rejecting(Collection<String> spanIds) {
+        this.rejectedSpanIds = Set.copyOf(spanIds);
         return this;
     }
 
@@ -103,7 +112,7 @@ final class FakeElasticsearch implements AutoCloseable {
             String spanId = document.path("span_id").asText();
             int number = attemptsPerSpan.computeIfAbsent(spanId, id -> new AtomicInteger()).incrementAndGet();
             attempts.add(new Attempt(spanId, number, System.nanoTime()));
-            int status = statusForAttempt.applyAsInt(number);
+            int status = rejectedSpanIds.contains(spanId) ? 400 : statusForAttempt.applyAsInt(number);
             ObjectNode item = JSON.createObjectNode().put("_index", index).put("_id", spanId).put("status", status);
             if (status < 300) {
                 indexed.add(spanId);
