@@ -30,7 +30,8 @@ import static org.hamcrest.Matchers.startsWith;
  * error, so it does not count in the error rate. When the traffic stops, service-down and traffic-anomaly fire; the
  * same services started with injected faults (errors and 2.2 s of latency, from config) make error-rate and slow-spans
  * fire. Each set writes to its own index prefix, so the other tests' traffic does not count. Windows of 3 s
- * (`--window` applies to every rule) keep the test short; the rules are the shipped ones.
+ * (`--window` applies to every rule; longer on a machine where a flow takes longer) keep the test short; the rules are
+ * the shipped ones.
  */
 class AlertsOnRealTrafficIT {
 
@@ -44,36 +45,47 @@ class AlertsOnRealTrafficIT {
 
         String quietPrefix = "alerts-quiet-" + UUID.randomUUID().toString().substring(0, 8);
         try (ServiceProcesses quiet = services(system, quietPrefix, Map.of(), "alerts-quiet")) {
+            long slowestNanos = 0;
             for (int i = 0; i < 5; i++) {
                 flow(quiet, i); // warm-up: a cold JVM's first requests may be slow; they start before every window
             }
-            // steady traffic for the baseline (6 windows) and the judged window: 7 windows of 3 s, and some to spare
-            long end = System.nanoTime() + Duration.ofSeconds(24).toNanos();
-            int flows = 0;
+            for (int i = 5; i < 8; i++) {
+                int flow = i;
+                slowestNanos = Math.max(slowestNanos, timed(() -> flow(quiet, flow))); // warm: what a flow takes here
+            }
+            // A window must hold a whole flow, or one with the users call near its start and the rest near its end
+            // leaves the users service without spans in the last window. 3 s unless this machine is slower than that
+            // (a loaded CI box): then the windows grow and the traffic with them, and the rules are the same.
+            long windowSeconds = Math.max(3, 2 * Duration.ofNanos(slowestNanos).toSeconds() + 1);
+            String window = windowSeconds + "s";
+            // steady traffic for the baseline (6 windows) and the judged window: 7 windows, and some to spare
+            long end = System.nanoTime() + Duration.ofSeconds(8 * windowSeconds).toNanos();
+            int flows = 8;
             while (System.nanoTime() < end) {
                 flow(quiet, flows++);
             }
             // the judged window ends where the traffic did; wait until all of it is searchable and judged
             String until = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
             CliRun steady = Awaitility.await().atMost(SEARCHABLE).pollInterval(Duration.ofMillis(500))
-                    .until(() -> check(system, quietPrefix, "3s", "--until", until), run -> run.status() == 0);
+                    .until(() -> check(system, quietPrefix, window, "--until", until), run -> run.status() == 0);
             assertThat(steady.out(), not(containsString("FIRING")));
             assertThat("the error-rate rule judged the services, declines and all",
                     steady.row("STATE", "ok", "error-rate").get(2), startsWith("highest "));
             CliRun declines = CliRun.of("query", "flowlens.payment.status: DECLINED AND error: false", "--es",
-                    system.elasticsearch(), "--index-prefix", quietPrefix, "--window", "3s", "--until", until);
+                    system.elasticsearch(), "--index-prefix", quietPrefix, "--window", window, "--until", until);
             assertThat("declined payments, none of them an error span, in the judged window", firstNumber(declines),
                     is(greaterThan(0L)));
 
             // no traffic any more: as soon as a whole window is silent, both rules that watch traffic fire
-            CliRun silent = Awaitility.await().atMost(SEARCHABLE).pollInterval(Duration.ofMillis(500))
-                    .until(() -> check(system, quietPrefix, "3s"), run -> run.out().contains("FIRING  traffic-anomaly")
-                            && SERVICES.stream().allMatch(service -> run.out().contains(service + ": no spans over 3s")));
+            CliRun silent = Awaitility.await().atMost(SEARCHABLE.plusSeconds(windowSeconds)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> check(system, quietPrefix, window), run -> run.out().contains("FIRING  traffic-anomaly")
+                            && SERVICES.stream().allMatch(service -> run.out().contains(
+                                    service + ": no spans over " + window)));
             assertThat(silent.out() + silent.err(), silent.status(), is(1));
             String down = silent.row("STATE", "FIRING", "service-down").get(2);
             assertThat(down, down.split("; ").length, is(SERVICES.size()));
             assertThat(silent.row("STATE", "FIRING", "traffic-anomaly").get(2),
-                    matchesPattern("0 requests in the last 3s, baseline [0-9.]+ \\(median of 6 windows before\\), "
+                    matchesPattern("0 requests in the last " + window + ", baseline [0-9.]+ \\(median of 6 windows before\\), "
                             + "outside \\[.*\\]"));
         }
 
@@ -112,6 +124,12 @@ class AlertsOnRealTrafficIT {
         env.put("OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT", system.elasticsearch());
         env.put("OTEL_EXPORTER_ELASTICSEARCH_INDEX_PREFIX", prefix);
         return ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT, env, label);
+    }
+
+    private static long timed(Runnable action) {
+        long start = System.nanoTime();
+        action.run();
+        return System.nanoTime() - start;
     }
 
     /** One full flow; two in three ask for more than the payment limit and are declined, an ordinary answer. */
