@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.Priority;
@@ -51,6 +53,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 // nest inside the request's server span
 @Priority(Priorities.USER + 100)
 public class IdempotencyFilter implements ContainerRequestFilter, ContainerResponseFilter {
+
+    private static final Logger LOGGER = Logger.getLogger(IdempotencyFilter.class.getName());
 
     public static final String HEADER = "Idempotency-Key";
     static final String REPLAYED = "Idempotent-Replayed";
@@ -192,11 +196,22 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
                 }) == 1;
     }
 
+    /**
+     * Gives the key back so the client's retry runs at once. Best effort: this runs after the answer was mapped, so a
+     * failure here must not escape (Jersey could no longer answer at all); when the database is gone the key keeps
+     * its lease, and the retry takes it over once the lease lapses.
+     */
     private void release(Claim claim) {
-        database.update(TABLE, "DELETE FROM idempotency_keys WHERE idempotency_key = ? AND lease_token = ?", statement -> {
-            statement.setString(1, claim.key());
-            statement.setString(2, claim.token());
-        });
+        try {
+            database.update(TABLE, "DELETE FROM idempotency_keys WHERE idempotency_key = ? AND lease_token = ?",
+                    statement -> {
+                        statement.setString(1, claim.key());
+                        statement.setString(2, claim.token());
+                    });
+        } catch (ProblemException e) {
+            LOGGER.log(Level.WARNING, () -> "cannot release " + HEADER + " " + claim.key() + " (" + e.getMessage()
+                    + "); a retry takes it over when its lease of " + lease + " lapses");
+        }
     }
 
     private static void replace(ContainerResponseContext response, Response problem) {
