@@ -2,6 +2,9 @@
 # Every target finds a JDK 21+ by itself (bin/lib.sh) and keeps its runtime state in .stack/ (git-ignored).
 SHELL := /bin/bash
 MVN := bin/mvn.sh
+# make up DB=postgres: the services on PostgreSQL (started by bin/stack.sh) instead of embedded H2
+DB ?= $(or $(FLOWLENS_DB),h2)
+export FLOWLENS_DB := $(DB)
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
 	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench kibana-setup \
@@ -22,7 +25,7 @@ test-coverage: ## the suite with a JaCoCo report per module (target/site/jacoco/
 	bin/stack.sh install
 	$(MVN) install -Pcoverage
 
-up: build ## start Elasticsearch, the span indexer, Jaeger and the four services (installs what is missing)
+up: build ## start Elasticsearch, the span indexer, Jaeger and the four services (installs what is missing; DB=postgres for PostgreSQL)
 	bin/stack.sh up
 	bin/services.sh start
 

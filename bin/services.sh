@@ -2,6 +2,8 @@
 # Builds (when needed) and runs the four Flowlens services as background processes, with logs and pids under
 # .stack/services. Usage: bin/services.sh start|stop|status|health
 # Ports and the OTLP endpoint come from the environment (defaults = the services' microprofile-config defaults).
+# FLOWLENS_DB=postgres: each service uses its database in the PostgreSQL of `FLOWLENS_DB=postgres bin/stack.sh up`
+# (PG_PORT, default 5433); the default, h2, is an embedded file database per service under .stack/services/data.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=bin/lib.sh
@@ -20,6 +22,8 @@ OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:${JAEGER_OTLP_HTT
 # Token for /admin/faults (fault injection): generated once per machine into .stack/, never committed.
 ADMIN_TOKEN_FILE="$STACK_DIR/admin-token"
 SERVICES=(users orders payments orchestrator)
+DB_KIND="${FLOWLENS_DB:-h2}"
+PG_PORT="${PG_PORT:-5433}"
 
 port_of() {
     case "$1" in
@@ -49,7 +53,13 @@ start_one() {
         return
     fi
     require_free_port "$port" "$svc"
-    local java_opts
+    local java_opts database
+    # WRITE_DELAY=0: H2 writes each commit through, so an answered write survives a kill -9
+    database=(FLOWLENS_DB_URL="jdbc:h2:file:$STATE/data/$svc;WRITE_DELAY=0")
+    if [[ "$DB_KIND" == postgres ]]; then
+        database=(FLOWLENS_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$svc" FLOWLENS_DB_USER=flowlens
+                  FLOWLENS_DB_PASSWORD="$(cat "$("$HERE/stack.sh" secret-file postgres)")")
+    fi
     read -ra java_opts <<<"${FLOWLENS_JAVA_OPTS:-}"  # several options, split on spaces
     # The services read these through MicroProfile Config (env names map to the property keys).
     start_detached "$STATE/$svc.pid" "$STATE/$svc.log" env \
@@ -58,7 +68,7 @@ start_one() {
         USERS_MP_REST_URL="http://127.0.0.1:$USERS_PORT" \
         ORDERS_MP_REST_URL="http://127.0.0.1:$ORDERS_PORT" \
         PAYMENTS_MP_REST_URL="http://127.0.0.1:$PAYMENTS_PORT" \
-        FLOWLENS_DB_URL="jdbc:h2:file:$STATE/data/$svc;WRITE_DELAY=0" \
+        "${database[@]}" \
         FLOWLENS_ADMIN_TOKEN="$(admin_token)" \
         "$JAVA_HOME/bin/java" "${java_opts[@]}" -jar "$ROOT/$svc/target/$svc.jar"
 }
@@ -76,6 +86,7 @@ admin_token() {
 }
 
 cmd_start() {
+    [[ "$DB_KIND" == h2 || "$DB_KIND" == postgres ]] || die "FLOWLENS_DB must be h2 or postgres (got '$DB_KIND')"
     JAVA_HOME="$(find_java21)"
     export JAVA_HOME
     ensure_built
@@ -90,7 +101,7 @@ cmd_start() {
         wait_http "http://127.0.0.1:$port/health/ready" 90 "$svc" "$STATE/$svc.log" "$(cat "$STATE/$svc.pid")"
         log "$svc ready on :$port (pid $(cat "$STATE/$svc.pid"), $(rss_mb "$(cat "$STATE/$svc.pid")") RSS)"
     done
-    log "services up in $(elapsed "$t0"); traces go to $OTLP_ENDPOINT"
+    log "services up in $(elapsed "$t0") on $DB_KIND; traces go to $OTLP_ENDPOINT"
 }
 
 cmd_stop() {

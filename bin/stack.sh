@@ -3,11 +3,16 @@
 # (built from source with Go) and the span indexer behind it (observability/span-indexer, a jar built by Maven),
 # the web console on top (observability/console, a jar too), plus k6 for the perf scripts. See stack/README.md.
 #
-#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, schemathesis, chromium)
+#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, schemathesis, chromium, postgresql)
 #   bin/stack.sh up             install, then start ES, the span indexer, Jaeger and the console; wait until each is ready
 #   bin/stack.sh down           stop what `up` started (by pid file): the console, Jaeger, then the indexer, then ES
 #   bin/stack.sh status         pid, port, health of each component
-#   bin/stack.sh logs NAME [-f] tail es|jaeger|indexer|console|install logs
+#   bin/stack.sh logs NAME [-f] tail es|jaeger|indexer|console|postgres|install logs
+#   bin/stack.sh postgres up|down|status   this instance's PostgreSQL alone (a test restarts it under traffic)
+#   bin/stack.sh secret-file NAME          path of a generated password file (e.g. postgres), never its content
+#
+# FLOWLENS_DB=postgres (make up DB=postgres) also starts PostgreSQL (Debian's package, its own cluster on PG_PORT,
+# data beside Elasticsearch's) with one database per service; H2 in the services stays the zero-setup default.
 #
 # FLOWLENS_ES_SECURITY=on starts the `secured` profile: Elasticsearch with security on (bootstrap password in its
 # keystore, file-realm users and roles), Jaeger and the span indexer logging in with their own users. The
@@ -38,6 +43,8 @@ JAEGER_HEALTH_PORT="${JAEGER_HEALTH_PORT:-13133}"
 JAEGER_METRICS_PORT="${JAEGER_METRICS_PORT:-8888}"
 SPAN_INDEXER_PORT="${SPAN_INDEXER_PORT:-8094}"
 CONSOLE_PORT="${CONSOLE_PORT:-8095}"
+PG_PORT="${PG_PORT:-5433}"  # not 5432: a PostgreSQL that Debian's package started itself may hold that one
+DB_KIND="${FLOWLENS_DB:-h2}"
 ES_HEAP="${ES_HEAP:-512m}"
 ES_USER="${FLOWLENS_ES_USER:-flowlens}"
 START_TIMEOUT="${FLOWLENS_START_TIMEOUT:-120}"
@@ -103,6 +110,18 @@ CONSOLE_JAR="$FLOWLENS_ROOT/observability/console/target/console.jar"
 CONSOLE_STATE="$INSTANCE_DIR/console"
 CONSOLE_PIDFILE="$CONSOLE_STATE/console.pid"
 CONSOLE_LOG="$CONSOLE_STATE/console.log"
+# PostgreSQL refuses to run as root as well: like Elasticsearch it runs as $ES_USER, with its data where that user
+# can reach it.
+if [[ "$ES_BASE" == "$STACK_DIR" ]]; then
+    PG_STATE="$INSTANCE_DIR/postgres"
+else
+    PG_STATE="$ES_BASE/instances/$INSTANCE/postgres"
+fi
+PG_DATA="$PG_STATE/data"
+PG_RUN="$PG_STATE/run"                    # its unix socket: mode 700, so only its own user connects without a password
+PG_LOG="$PG_STATE/postgres.log"
+PG_ROLE=flowlens
+PG_DATABASES=(users orders payments orchestrator)
 
 # Go builds must not pick up a go.work or GOFLAGS from the caller's environment.
 go_clean_env() { env GOWORK=off GOFLAGS= "$@"; }
@@ -243,6 +262,7 @@ install_system_packages() {
     [[ -x /usr/bin/chromium ]] || missing+=(chromium)
     command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
     command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+    pg_bin >/dev/null || missing+=(postgresql)
     ((${#missing[@]})) || return 0
     (( EUID == 0 )) || die "missing Debian packages: ${missing[*]} — install them (sudo apt-get install ${missing[*]})"
     t0="$(now_ms)"
@@ -445,6 +465,103 @@ start_es() {
 
 stop_es() { stop_pid "$ES_PIDFILE" "$ES_PID_MATCH" elasticsearch 60; }
 
+# --- PostgreSQL -------------------------------------------------------------------------------------------
+
+pg_bin() { # the newest installed server's bin folder
+    local dir
+    dir="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)"
+    [[ -n "$dir" && -x "$dir/initdb" ]] || return 1
+    printf '%s\n' "$dir"
+}
+
+pg_pid() { # postmaster.pid's first line, when that process is alive and serves our data folder
+    local pid
+    pid="$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null | tr -dc '0-9')"
+    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$PG_DATA" || return 1
+    printf '%s\n' "$pid"
+}
+
+pg_sql() { # psql as the cluster's owner over its private socket; SQL from stdin (-f -) or -c
+    as_es_user "$(pg_bin)/psql" -h "$PG_RUN" -p "$PG_PORT" -U "$PG_ROLE" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
+}
+
+start_postgres() {
+    local bin pid t0 db
+    if pid="$(pg_pid)"; then
+        log "postgres: already running (pid $pid, port $PG_PORT), left as is"
+        return 0
+    fi
+    require_free_port "$PG_PORT" "PostgreSQL"
+    bin="$(pg_bin)" || die "PostgreSQL is not installed: bin/stack.sh install installs Debian's postgresql package"
+    (umask 022 && mkdir -p "$PG_STATE")
+    if [[ "$PG_STATE" != "$INSTANCE_DIR/postgres" ]]; then
+        mkdir -p "$INSTANCE_DIR"
+        [[ -L "$INSTANCE_DIR/postgres" || ! -e "$INSTANCE_DIR/postgres" ]] || rm -rf "$INSTANCE_DIR/postgres"
+        ln -sfn "$PG_STATE" "$INSTANCE_DIR/postgres"
+    fi
+    if (( EUID == 0 )); then chown "$ES_USER": "$PG_STATE"; fi
+    as_es_user touch "$PG_LOG"
+    as_es_user mkdir -p -m 700 "$PG_RUN"
+    if [[ ! -s "$PG_DATA/PG_VERSION" ]]; then
+        log "postgres: creating a cluster in $PG_DATA"
+        if ! as_es_user "$bin/initdb" -D "$PG_DATA" -U "$PG_ROLE" -E UTF8 --locale=C.UTF-8 \
+                --auth-local=trust --auth-host=scram-sha-256 >>"$PG_LOG" 2>&1; then
+            tail -n 20 "$PG_LOG" >&2
+            die "postgres: initdb failed (log: $PG_LOG)"
+        fi
+    fi
+    t0="$(now_ms)"
+    log "postgres: starting on 127.0.0.1:$PG_PORT ($bin)"
+    if ! (close_lock_fds; as_es_user "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$START_TIMEOUT" \
+            -o "-p $PG_PORT -k $PG_RUN -c listen_addresses=127.0.0.1" start) >/dev/null; then
+        tail -n 20 "$PG_LOG" >&2
+        die "postgres: failed to start (log: $PG_LOG)"
+    fi
+    # The services log in over TCP with a password; set on every start, so a rotated secret file takes effect.
+    # Through stdin, so it is on no command line.
+    printf "ALTER ROLE %s PASSWORD '%s';\n" "$PG_ROLE" "$(cat "$(secret_file postgres)")" | pg_sql -f -
+    for db in "${PG_DATABASES[@]}"; do
+        [[ -n "$(pg_sql -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]] || pg_sql -c "CREATE DATABASE $db"
+    done
+    log "postgres: ready in $(elapsed "$t0") (pid $(pg_pid), jdbc:postgresql://127.0.0.1:$PG_PORT/<service>, user $PG_ROLE)"
+}
+
+stop_postgres() {
+    local pid t0
+    if ! pid="$(pg_pid)"; then
+        log "postgres: not running"
+        return 0
+    fi
+    t0="$(now_ms)"
+    # fast: open transactions are rolled back, committed ones are in the WAL, as after a crash of the primary
+    as_es_user "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null
+    log "postgres: stopped pid $pid in $(elapsed "$t0")"
+}
+
+pg_status() {
+    local pid
+    if ! pid="$(pg_pid)"; then
+        printf 'postgres       stopped  (port %s)\n' "$PG_PORT"
+        return 1
+    fi
+    if ! pg_sql -c 'SELECT 1' >/dev/null 2>&1; then
+        printf 'postgres       running  pid %-7s port %-5s not answering\n' "$pid" "$PG_PORT"
+        return 1
+    fi
+    printf 'postgres       running  pid %-7s port %-5s rss %-7s databases %s\n' \
+        "$pid" "$PG_PORT" "$(rss_mb "$pid")" "${PG_DATABASES[*]}"
+}
+
+cmd_postgres() {
+    case "${1:-}" in
+        up) (cmd_install); take_lock "$INSTANCE_DIR/.up.lock"; start_postgres ;;
+        down) take_lock "$INSTANCE_DIR/.up.lock"; stop_postgres ;;
+        status) pg_status ;;
+        *) die "usage: bin/stack.sh postgres up|down|status" ;;
+    esac
+}
+
 # --- span indexer -----------------------------------------------------------------------------------------
 # Jaeger's otlphttp exporter sends it every span; it writes the flowlens-spans-* documents. A jar of this
 # repository, so `make up` builds it first; `up` only says how when it is missing.
@@ -575,6 +692,11 @@ cmd_up() {
     jaeger_pid >/dev/null || check_jaeger_ports
     indexer_pid >/dev/null || require_free_port "$SPAN_INDEXER_PORT" "span indexer"
     console_pid >/dev/null || require_free_port "$CONSOLE_PORT" "console"
+    [[ "$DB_KIND" == h2 || "$DB_KIND" == postgres ]] || die "FLOWLENS_DB must be h2 or postgres (got '$DB_KIND')"
+    if [[ "$DB_KIND" == postgres ]]; then
+        pg_pid >/dev/null || require_free_port "$PG_PORT" "PostgreSQL"
+        start_postgres
+    fi
     start_es
     start_indexer
     start_jaeger
@@ -587,6 +709,7 @@ cmd_up() {
   Jaeger query   http://127.0.0.1:$JAEGER_QUERY_PORT/api/v3/services
   Console        http://127.0.0.1:$CONSOLE_PORT/ (flows, traces, service map, alerts)
 EOF
+    [[ "$DB_KIND" != postgres ]] || printf '  PostgreSQL     127.0.0.1:%s (databases: %s)\n' "$PG_PORT" "${PG_DATABASES[*]}" >&2
 }
 
 cmd_down() {
@@ -595,6 +718,7 @@ cmd_down() {
     stop_jaeger   # first of the pipeline, so its last batches can still reach ES and the indexer
     stop_indexer  # then the indexer, which writes what it has queued
     stop_es
+    stop_postgres # whatever FLOWLENS_DB says now: a cluster this instance started is not left behind
 }
 
 cmd_status() {
@@ -621,6 +745,7 @@ cmd_status() {
     fi
     jar_status span-indexer indexer_pid "$SPAN_INDEXER_PORT" || rc=1
     jar_status console console_pid "$CONSOLE_PORT" || rc=1
+    if [[ "$DB_KIND" == postgres ]] || pg_pid >/dev/null; then pg_status || rc=1; fi
     return "$rc"
 }
 
@@ -647,15 +772,16 @@ cmd_logs() {
         jaeger) file="$JAEGER_LOG" ;;
         indexer | span-indexer) file="$INDEXER_LOG" ;;
         console) file="$CONSOLE_LOG" ;;
+        postgres) file="$PG_LOG" ;;
         install-es | install-jaeger | install-k6) file="$INSTALL_LOG_DIR/$1.log" ;;
-        *) die "usage: bin/stack.sh logs es|es-console|jaeger|indexer|console|install-es|install-jaeger|install-k6 [-f]" ;;
+        *) die "usage: bin/stack.sh logs es|es-console|jaeger|indexer|console|postgres|install-es|install-jaeger|install-k6 [-f]" ;;
     esac
     [[ -f "$file" ]] || die "no log yet: $file"
     if [[ "${2:-}" == -f ]]; then tail -n 100 -F "$file"; else tail -n 100 "$file"; fi
 }
 
 usage() {
-    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,/^set -euo/{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -665,5 +791,7 @@ case "${1:-}" in
     down) cmd_down ;;
     status) cmd_status ;;
     logs) shift; cmd_logs "$@" ;;
+    postgres) shift; cmd_postgres "$@" ;;
+    secret-file) [[ -n "${2:-}" ]] || usage; secret_file "$2" ;;
     *) usage ;;
 esac

@@ -19,25 +19,28 @@ import static org.hamcrest.Matchers.is;
 /** The full flow across four real service processes: answers, stored state, and one trace seen by all four. */
 class FullFlowSystemIT {
 
-    private static SystemUnderTest system;
+    static SystemUnderTest system;
+    /** The stack's shared set on H2; {@link PostgresFullFlowSystemIT} runs the same tests on a set of its own. */
+    static ServiceProcesses services;
 
     @BeforeAll
     static void start() {
         system = SystemUnderTest.get();
+        services = system.services();
     }
 
     @Test
     void completedFlowConfirmsTheOrderAndIsOneTraceAcrossAllFourServices() {
-        JsonPath flow = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
+        JsonPath flow = RestAssured.given().baseUri(services.url("orchestrator")).get("/demo/full-flow/1")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(flow.getString("outcome"), is("COMPLETED"));
         assertThat(flow.getString("order_status"), is("CONFIRMED"));
         assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CONFIRM_ORDER"));
 
         // the stored state agrees with the answer (read back through the gateway)
-        RestAssured.given().baseUri(system.orchestrator()).get("/orders/" + flow.getLong("order_id"))
+        RestAssured.given().baseUri(services.url("orchestrator")).get("/orders/" + flow.getLong("order_id"))
                 .then().statusCode(200).body("status", is("CONFIRMED")).body("payment_id", is(flow.getInt("payment_id")));
-        RestAssured.given().baseUri(system.orchestrator()).get("/payments/" + flow.getLong("payment_id"))
+        RestAssured.given().baseUri(services.url("orchestrator")).get("/payments/" + flow.getLong("payment_id"))
                 .then().statusCode(200).body("status", is("AUTHORIZED"));
 
         List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("trace_id"),
@@ -48,12 +51,12 @@ class FullFlowSystemIT {
 
     @Test
     void declinedPaymentCancelsTheOrder() {
-        JsonPath flow = RestAssured.given().baseUri(system.orchestrator()).queryParam("amount", "5000.00")
+        JsonPath flow = RestAssured.given().baseUri(services.url("orchestrator")).queryParam("amount", "5000.00")
                 .get("/demo/full-flow/2").then().statusCode(200).extract().jsonPath();
         assertThat(flow.getString("outcome"), is("PAYMENT_DECLINED"));
         assertThat(flow.getString("decline_reason"), is("LIMIT_EXCEEDED"));
         assertThat(flow.getList("steps.name"), contains("GET_USER", "CREATE_ORDER", "AUTHORIZE_PAYMENT", "CANCEL_ORDER"));
-        RestAssured.given().baseUri(system.orchestrator()).get("/orders/" + flow.getLong("order_id"))
+        RestAssured.given().baseUri(services.url("orchestrator")).get("/orders/" + flow.getLong("order_id"))
                 .then().statusCode(200).body("status", is("CANCELLED"));
         List<TraceSpan> trace = system.jaeger().awaitTrace(flow.getString("trace_id"),
                 spans -> servicesOf(spans).size() == 4, Duration.ofSeconds(30));
@@ -64,7 +67,7 @@ class FullFlowSystemIT {
     @Test
     void theDocumentedOrderRequestIsCreatedInUsdThroughTheGatewayAndOnOrders() {
         String documented = "{\"user_id\": 1, \"amount\": 99.99}";
-        for (String baseUri : List.of(system.orchestrator(), system.services().url("orders"))) {
+        for (String baseUri : List.of(services.url("orchestrator"), services.url("orders"))) {
             int id = RestAssured.given().baseUri(baseUri).contentType("application/json").body(documented)
                     .post("/orders").then().statusCode(201)
                     .body("user_id", is(1)).body("amount", is(99.99f)).body("currency", is("USD"))
@@ -77,7 +80,7 @@ class FullFlowSystemIT {
 
     @Test
     void unknownUserIs404ProblemWithItsTraceId() {
-        String traceId = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/424242")
+        String traceId = RestAssured.given().baseUri(services.url("orchestrator")).get("/demo/full-flow/424242")
                 .then().statusCode(404).contentType("application/problem+json")
                 .body("detail", is("user 424242 does not exist"))
                 .extract().path("trace_id");

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
+import io.flowlens.systemtests.FlowTraffic.Flow;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.awaitility.Awaitility;
@@ -54,7 +55,7 @@ class OutageIT {
     @Test
     void jaegerOutageLosesNoRequestAndSpansFlowAgain() throws Exception {
         long droppedBefore = dropped("orchestrator");
-        Traffic traffic = Traffic.start(system.orchestrator());
+        FlowTraffic traffic = FlowTraffic.start(system.orchestrator());
         ServiceProcesses.sleep(1500);
         Path jaegerPid = system.instanceDir().resolve("jaeger/jaeger.pid");
         long pid = Long.parseLong(Files.readString(jaegerPid).trim());
@@ -93,7 +94,7 @@ class OutageIT {
 
     @Test
     void paymentsCrashDegradesToProblemsAndRecovers() throws Exception {
-        Traffic traffic = Traffic.start(system.orchestrator());
+        FlowTraffic traffic = FlowTraffic.start(system.orchestrator());
         ServiceProcesses.sleep(1500);
         system.services().kill("payments");
         ServiceProcesses.sleep(OUTAGE.toMillis());
@@ -126,7 +127,7 @@ class OutageIT {
         long storagePathDroppedBefore = storagePathCountedAsLost();
         long retriedBefore = esExporterTotal("retried");
         long jaegerPid = Long.parseLong(Files.readString(system.instanceDir().resolve("jaeger/jaeger.pid")).trim());
-        Traffic traffic = Traffic.start(system.orchestrator());
+        FlowTraffic traffic = FlowTraffic.start(system.orchestrator());
         ServiceProcesses.sleep(1500);
         Path esPid = system.instanceDir().resolve("es/run/elasticsearch.pid");
         ProcessHandle elasticsearch = ProcessHandle.of(Long.parseLong(Files.readString(esPid).trim())).orElseThrow();
@@ -306,68 +307,5 @@ class OutageIT {
         System.out.print(line);
         Files.writeString(system.root().resolve("system-tests/target/outages.txt"), line,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    /** One answered full flow. */
-    private record Flow(int status, long orderId, long paymentId, String orderStatus, long millis, String traceId,
-                        long answeredAtNanos) {
-
-        static String summary(List<Flow> flows) {
-            Map<Integer, Long> counts = new ConcurrentHashMap<>();
-            flows.forEach(f -> counts.merge(f.status(), 1L, Long::sum));
-            return counts.toString();
-        }
-
-        static long slowestMillis(List<Flow> flows) {
-            return flows.stream().mapToLong(Flow::millis).max().orElse(0);
-        }
-    }
-
-    /** Full flows one after another on a background thread, bounded by stop() and by a per-request timeout. */
-    private static final class Traffic {
-        private final List<Flow> flows = new CopyOnWriteArrayList<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
-
-        private Traffic(String baseUrl) {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            thread = Thread.ofPlatform().name("outage-traffic").start(() -> {
-                int i = 0;
-                while (running.get() && i < 2000) {
-                    String amount = i++ % 4 == 3 ? "2500.00" : "10.00";
-                    HttpRequest request = HttpRequest.newBuilder(
-                            URI.create(baseUrl + "/demo/full-flow/" + (1 + i % 3) + "?amount=" + amount))
-                            .timeout(Duration.ofSeconds(15)).build();
-                    long start = System.nanoTime();
-                    try {
-                        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                        long millis = (System.nanoTime() - start) / 1_000_000;
-                        if (response.statusCode() == 200) {
-                            JsonPath body = JsonPath.from(response.body());
-                            flows.add(new Flow(200, body.getLong("order_id"), body.getLong("payment_id"),
-                                    body.getString("order_status"), millis, body.getString("trace_id"), System.nanoTime()));
-                        } else {
-                            flows.add(new Flow(response.statusCode(), 0, 0, null, millis, null, System.nanoTime()));
-                        }
-                    } catch (IOException e) {
-                        flows.add(new Flow(-1, 0, 0, null, (System.nanoTime() - start) / 1_000_000, null,
-                                System.nanoTime()));
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    ServiceProcesses.sleep(50);
-                }
-            });
-        }
-
-        static Traffic start(String baseUrl) {
-            return new Traffic(baseUrl);
-        }
-
-        List<Flow> stop() throws InterruptedException {
-            running.set(false);
-            thread.join(Duration.ofSeconds(30));
-            return new ArrayList<>(flows);
-        }
     }
 }

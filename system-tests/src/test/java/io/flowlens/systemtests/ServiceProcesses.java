@@ -41,6 +41,12 @@ final class ServiceProcesses implements AutoCloseable {
 
     /** A second set beside the first: {@code label} keeps its logs and databases apart. */
     static ServiceProcesses start(Path root, String otlpEndpoint, Map<String, String> extraEnvironment, String label) {
+        return start(root, otlpEndpoint, extraEnvironment, label, ServiceDatabases.h2Files());
+    }
+
+    /** A set whose services keep their data in {@code databases}, e.g. {@link PostgresDatabases}. */
+    static ServiceProcesses start(Path root, String otlpEndpoint, Map<String, String> extraEnvironment, String label,
+                                  ServiceDatabases databases) {
         ServiceProcesses services = new ServiceProcesses();
         for (String service : SERVICES) {
             services.ports.put(service, freePort());
@@ -51,8 +57,8 @@ final class ServiceProcesses implements AutoCloseable {
             Path dataDir = root.resolve("system-tests/target/service-data" + suffix);
             deleteRecursively(dataDir);
             for (String service : SERVICES) {
-                services.launchers.put(service, overrides -> services.launch(root, service, logDir, dataDir,
-                        otlpEndpoint, merged(extraEnvironment, overrides)));
+                services.launchers.put(service, overrides -> services.launch(root, service, logDir,
+                        otlpEndpoint, merged(merged(databases.environment(service, dataDir), extraEnvironment), overrides)));
                 services.launchers.get(service).accept(Map.of());
             }
             for (String service : SERVICES) {
@@ -112,8 +118,7 @@ final class ServiceProcesses implements AutoCloseable {
         return merged;
     }
 
-    private void launch(Path root, String service, Path logDir, Path dataDir, String otlpEndpoint,
-                        Map<String, String> extra) {
+    private void launch(Path root, String service, Path logDir, String otlpEndpoint, Map<String, String> extra) {
         Path jar = root.resolve(service).resolve("target").resolve(service + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("missing " + jar + ": build the services first (mvn install)");
@@ -129,9 +134,6 @@ final class ServiceProcesses implements AutoCloseable {
         env.put("SERVER_HOST", "127.0.0.1");
         env.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
         env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
-        // a file database, so a service killed and restarted by an outage test keeps what it had committed;
-        // WRITE_DELAY=0 makes H2 write each commit through (its default 500 ms delay loses commits to a kill -9)
-        env.put("FLOWLENS_DB_URL", "jdbc:h2:file:" + dataDir.resolve(service) + ";WRITE_DELAY=0");
         env.put("USERS_MP_REST_URL", url("users"));
         env.put("ORDERS_MP_REST_URL", url("orders"));
         env.put("PAYMENTS_MP_REST_URL", url("payments"));

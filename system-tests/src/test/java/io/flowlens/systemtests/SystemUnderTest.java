@@ -31,6 +31,8 @@ final class SystemUnderTest {
     static final int METRICS_PORT = 18888 + OFFSET;
     static final int INDEXER_PORT = 18094 + OFFSET;
     static final int CONSOLE_PORT = 18095 + OFFSET;
+    /** Started only by the Postgres* tests ({@link #postgres}); {@code bin/stack.sh down} stops it with the rest. */
+    static final int PG_PORT = 15433 + OFFSET;
 
     private static SystemUnderTest instance;
 
@@ -97,7 +99,17 @@ final class SystemUnderTest {
 
     /** Runs {@code bin/stack.sh <command>} against the test instance; a failure carries the script's output. */
     static void stack(Path root, String command) {
-        stack(root, command, instanceEnvironment(INSTANCE, 0));
+        stack(root, command, instanceEnvironment());
+    }
+
+    /** The test instance's PostgreSQL: started, or stopped as a crash of the database server would look to a client. */
+    void postgres(PostgresDatabases.StackCommand command) {
+        stack(root, "postgres " + command.argument);
+    }
+
+    /** The environment of the test instance itself. */
+    static Map<String, String> instanceEnvironment() {
+        return instanceEnvironment(INSTANCE, 0);
     }
 
     /**
@@ -106,7 +118,7 @@ final class SystemUnderTest {
      */
     static Map<String, String> instanceEnvironment(String name, int shift) {
         // a separate instance (own data, logs, pids) that shares the installed binaries of .stack/
-        return new java.util.HashMap<>(Map.of("FLOWLENS_INSTANCE", name + (OFFSET == 0 ? "" : "-" + OFFSET),
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("FLOWLENS_INSTANCE", name + (OFFSET == 0 ? "" : "-" + OFFSET),
                 "ES_PORT", String.valueOf(ES_PORT + shift),
                 "JAEGER_OTLP_HTTP_PORT", String.valueOf(OTLP_HTTP_PORT + shift),
                 "JAEGER_OTLP_GRPC_PORT", String.valueOf(OTLP_GRPC_PORT + shift),
@@ -116,10 +128,14 @@ final class SystemUnderTest {
                 "JAEGER_METRICS_PORT", String.valueOf(METRICS_PORT + shift),
                 "SPAN_INDEXER_PORT", String.valueOf(INDEXER_PORT + shift),
                 "CONSOLE_PORT", String.valueOf(CONSOLE_PORT + shift)));
+        environment.put("PG_PORT", String.valueOf(PG_PORT + shift));
+        return environment;
     }
 
     static void stack(Path root, String command, Map<String, String> environment) {
-        ProcessBuilder builder = new ProcessBuilder(List.of("bash", root.resolve("bin/stack.sh").toString(), command))
+        List<String> arguments = new java.util.ArrayList<>(List.of("bash", root.resolve("bin/stack.sh").toString()));
+        arguments.addAll(List.of(command.split(" ")));
+        ProcessBuilder builder = new ProcessBuilder(arguments)
                 .directory(root.toFile())
                 .redirectErrorStream(true);
         builder.environment().putAll(environment);

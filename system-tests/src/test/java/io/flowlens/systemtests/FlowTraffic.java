@@ -1,0 +1,92 @@
+package io.flowlens.systemtests;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Full flows one after another on a background thread, bounded by stop() and by a per-request timeout, one in four
+ * of them declined: the traffic the outage tests ({@code OutageIT}, {@code PostgresRestartIT}) run through an outage.
+ */
+final class FlowTraffic {
+    /** One answered full flow (status -1: no answer at all). */
+    record Flow(int status, long orderId, long paymentId, String orderStatus, long millis, String traceId,
+                long answeredAtNanos) {
+
+        static String summary(List<Flow> flows) {
+            Map<Integer, Long> counts = new ConcurrentHashMap<>();
+            flows.forEach(f -> counts.merge(f.status(), 1L, Long::sum));
+            return counts.toString();
+        }
+
+        static long slowestMillis(List<Flow> flows) {
+            return flows.stream().mapToLong(Flow::millis).max().orElse(0);
+        }
+    }
+
+    private final List<Flow> flows = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    private FlowTraffic(String baseUrl, Duration requestTimeout) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        thread = Thread.ofPlatform().name("outage-traffic").start(() -> {
+            int i = 0;
+            while (running.get() && i < 2000) {
+                String amount = i++ % 4 == 3 ? "2500.00" : "10.00";
+                HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/demo/full-flow/" + (1 + i % 3) + "?amount=" + amount))
+                        .timeout(requestTimeout).build();
+                long start = System.nanoTime();
+                try {
+                    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    if (response.statusCode() == 200) {
+                        JsonPath body = JsonPath.from(response.body());
+                        flows.add(new Flow(200, body.getLong("order_id"), body.getLong("payment_id"),
+                                body.getString("order_status"), millis, body.getString("trace_id"), System.nanoTime()));
+                    } else {
+                        flows.add(new Flow(response.statusCode(), 0, 0, null, millis, null, System.nanoTime()));
+                    }
+                } catch (IOException e) {
+                    flows.add(new Flow(-1, 0, 0, null, (System.nanoTime() - start) / 1_000_000, null,
+                            System.nanoTime()));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                ServiceProcesses.sleep(50);
+            }
+        });
+    }
+
+    /** Each request gives up (status -1) after 15 s. */
+    static FlowTraffic start(String baseUrl) {
+        return new FlowTraffic(baseUrl, Duration.ofSeconds(15));
+    }
+
+    static FlowTraffic start(String baseUrl, Duration requestTimeout) {
+        return new FlowTraffic(baseUrl, requestTimeout);
+    }
+
+    /** Flows answered 200 so far: lets a test wait until the traffic flows, or flows again. */
+    long answeredOk() {
+        return flows.stream().filter(flow -> flow.status() == 200).count();
+    }
+
+    List<Flow> stop() throws InterruptedException {
+        running.set(false);
+        thread.join(Duration.ofSeconds(30));
+        return new ArrayList<>(flows);
+    }
+}

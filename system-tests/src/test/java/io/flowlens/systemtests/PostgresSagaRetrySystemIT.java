@@ -1,0 +1,15 @@
+package io.flowlens.systemtests;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * {@link SagaRetrySystemIT}'s retries (charged once), compensation (the late payment voided) and crash recovery (the
+ * orchestrator killed mid-payment, its flow cancelled and voided after restart) with every service on PostgreSQL.
+ */
+class PostgresSagaRetrySystemIT extends SagaRetrySystemIT {
+
+    @BeforeAll
+    static void start() {
+        startOn(PostgresDatabases.fresh(SystemUnderTest.get(), "saga"), "saga-postgres");
+    }
+}
