@@ -50,7 +50,7 @@ start_one() {
     fi
     require_free_port "$port" "$svc"
     local java_opts
-    read -ra java_opts <<<"${FLOWLENS_JAVA_OPTS:-}"  # several options, split on spaces
+    mapfile -t java_opts < <("$HERE/service-jvm.sh" options "$svc")  # heap, GC, AOT cache, FLOWLENS_JAVA_OPTS
     # The services read these through MicroProfile Config (env names map to the property keys).
     start_detached "$STATE/$svc.pid" "$STATE/$svc.log" env \
         SERVER_PORT="$port" \
@@ -79,6 +79,7 @@ cmd_start() {
     JAVA_HOME="$(find_java21)"
     export JAVA_HOME
     ensure_built
+    "$HERE/service-jvm.sh" cache  # the first start after a build trains the AOT caches; a no-op while they are fresh
     mkdir -p "$STATE/data"
     local svc t0 port
     t0="$(now_ms)"

@@ -50,6 +50,7 @@ final class ServiceProcesses implements AutoCloseable {
             Path logDir = Files.createDirectories(root.resolve("system-tests/target/service-logs" + suffix));
             Path dataDir = root.resolve("system-tests/target/service-data" + suffix);
             deleteRecursively(dataDir);
+            ServiceJvm.ensureCaches(root);
             for (String service : SERVICES) {
                 services.launchers.put(service, overrides -> services.launch(root, service, logDir, dataDir,
                         otlpEndpoint, merged(extraEnvironment, overrides)));
@@ -120,8 +121,7 @@ final class ServiceProcesses implements AutoCloseable {
         }
         Path log = logDir.resolve(service + ".log");
         logs.put(service, log);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+        ProcessBuilder builder = new ProcessBuilder(ServiceJvm.command(root, service, extra))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
