@@ -8,14 +8,15 @@
 #   bin/service-jvm.sh status            each cache: fresh, stale or missing
 #
 # AOT cache (JDK 25+, JEP 483/514/515): classes loaded and linked, and method profiles, from a training run of the
-# full flow; a service starts about twice as fast with it. The JVM accepts a cache only for the exact JDK and class
-# path (jar and libs/, by size and mtime) it was built with, so we key each cache to those and to the options below,
-# and name it only while the key matches: a missing, stale or unreadable cache, or a JDK without the feature, costs
-# speed, never correctness (ServiceJvmIT checks that). Caches live beside the jars (SERVICE/target), never committed.
+# full flow; a service starts about twice as fast with it. A cache is named only while its key (JDK, options, bytes of
+# the jar and libs/) matches, so a missing or stale cache, or a JDK without the feature, costs speed, never
+# correctness; an unreadable one the JVM itself refuses with a warning and goes on (ServiceJvmIT checks all of
+# that). Caches live beside the jars (SERVICE/target/SERVICE.aot), never committed.
 #
 # Environment: JAVA_HOME (else bin/lib.sh's find_java21), FLOWLENS_AOT=off (no cache; bench's comparison),
 # FLOWLENS_AOT_DIR (where the caches are; default each service's target/), FLOWLENS_AOT_FLOWS (training flows, 300),
-# FLOWLENS_JAVA_OPTS (more options, appended last, so they win).
+# FLOWLENS_JAVA_OPTS (more options, appended last, so they win), FLOWLENS_MEMORY_OPTS (replaces the heap and GC
+# options below; bench.py compares them with the JVM's defaults).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=bin/lib.sh
@@ -27,13 +28,17 @@ JAVA_HOME="$(find_java21)"
 # Small services on a small machine: a bounded heap and the serial collector (no parallel GC threads fighting for 2
 # cores); measured in perf/results/PROFILES.md ("Memory").
 MEMORY_OPTS=(-XX:+UseSerialGC -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m)
+if [[ -n "${FLOWLENS_MEMORY_OPTS+set}" ]]; then  # bench.py's "JVM defaults" row sets it empty
+    read -ra MEMORY_OPTS <<<"$FLOWLENS_MEMORY_OPTS"
+fi
 
 jar_of() { printf '%s\n' "$ROOT/$1/target/$1.jar"; }
 cache_of() { printf '%s\n' "${FLOWLENS_AOT_DIR:-$ROOT/$1/target}/$1.aot"; }
 
 aot_supported() { [[ "$(java_major "$JAVA_HOME")" -ge 25 ]]; }
 
-# Everything the JVM checks before it uses a cache, plus the options the cache was trained with.
+# What a cache was built from: the JDK, the options it was trained with, and the bytes of the jar and libs/. Content,
+# not mtimes: `mvn install` rewrites unchanged (reproducible, see the root pom) jars with new mtimes.
 key() { # SERVICE
     local jar
     jar="$(jar_of "$1")"
@@ -41,14 +46,20 @@ key() { # SERVICE
     {
         printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}"
         cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
-        stat -c '%n %s %Y' "$jar" "$(dirname "$jar")"/libs/*
+        cd "$(dirname "$jar")" && sha256sum "$(basename "$jar")" libs/*
     } | sha256sum | cut -d' ' -f1
+}
+
+class_path_files() { # SERVICE
+    local jar
+    jar="$(jar_of "$1")"
+    printf '%s\n' "$jar" "$(dirname "$jar")"/libs/*
 }
 
 cache_state() { # SERVICE -> fresh | stale | missing
     local cache
     cache="$(cache_of "$1")"
-    if [[ ! -s "$cache" || ! -s "$cache.key" ]]; then
+    if [[ ! -s "$cache" || ! -s "$cache.key" || ! -s "$cache.mtimes" ]]; then
         echo missing
     elif [[ "$(cat "$cache.key")" == "$(key "$1")" ]]; then
         echo fresh
@@ -57,10 +68,23 @@ cache_state() { # SERVICE -> fresh | stale | missing
     fi
 }
 
+# The JVM accepts a cache only when each class path file has the size and mtime (seconds) it had at training. The key
+# proved the bytes equal, so a file the build rewrote unchanged gets its trained mtime back (these are our build
+# outputs under target/; Maven at worst rebuilds them again).
+restore_mtimes() { # SERVICE
+    local mtime path
+    while read -r mtime path; do
+        if [[ -f "$path" && "$(stat -c %Y "$path")" != "$mtime" ]]; then
+            touch -m -d "@$mtime" "$path"
+        fi
+    done <"$(cache_of "$1").mtimes"
+}
+
 cmd_options() { # SERVICE
     local svc="$1" extra=()
-    printf '%s\n' "${MEMORY_OPTS[@]}"
+    ((${#MEMORY_OPTS[@]} == 0)) || printf '%s\n' "${MEMORY_OPTS[@]}"
     if [[ "${FLOWLENS_AOT:-on}" != off ]] && aot_supported && [[ "$(cache_state "$svc")" == fresh ]]; then
+        restore_mtimes "$svc"
         printf '%s\n' "-XX:AOTCache=$(cache_of "$svc")"
     fi
     read -ra extra <<<"${FLOWLENS_JAVA_OPTS:-}"
@@ -116,7 +140,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
     trap stop_training EXIT
     log "AOT cache: training the four services ($JAVA_HOME)"
     for svc in "${SERVICES[@]}"; do
-        rm -f "$(cache_of "$svc")" "$(cache_of "$svc").key"
+        rm -f "$(cache_of "$svc")" "$(cache_of "$svc").key" "$(cache_of "$svc").mtimes"
         mkdir -p "$(dirname "$(cache_of "$svc")")"
         env SERVER_PORT="${port[$svc]}" SERVER_HOST=127.0.0.1 \
             OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" \
@@ -133,6 +157,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
     for svc in "${SERVICES[@]}"; do
         wait_http "http://127.0.0.1:${port[$svc]}/health/ready" 180 "$svc (AOT training)" "$work/$svc.log" "${pid[$svc]}"
     done
+    log "AOT cache: four ready in $(elapsed "$t0"), running the flows"
     local base="http://127.0.0.1:${port[orchestrator]}" flows="${FLOWLENS_AOT_FLOWS:-300}" urls=() i
     for ((i = 0; i < flows; i++)); do
         if ((i % 10 == 9)); then urls+=("$base/demo/full-flow/2?amount=5000"); else urls+=("$base/demo/full-flow/$((1 + i % 3))"); fi
@@ -145,11 +170,13 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
     urls=()
     for ((i = 0; i < flows / 10; i++)); do urls+=("$base/demo/full-flow/$((1 + i % 3))"); done
     curl -s -m 30 "${urls[@]}" >/dev/null || true
+    log "AOT cache: flows done at $(elapsed "$t0"), writing the caches"
     # the caches are written as each JVM exits (a second JVM assembles them; tens of seconds on 2 cores)
     for svc in "${SERVICES[@]}"; do kill -TERM "${pid[$svc]}"; done
     for svc in "${SERVICES[@]}"; do
         wait "${pid[$svc]}" || true
         if [[ -s "$(cache_of "$svc")" ]]; then
+            class_path_files "$svc" | xargs stat -c '%Y %n' >"$(cache_of "$svc").mtimes"
             key "$svc" >"$(cache_of "$svc").key"
         else
             log "AOT cache: $svc wrote none (services start without it); last lines of its log:"

@@ -64,6 +64,7 @@ class ServiceJvmIT {
         // the orders service's cache was built for the orders class path, not the users one
         Files.createSymbolicLink(dir.resolve("users.aot"), ROOT.resolve("orders/target/orders.aot"));
         Files.writeString(dir.resolve("users.aot.key"), key("users"));
+        Files.copy(ROOT.resolve("users/target/users.aot.mtimes"), dir.resolve("users.aot.mtimes"));
         Map<String, String> env = Map.of("FLOWLENS_AOT_DIR", dir.toString());
         assertThat(ServiceJvm.options(ROOT, "users", env), hasItem("-XX:AOTCache=" + dir.resolve("users.aot")));
         assertStartsReady(env, dir.resolve("users.log"));
@@ -78,6 +79,7 @@ class ServiceJvmIT {
         }
         Files.write(dir.resolve("users.aot"), truncated);
         Files.writeString(dir.resolve("users.aot.key"), key("users"));
+        Files.copy(ROOT.resolve("users/target/users.aot.mtimes"), dir.resolve("users.aot.mtimes"));
         Map<String, String> env = Map.of("FLOWLENS_AOT_DIR", dir.toString());
         assertThat(ServiceJvm.options(ROOT, "users", env), hasItem("-XX:AOTCache=" + dir.resolve("users.aot")));
         String log = assertStartsReady(env, dir.resolve("users.log"));
