@@ -7,7 +7,7 @@ DB ?= $(or $(FLOWLENS_DB),h2)
 export FLOWLENS_DB := $(DB)
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
-	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench kibana-setup \
+	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-startup kibana-setup \
 	analytics alerts-check retention up-secured
 
 help: ## list the targets
@@ -86,6 +86,10 @@ bench: ## tracing overhead, flow efficiency and footprint, side by side; writes 
 	bin/stack.sh up
 	bin/mvn.sh -q install -DskipTests
 	bin/bench.py
+
+bench-startup: ## only the startup/footprint part of make bench: AOT cache vs none, one service vs four, RSS after load (~10 min)
+	bin/mvn.sh -q install -DskipTests
+	bin/bench.py startup
 
 kibana-setup: ## import the Kibana data view, saved searches and dashboards (compose/kibana/saved-objects) into the Kibana of make docker-up
 	bin/kibana-setup.sh

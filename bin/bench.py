@@ -10,16 +10,25 @@ services with bin/services.sh, warms them up, then measures with perf/k6/bench.j
   - spans/s into the same Elasticsearch through our exporter and through Jaeger's writer (SpanIngestBenchmark).
 Writes perf/results/BENCHMARKS.md and perf/results/benchmarks.json (BENCH_OUT names another folder, e.g. for a short
 run with fewer repetitions that must not replace the full one). Needs `bin/stack.sh up` (Jaeger, ES).
+
+`bin/bench.py startup` runs only the startup/footprint section (also the last part of a full run): the service jars
+started as bin/services.sh starts them (options from bin/service-jvm.sh), with and without their AOT cache and with the
+JVM's default heap and GC, side by side; it replaces that section of BENCHMARKS.md and the `summary` keys it owns in
+benchmarks.json.
 """
+import concurrent.futures
 import json
 import os
 import pathlib
 import platform
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.error
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -143,6 +152,7 @@ def main():
     small = [start({"FLOWLENS_JAVA_OPTS": "-Xmx128m -XX:+UseSerialGC"}) for _ in range(REPS)]
     sh("bin/services.sh", "stop")
     write(results, small, ingest())
+    startup()
 
 
 EXPLANATIONS = [
@@ -272,5 +282,174 @@ def write(results, small, ingest_runs):
     print("\n".join(lines))
 
 
+# --- startup and footprint -------------------------------------------------------------------------------------------
+
+STARTUP_CONFIGS = {"AOT cache (bin/service-jvm.sh)": {},
+                   "no AOT cache": {"FLOWLENS_AOT": "off"},
+                   "no AOT cache, JVM default heap and GC": {"FLOWLENS_AOT": "off", "FLOWLENS_MEMORY_OPTS": ""}}
+STARTUP_FLOWS = int(os.environ.get("BENCH_STARTUP_FLOWS", "300"))
+STARTUP_BEGIN, STARTUP_END = "<!-- startup: bin/bench.py startup -->", "<!-- /startup -->"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def proc_rss_mb(process_id):
+    for line in pathlib.Path(f"/proc/{process_id}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def answers(url, timeout=2):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def launch(services, env, work):
+    """Starts `services` at once as bin/services.sh would (own ports and databases); returns the processes, their ports
+    and the seconds until every one answered /health/ready."""
+    ports = {svc: free_port() for svc in SERVICES}
+    processes = {}
+    began = time.monotonic()
+    for svc in services:
+        options = sh("bin/service-jvm.sh", "options", svc, env=env).stdout.split()
+        processes[svc] = subprocess.Popen(
+            [f"{JAVA_HOME}/bin/java", *options, "-jar", str(ROOT / svc / "target" / f"{svc}.jar")],
+            cwd=work, stdout=open(work / f"{svc}.log", "ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, "SERVER_PORT": str(ports[svc]), "SERVER_HOST": "127.0.0.1",
+                 "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{os.environ.get('JAEGER_OTLP_HTTP_PORT', '4318')}",
+                 "USERS_MP_REST_URL": f"http://127.0.0.1:{ports['users']}",
+                 "ORDERS_MP_REST_URL": f"http://127.0.0.1:{ports['orders']}",
+                 "PAYMENTS_MP_REST_URL": f"http://127.0.0.1:{ports['payments']}",
+                 "FLOWLENS_DB_URL": f"jdbc:h2:file:{work}/{svc}-{ports[svc]};WRITE_DELAY=0"})
+    pending = set(services)
+    while pending:
+        for svc in list(pending):
+            if processes[svc].poll() is not None:
+                stop(processes)
+                sys.exit(f"{svc} exited while starting; see {work}/{svc}.log")
+            if answers(f"http://127.0.0.1:{ports[svc]}/health/ready") == 200:
+                pending.discard(svc)
+        if time.monotonic() - began > 180:
+            stop(processes)
+            sys.exit(f"{sorted(pending)} not ready after 180 s; see {work}")
+        time.sleep(0.05)
+    return processes, ports, time.monotonic() - began
+
+
+def stop(processes):
+    for process in processes.values():
+        process.terminate()
+    for process in processes.values():
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def flows(port, count):
+    """`count` full flows through 4 concurrent clients (like the AOT training); returns flows/s and the failures."""
+    def one(i):
+        # the orchestrator's own budget for a flow is far above 2 s (retries), so give it the time it may take
+        return answers(f"http://127.0.0.1:{port}/demo/full-flow/{1 + i % 3}", timeout=90) == 200
+    began = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        ok = list(pool.map(one, range(count)))
+    return count / (time.monotonic() - began), ok.count(False)
+
+
+def startup():
+    """Per configuration, interleaved, REPS times: users alone (ready, RSS), then the four together (ready), a fixed
+    load of STARTUP_FLOWS full flows on the fresh services (its flows/s show whether the heap/GC or the cache cost
+    throughput) and the RSS of each service after it."""
+    sh("bin/service-jvm.sh", "cache")
+    runs = {name: [] for name in STARTUP_CONFIGS}
+    for rep in range(REPS):
+        for name, env in STARTUP_CONFIGS.items():
+            with tempfile.TemporaryDirectory(prefix="flowlens-startup-") as tmp:
+                work = pathlib.Path(tmp)
+                processes, _, single = launch(["users"], env, work)
+                single_rss = proc_rss_mb(processes["users"].pid)
+                stop(processes)
+                processes, ports, together = launch(SERVICES, env, work)
+                ready_rss = {svc: proc_rss_mb(processes[svc].pid) for svc in SERVICES}
+                rate, failed = flows(ports["orchestrator"], STARTUP_FLOWS)
+                loaded_rss = {svc: proc_rss_mb(processes[svc].pid) for svc in SERVICES}
+                stop(processes)
+            run = {"ready_s_single": single, "rss_mb_single": single_rss, "ready_s_all": together,
+                   "rss_mb_ready": ready_rss, "flows_per_s_cold": rate, "failed": failed, "rss_mb_after_load": loaded_rss}
+            runs[name].append(run)
+            print(f"startup {name} #{rep + 1}: users {single:.1f} s, four {together:.1f} s, {rate:.1f} flows/s cold, "
+                  f"RSS after load max {max(loaded_rss.values()):.0f} MB", flush=True)
+    write_startup(runs)
+
+
+def write_startup(runs):
+    out = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results"))
+    out.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()
+    lines = [
+        STARTUP_BEGIN,
+        "## Startup and footprint",
+        "",
+        f"`bin/bench.py startup`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
+        f"JDK {JAVA_HOME}. Median (min–max) of {REPS} repetitions, configurations interleaved. Ready = from the "
+        "process start to `/health/ready` 200; *four* = the four started at once. RSS after load: after "
+        f"{STARTUP_FLOWS} full flows (4 concurrent clients) on the freshly started services, tracing to the local "
+        f"Jaeger. Load average at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min; other "
+        "work on the machine shares its cores, so the absolute seconds move with it; the side-by-side ratios less).",
+        "",
+        "| configuration | users alone ready s | users RSS at ready MB | four ready s | flows/s (first flows) | "
+        "max RSS after load MB | RSS after load users / orders / payments / orchestrator MB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, rs in runs.items():
+        per_service = " / ".join(fmt(spread([r["rss_mb_after_load"][svc] for r in rs]), 0) for svc in SERVICES)
+        failed = sum(r["failed"] for r in rs)
+        lines.append(f"| {name} | {fmt(spread([r['ready_s_single'] for r in rs]))} | "
+                     f"{fmt(spread([r['rss_mb_single'] for r in rs]), 0)} | {fmt(spread([r['ready_s_all'] for r in rs]))} | "
+                     f"{fmt(spread([r['flows_per_s_cold'] for r in rs]))}{f', {failed} failed' if failed else ''} | "
+                     f"{fmt(spread([max(r['rss_mb_after_load'].values()) for r in rs]), 0)} | {per_service} |")
+    chosen = runs["AOT cache (bin/service-jvm.sh)"]
+    summary = {"ready_s_single": statistics.median(r["ready_s_single"] for r in chosen),
+               "ready_s_all": statistics.median(r["ready_s_all"] for r in chosen),
+               "rss_mb_max": statistics.median(max(r["rss_mb_after_load"].values()) for r in chosen)}
+
+    def verdict(value, goal):
+        return "met" if value <= goal else f"MISSED by {value - goal:.1f}"
+    lines += ["", "| target | measured | verdict |", "|---|---|---|",
+              f"| one service ready ≤ 2 s | {summary['ready_s_single']:.1f} s | {verdict(summary['ready_s_single'], 2)} |",
+              f"| four services ready together ≤ 5 s | {summary['ready_s_all']:.1f} s | {verdict(summary['ready_s_all'], 5)} |",
+              f"| max service RSS after load ≤ 200 MB | {summary['rss_mb_max']:.0f} MB | {verdict(summary['rss_mb_max'], 200)} |",
+              STARTUP_END]
+    md = out / "BENCHMARKS.md"
+    text = md.read_text() if md.exists() else "# Flowlens benchmarks\n"
+    if STARTUP_BEGIN in text:
+        text = text[:text.index(STARTUP_BEGIN)] + "\n".join(lines) + text[text.index(STARTUP_END) + len(STARTUP_END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    md.write_text(text)
+    data_file = out / "benchmarks.json"
+    data = json.loads(data_file.read_text()) if data_file.exists() else {}
+    data["summary"] = {**data.get("summary", {}), **{k: round(v, 2) for k, v in summary.items()}}
+    data["startup"] = {"reps": REPS, "flows": STARTUP_FLOWS, "load_average": load, "runs": runs}
+    data_file.write_text(json.dumps(data, indent=2))
+    print("\n".join(lines))
+
+
+JAVA_HOME = sh("bash", "-c", "source bin/lib.sh && find_java21").stdout.strip().splitlines()[-1]
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["startup"]:
+        startup()
+    elif sys.argv[1:]:
+        sys.exit("usage: bin/bench.py [startup]")
+    else:
+        main()

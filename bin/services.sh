@@ -60,7 +60,7 @@ start_one() {
         database=(FLOWLENS_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$svc" FLOWLENS_DB_USER=flowlens
                   FLOWLENS_DB_PASSWORD="$(cat "$("$HERE/stack.sh" secret-file postgres)")")
     fi
-    read -ra java_opts <<<"${FLOWLENS_JAVA_OPTS:-}"  # several options, split on spaces
+    mapfile -t java_opts < <("$HERE/service-jvm.sh" options "$svc")  # heap, GC, AOT cache, FLOWLENS_JAVA_OPTS
     # The services read these through MicroProfile Config (env names map to the property keys).
     start_detached "$STATE/$svc.pid" "$STATE/$svc.log" env \
         SERVER_PORT="$port" \
@@ -90,6 +90,7 @@ cmd_start() {
     JAVA_HOME="$(find_java21)"
     export JAVA_HOME
     ensure_built
+    "$HERE/service-jvm.sh" cache  # the first start after a build trains the AOT caches; a no-op while they are fresh
     mkdir -p "$STATE/data"
     local svc t0 port
     t0="$(now_ms)"

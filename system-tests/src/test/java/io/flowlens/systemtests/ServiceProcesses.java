@@ -56,6 +56,7 @@ final class ServiceProcesses implements AutoCloseable {
             Path logDir = Files.createDirectories(root.resolve("system-tests/target/service-logs" + suffix));
             Path dataDir = root.resolve("system-tests/target/service-data" + suffix);
             deleteRecursively(dataDir);
+            ServiceJvm.ensureCaches(root);
             for (String service : SERVICES) {
                 services.launchers.put(service, overrides -> services.launch(root, service, logDir,
                         otlpEndpoint, merged(merged(databases.environment(service, dataDir), extraEnvironment), overrides)));
@@ -125,8 +126,7 @@ final class ServiceProcesses implements AutoCloseable {
         }
         Path log = logDir.resolve(service + ".log");
         logs.put(service, log);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+        ProcessBuilder builder = new ProcessBuilder(ServiceJvm.command(root, service, extra))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# The one place that decides how a Flowlens service's JVM runs: bin/services.sh, bin/bench.py and the system tests
+# (ServiceJvm.java) all ask it, so the options are never copied into a second language.
+#
+#   bin/service-jvm.sh options SERVICE   the JVM options for SERVICE's jar, one per line
+#   bin/service-jvm.sh cache [--force]   trains the four services and writes their AOT caches, when missing or stale
+#   bin/service-jvm.sh key SERVICE       what a cache of SERVICE must have been built against (tests use it)
+#   bin/service-jvm.sh status            each cache: fresh, stale or missing
+#
+# AOT cache (JDK 25+, JEP 483/514/515): classes loaded and linked, and method profiles, from a training run of the
+# full flow; a service starts about twice as fast with it. A cache is named only while its key (JDK, options, bytes of
+# the jar and libs/) matches, so a missing or stale cache, or a JDK without the feature, costs speed, never
+# correctness; an unreadable one the JVM itself refuses with a warning and goes on (ServiceJvmIT checks all of
+# that). Caches live beside the jars (SERVICE/target/SERVICE.aot), never committed.
+#
+# Environment: JAVA_HOME (else bin/lib.sh's find_java21), FLOWLENS_AOT=off (no cache; bench's comparison),
+# FLOWLENS_AOT_DIR (where the caches are; default each service's target/), FLOWLENS_AOT_FLOWS (training flows, 300),
+# FLOWLENS_JAVA_OPTS (more options, appended last, so they win), FLOWLENS_MEMORY_OPTS (replaces the heap and GC
+# options below; bench.py compares them with the JVM's defaults).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=bin/lib.sh
+source "$HERE/lib.sh"
+
+ROOT="$FLOWLENS_ROOT"
+SERVICES=(users orders payments orchestrator)
+JAVA_HOME="$(find_java21)"
+# Small services on a small machine: a bounded heap and the serial collector (no parallel GC threads fighting for 2
+# cores); measured in perf/results/PROFILES.md ("Memory").
+MEMORY_OPTS=(-XX:+UseSerialGC -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m)
+if [[ -n "${FLOWLENS_MEMORY_OPTS+set}" ]]; then  # bench.py's "JVM defaults" row sets it empty
+    read -ra MEMORY_OPTS <<<"$FLOWLENS_MEMORY_OPTS"
+fi
+
+jar_of() { printf '%s\n' "$ROOT/$1/target/$1.jar"; }
+cache_of() { printf '%s\n' "${FLOWLENS_AOT_DIR:-$ROOT/$1/target}/$1.aot"; }
+
+aot_supported() { [[ "$(java_major "$JAVA_HOME")" -ge 25 ]]; }
+
+# What a cache was built from: the JDK, the options it was trained with, and the bytes of the jar and libs/. Content,
+# not mtimes: `mvn install` rewrites unchanged (reproducible, see the root pom) jars with new mtimes.
+key() { # SERVICE
+    local jar
+    jar="$(jar_of "$1")"
+    [[ -f "$jar" ]] || die "missing $jar: build the services first (make build)"
+    {
+        printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}"
+        cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
+        cd "$(dirname "$jar")" && sha256sum "$(basename "$jar")" libs/*
+    } | sha256sum | cut -d' ' -f1
+}
+
+class_path_files() { # SERVICE
+    local jar
+    jar="$(jar_of "$1")"
+    printf '%s\n' "$jar" "$(dirname "$jar")"/libs/*
+}
+
+cache_state() { # SERVICE -> fresh | stale | missing
+    local cache
+    cache="$(cache_of "$1")"
+    if [[ ! -s "$cache" || ! -s "$cache.key" || ! -s "$cache.mtimes" ]]; then
+        echo missing
+    elif [[ "$(cat "$cache.key")" == "$(key "$1")" ]]; then
+        echo fresh
+    else
+        echo stale
+    fi
+}
+
+# The JVM accepts a cache only when each class path file has the size and mtime (seconds) it had at training. The key
+# proved the bytes equal, so a file the build rewrote unchanged gets its trained mtime back (these are our build
+# outputs under target/; Maven at worst rebuilds them again).
+restore_mtimes() { # SERVICE
+    local mtime path
+    while read -r mtime path; do
+        if [[ -f "$path" && "$(stat -c %Y "$path")" != "$mtime" ]]; then
+            touch -m -d "@$mtime" "$path"
+        fi
+    done <"$(cache_of "$1").mtimes"
+}
+
+cmd_options() { # SERVICE
+    local svc="$1" extra=()
+    ((${#MEMORY_OPTS[@]} == 0)) || printf '%s\n' "${MEMORY_OPTS[@]}"
+    if [[ "${FLOWLENS_AOT:-on}" != off ]] && aot_supported && [[ "$(cache_state "$svc")" == fresh ]]; then
+        restore_mtimes "$svc"
+        printf '%s\n' "-XX:AOTCache=$(cache_of "$svc")"
+    fi
+    read -ra extra <<<"${FLOWLENS_JAVA_OPTS:-}"
+    ((${#extra[@]} == 0)) || printf '%s\n' "${extra[@]}"
+}
+
+# On any exit of the training (also a failed wait for ready): no JVM or receiver left behind, no data kept.
+TRAINING_PIDS=()
+TRAINING_DIR=""
+stop_training() {
+    local p
+    for p in "${TRAINING_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    [[ -z "$TRAINING_DIR" ]] || rm -rf "$TRAINING_DIR"
+}
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# One-step training (JEP 514): each JVM records what it loads and profiles while the full flow runs through all four,
+# and writes its cache when it exits normally (SIGTERM). Flows: completed, declined (over the limit) and compensated
+# (payments answering 500, so the order is cancelled and the payments voided), plus the gateway and a bad request.
+cmd_cache() {
+    local force="${1:-}" svc stale=0
+    if ! aot_supported; then
+        log "AOT cache: JDK $(java_major "$JAVA_HOME") has none (needs 25+); services start without it"
+        return 0
+    fi
+    for svc in "${SERVICES[@]}"; do
+        [[ "$(cache_state "$svc")" == fresh ]] || stale=1
+    done
+    if [[ $stale -eq 0 && "$force" != --force ]]; then
+        return 0
+    fi
+    take_lock "$ROOT/users/target/aot.lock"
+    local work t0 sink_port token
+    t0="$(now_ms)"
+    work="$(mktemp -d)"
+    token="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    declare -A port pid
+    for svc in "${SERVICES[@]}"; do port[$svc]="$(free_port)"; done
+    # An OTLP receiver that accepts and discards, so the export path is trained too (an empty 200 is a valid answer).
+    sink_port="$(free_port)"
+    python3 -c '
+import http.server, sys
+class Sink(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200); self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()' "$sink_port" &
+    TRAINING_PIDS=("$!")
+    TRAINING_DIR="$work"
+    trap stop_training EXIT
+    log "AOT cache: training the four services ($JAVA_HOME)"
+    for svc in "${SERVICES[@]}"; do
+        rm -f "$(cache_of "$svc")" "$(cache_of "$svc").key" "$(cache_of "$svc").mtimes"
+        mkdir -p "$(dirname "$(cache_of "$svc")")"
+        env SERVER_PORT="${port[$svc]}" SERVER_HOST=127.0.0.1 \
+            OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" \
+            USERS_MP_REST_URL="http://127.0.0.1:${port[users]}" \
+            ORDERS_MP_REST_URL="http://127.0.0.1:${port[orders]}" \
+            PAYMENTS_MP_REST_URL="http://127.0.0.1:${port[payments]}" \
+            FLOWLENS_DB_URL="jdbc:h2:file:$work/$svc;WRITE_DELAY=0" \
+            FLOWLENS_ADMIN_TOKEN="$token" \
+            "$JAVA_HOME/bin/java" "${MEMORY_OPTS[@]}" "-XX:AOTCacheOutput=$(cache_of "$svc")" \
+            -jar "$(jar_of "$svc")" >"$work/$svc.log" 2>&1 </dev/null &
+        pid[$svc]=$!
+        TRAINING_PIDS+=("$!")
+    done
+    for svc in "${SERVICES[@]}"; do
+        wait_http "http://127.0.0.1:${port[$svc]}/health/ready" 180 "$svc (AOT training)" "$work/$svc.log" "${pid[$svc]}"
+    done
+    log "AOT cache: four ready in $(elapsed "$t0"), running the flows"
+    local base="http://127.0.0.1:${port[orchestrator]}" flows="${FLOWLENS_AOT_FLOWS:-300}" urls=() i
+    for ((i = 0; i < flows; i++)); do
+        if ((i % 10 == 9)); then urls+=("$base/demo/full-flow/2?amount=5000"); else urls+=("$base/demo/full-flow/$((1 + i % 3))"); fi
+        ((i % 20 != 0)) || urls+=("$base/users/1" "$base/orders?limit=5" "$base/users/abc")
+    done
+    # one curl, one connection: the cost is the services', not a process per request
+    curl -s -m 30 "${urls[@]}" >/dev/null || true
+    curl -fsS -m 5 -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        -d '{"enabled":true,"rate":1.0}' "http://127.0.0.1:${port[payments]}/admin/faults/ERRORS" >/dev/null || true
+    urls=()
+    for ((i = 0; i < flows / 10; i++)); do urls+=("$base/demo/full-flow/$((1 + i % 3))"); done
+    curl -s -m 30 "${urls[@]}" >/dev/null || true
+    log "AOT cache: flows done at $(elapsed "$t0"), writing the caches"
+    # the caches are written as each JVM exits (a second JVM assembles them; tens of seconds on 2 cores)
+    for svc in "${SERVICES[@]}"; do kill -TERM "${pid[$svc]}"; done
+    for svc in "${SERVICES[@]}"; do
+        wait "${pid[$svc]}" || true
+        if [[ -s "$(cache_of "$svc")" ]]; then
+            class_path_files "$svc" | xargs stat -c '%Y %n' >"$(cache_of "$svc").mtimes"
+            key "$svc" >"$(cache_of "$svc").key"
+        else
+            log "AOT cache: $svc wrote none (services start without it); last lines of its log:"
+            tail -n 20 "$work/$svc.log" >&2
+        fi
+    done
+    log "AOT cache: done in $(elapsed "$t0") ($(du -ch "$(cache_of users)" "$(cache_of orchestrator)" 2>/dev/null | tail -n1 | cut -f1) for users + orchestrator)"
+}
+
+cmd_status() {
+    local svc
+    for svc in "${SERVICES[@]}"; do
+        printf '  %-13s %-8s %s\n' "$svc" "$(cache_state "$svc")" "$(cache_of "$svc")"
+    done
+}
+
+case "${1:-}" in
+    options) [[ -n "${2:-}" ]] || die "usage: $0 options SERVICE"; cmd_options "$2" ;;
+    cache) cmd_cache "${2:-}" ;;
+    key) [[ -n "${2:-}" ]] || die "usage: $0 key SERVICE"; key "$2" ;;
+    status) cmd_status ;;
+    *) echo "usage: $0 options SERVICE | cache [--force] | key SERVICE | status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,147 @@
+package io.flowlens.systemtests;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * The AOT cache bin/service-jvm.sh hands the services costs speed only: a service starts and answers ready with its
+ * cache missing, stale (built for another class path), or corrupt, and uses a fresh one.
+ */
+class ServiceJvmIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();
+    private static final Duration READY = Duration.ofSeconds(120);
+
+    @BeforeAll
+    static void trainCaches() {
+        ServiceJvm.ensureCaches(ROOT);
+    }
+
+    @Test
+    void missingCacheIsLeftOutAndTheServiceStarts(@TempDir Path empty) throws Exception {
+        Map<String, String> env = Map.of("FLOWLENS_AOT_DIR", empty.toString());
+        assertThat(ServiceJvm.options(ROOT, "users", env), everyItem(not(startsWith("-XX:AOTCache"))));
+        assertStartsReady(env, empty.resolve("users.log"));
+    }
+
+    @Test
+    void cacheWithAnOutdatedKeyIsLeftOut(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("users.aot"), "not a cache");
+        Files.writeString(dir.resolve("users.aot.key"), "built for another jar or JDK\n");
+        Map<String, String> env = Map.of("FLOWLENS_AOT_DIR", dir.toString());
+        assertThat(ServiceJvm.options(ROOT, "users", env), everyItem(not(startsWith("-XX:AOTCache"))));
+        assertStartsReady(env, dir.resolve("users.log"));
+    }
+
+    /** The key can be fooled (a jar rewritten with the same size and mtime): the JVM's own check then refuses it. */
+    @Test
+    void staleCacheThatPassesTheKeyStillStarts(@TempDir Path dir) throws Exception {
+        assumeAotCache();
+        // the orders service's cache was built for the orders class path, not the users one
+        Files.createSymbolicLink(dir.resolve("users.aot"), ROOT.resolve("orders/target/orders.aot"));
+        Files.writeString(dir.resolve("users.aot.key"), key("users"));
+        Files.copy(ROOT.resolve("users/target/users.aot.mtimes"), dir.resolve("users.aot.mtimes"));
+        Map<String, String> env = Map.of("FLOWLENS_AOT_DIR", dir.toString());
+        assertThat(ServiceJvm.options(ROOT, "users", env), hasItem("-XX:AOTCache=" + dir.resolve("users.aot")));
+        assertStartsReady(env, dir.resolve("users.log"));
+    }
+
+    @Test
+    void corruptCacheThatPassesTheKeyStillStarts(@TempDir Path dir) throws Exception {
+        assumeAotCache();
+        byte[] truncated = new byte[1 << 20];
+        try (var in = Files.newInputStream(ROOT.resolve("users/target/users.aot"))) {
+            in.readNBytes(truncated, 0, truncated.length);
+        }
+        Files.write(dir.resolve("users.aot"), truncated);
+        Files.writeString(dir.resolve("users.aot.key"), key("users"));
+        Files.copy(ROOT.resolve("users/target/users.aot.mtimes"), dir.resolve("users.aot.mtimes"));
+        Map<String, String> env = Map.of("FLOWLENS_AOT_DIR", dir.toString());
+        assertThat(ServiceJvm.options(ROOT, "users", env), hasItem("-XX:AOTCache=" + dir.resolve("users.aot")));
+        String log = assertStartsReady(env, dir.resolve("users.log"));
+        assertThat(log, log.contains("[aot]"), is(true));  // the JVM said why it went on without it
+    }
+
+    @Test
+    void freshCacheIsUsedWithoutComplaint(@TempDir Path logs) throws Exception {
+        assumeAotCache();
+        assertThat(ServiceJvm.options(ROOT, "users", Map.of()),
+                hasItem("-XX:AOTCache=" + ROOT.resolve("users/target/users.aot")));
+        String log = assertStartsReady(Map.of(), logs.resolve("users.log"));
+        assertThat(log, log.contains("[aot]"), is(false));
+    }
+
+    private static void assumeAotCache() {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 25,
+                "the JDK running the tests has no AOT cache");
+        assertThat("bin/service-jvm.sh cache trained users", Files.isRegularFile(ROOT.resolve("users/target/users.aot")),
+                is(true));
+    }
+
+    private static String key(String service) throws Exception {
+        Process process = ServiceJvm.script(ROOT, Map.of(), "key", service).start();
+        String key = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, is(true));
+        return key;
+    }
+
+    /** Starts the users jar as the system tests do, waits for /health/ready 200, stops it; returns its log. */
+    private static String assertStartsReady(Map<String, String> scriptEnvironment, Path log) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> command = ServiceJvm.command(ROOT, "users", scriptEnvironment);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(Map.of("SERVER_PORT", String.valueOf(port), "SERVER_HOST", "127.0.0.1",
+                "OTEL_SDK_DISABLED", "true", "FLOWLENS_DB_URL", "jdbc:h2:mem:users-" + port));
+        Process process = builder.start();
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build();
+            Awaitility.await().atMost(READY).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .failFast("users exited", () -> !process.isAlive())
+                    .until(() -> client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } finally {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        return readLog(log);
+    }
+
+    private static String readLog(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
