@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,8 +38,12 @@ class PostgresFullFlowSystemIT extends FullFlowSystemIT {
         services = ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT,
                 Map.of(), "full-flow-postgres", databases);
         // Fresh JVMs, unlike the shared set the H2 variant finds warmed by earlier classes: on a loaded machine their
-        // first requests can outlast the gateway's 3 s per call. One flow first, so the tests see warm services.
-        RestAssured.given().baseUri(services.url("orchestrator")).get("/demo/full-flow/1").then().statusCode(200);
+        // first requests can outlast the orchestrator's 3 s per call. Warm them until a flow gets through, so the
+        // tests see services as warm as the H2 variant's.
+        Awaitility.await("a flow through the fresh services").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> RestAssured.given().baseUri(services.url("orchestrator")).get("/demo/full-flow/1")
+                        .statusCode() == 200);
     }
 
     @AfterAll
