@@ -15,18 +15,24 @@ run with fewer repetitions that must not replace the full one). Needs `bin/stack
 started as bin/services.sh starts them (options from bin/service-jvm.sh), with and without their AOT cache and with the
 JVM's default heap and GC, side by side; it replaces that section of BENCHMARKS.md and the `summary` keys it owns in
 benchmarks.json.
+
+`bin/bench.py flow-cpu LABEL=ROOT ...` is a separate, smaller measurement: CPU per full flow of builds side by side
+(see flow_cpu below); it needs neither Jaeger nor Elasticsearch.
 """
 import concurrent.futures
+import http.server
 import json
 import os
 import pathlib
 import platform
 import shutil
 import socket
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -446,10 +452,117 @@ def write_startup(runs):
 
 JAVA_HOME = sh("bash", "-c", "source bin/lib.sh && find_java21").stdout.strip().splitlines()[-1]
 
+FLOW_CPU_MODES = {"off": {"OTEL_SDK_DISABLED": "true"}, "otlp": {"OTEL_TRACES_EXPORTER": "otlp"}}
+
+
+class OtlpSink(http.server.BaseHTTPRequestHandler):
+    """Accepts OTLP/HTTP exports and answers an empty ExportTraceServiceResponse: the services pay their whole export
+    (batching, protobuf, HTTP) while no Jaeger or Elasticsearch indexes on the same cores."""
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def flow_cpu(sets):
+    """CPU-ms per full flow of several builds side by side, tracing off and OTLP, in one run.
+
+    Each LABEL=ROOT names a checkout (or a copy of its bin/ and <service>/target/) whose bin/services.sh starts its
+    jars; KEY=VAL items after a comma are extra environment (MicroProfile Config), e.g.
+    `before=/tmp/base after=. after-ft=.,MP_FAULT_TOLERANCE_METRICS_ENABLED=true`. Every build runs in both tracing
+    modes at once, each instance on its own ports, state folder and empty databases; OTLP goes to a sink in this
+    process, so only the services' own cost is measured. All instances are warmed in turns (saturating 10 s
+    chunks) until each has run FLOWCPU_WARMUP_FLOWS flows, then measured in turns, FLOWCPU_REPS times: RATE flows/s
+    for SECONDS, CPU (utime+stime of the instance's four processes, /proc) divided by the flows answered."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped run still stops the services it started
+    reps = int(os.environ.get("FLOWCPU_REPS", "3"))
+    warm_flows = int(os.environ.get("FLOWCPU_WARMUP_FLOWS", "6000"))
+    port = int(os.environ.get("FLOWCPU_PORT_BASE", "8600"))
+    otlp_port = int(os.environ.get("FLOWCPU_OTLP_PORT", "4819"))
+    sink = http.server.ThreadingHTTPServer(("127.0.0.1", otlp_port), OtlpSink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    instances = []
+    for item in sets:
+        label, _, spec = item.partition("=")
+        root, *extra = spec.split(",")
+        for mode in os.environ.get("FLOWCPU_MODES", "off,otlp").split(","):
+            mode_env = FLOW_CPU_MODES[mode]
+            ports = dict(zip(SERVICES, range(port + 1, port + 5)))
+            ports["orchestrator"] = port
+            port += 10
+            state = pathlib.Path(tempfile.mkdtemp(prefix=f"flowcpu-{label}-{mode}-"))
+            env = {"FLOWLENS_STACK_DIR": str(state), "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{otlp_port}",
+                   "ORCHESTRATOR_PORT": str(ports["orchestrator"]), "USERS_PORT": str(ports["users"]),
+                   "ORDERS_PORT": str(ports["orders"]), "PAYMENTS_PORT": str(ports["payments"]), **mode_env,
+                   **dict(kv.split("=", 1) for kv in extra)}
+            instances.append({"label": label, "mode": mode, "root": pathlib.Path(root).resolve(), "env": env,
+                              "state": state, "ports": ports, "flows": 0, "warm_rates": [], "cpu_ms": []})
+    try:
+        for inst in instances:
+            subprocess.run([str(inst["root"] / "bin/services.sh"), "start"], env={**os.environ, **inst["env"]},
+                           check=True, capture_output=True, text=True)
+            inst["pids"] = [int((inst["state"] / "services" / f"{s}.pid").read_text()) for s in SERVICES]
+        named = {i["label"] + "/" + i["mode"]: i for i in instances}
+
+        def probe(inst, mode, duration, **extra):
+            p = inst["ports"]
+            return k6("flow", mode, duration=duration, BASE_URL=f"http://127.0.0.1:{p['orchestrator']}",
+                      USERS_URL=f"http://127.0.0.1:{p['users']}", **extra)
+
+        while any(i["flows"] < warm_flows for i in instances):
+            for name, inst in named.items():
+                if inst["flows"] < warm_flows:
+                    run = probe(inst, "saturate", WARMUP_CHUNK, VUS=8)
+                    inst["flows"] += run["count"]
+                    inst["warm_rates"].append(run["rps"])
+                    print(f"warm {name}: {run['rps']:.0f} flows/s ({inst['flows']} flows)", flush=True)
+        for rep in range(reps):
+            for name, inst in named.items():
+                before = sum(proc_cpu(p) for p in inst["pids"])
+                run = probe(inst, "rate", SECONDS, RATE=RATE)
+                cpu_ms = (sum(proc_cpu(p) for p in inst["pids"]) - before) * 1000 / max(run["count"], 1)
+                inst["cpu_ms"].append(cpu_ms)
+                print(f"#{rep + 1} {name}: {cpu_ms:.2f} ms CPU/flow, p50 {run['p50']:.1f} ms, "
+                      f"failed {run['failed']:.3f}", flush=True)
+    finally:
+        for inst in instances:
+            subprocess.run([str(inst["root"] / "bin/services.sh"), "stop"], env={**os.environ, **inst["env"]},
+                           capture_output=True)
+            shutil.rmtree(inst["state"], ignore_errors=True)
+        sink.shutdown()
+    lines = [f"| build | tracing | CPU ms per flow, median (min–max) of {reps} | ÷ first build | OTLP ÷ off |",
+             "|---|---|---|---|---|"]
+    median = {(i["label"], i["mode"]): statistics.median(i["cpu_ms"]) for i in instances}
+    first = instances[0]["label"]
+    for inst in instances:
+        m = median[(inst["label"], inst["mode"])]
+        lines.append(f"| {inst['label']} | {inst['mode']} | {fmt(spread(inst['cpu_ms']), 2)} | "
+                     f"{m / median[(first, inst['mode'])]:.3f} | "
+                     f"{m / median.get((inst['label'], 'off'), m):.3f} |")
+    print("\n".join(lines))
+    out = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "flow-cpu.json").write_text(json.dumps({"rate": RATE, "seconds": SECONDS, "reps": reps, "instances": [
+        {k: (str(v) if isinstance(v, pathlib.Path) else v) for k, v in i.items()} for i in instances]}, indent=2))
+
+
+def proc_cpu(process_id):
+    fields = pathlib.Path(f"/proc/{process_id}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["startup"]:
         startup()
+    elif sys.argv[1:2] == ["flow-cpu"]:
+        flow_cpu(sys.argv[2:])
     elif sys.argv[1:]:
-        sys.exit("usage: bin/bench.py [startup]")
+        sys.exit("usage: bin/bench.py [startup | flow-cpu LABEL=ROOT[,KEY=VAL...] ...]")
     else:
         main()

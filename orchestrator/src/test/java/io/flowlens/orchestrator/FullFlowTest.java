@@ -30,6 +30,7 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 
 /**
  * The orchestrator against stand-in services on the same test server (see {@link FakeDownstreams}): the saga's
@@ -316,5 +317,16 @@ class FullFlowTest {
         assertThat(flow.getAttributes().get(AttributeKey.stringKey("error.type")), is("downstream-error"));
         assertThat(RecordedSpans.named(trace, "GET /demo/full-flow/{userId}").getStatus().getStatusCode(),
                 is(StatusCode.ERROR));
+    }
+
+    @Test
+    void faultToleranceKeepsNoPerCallMetrics() {
+        ContractClient.given("orchestrator").get("/demo/full-flow/1").then().statusCode(200);
+        // MP_Fault_Tolerance_Metrics_Enabled=false: the per-call counter lookups cost the flow CPU (PROFILES.md)
+        // and nothing reads them; the client spans carry each call's outcome and duration instead
+        String metrics = ContractClient.givenInvalidRequest("orchestrator").get("/metrics").then().statusCode(200)
+                .extract().asString();
+        assertThat(metrics, not(containsString("ft_invocations_total")));
+        assertThat(metrics, not(containsString("ft_retry_calls_total")));
     }
 }
