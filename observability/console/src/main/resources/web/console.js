@@ -99,6 +99,8 @@ async function flowsView(params) {
         el("td", {class: "num"}, f.orderId ?? "-"),
         el("td", {class: "num"}, f.paymentId ?? "-"),
         el("td", {class: "num"}, f.amount === null ? "-" : f.amount.toFixed(2) + " " + f.currency),
+        el("td", {class: "num retries"}, f.retries),
+        el("td", {class: "faults"}, f.faults.length ? f.faults.map(x => el("span", {class: "badge fault"}, x)) : "-"),
         el("td", {class: "mono"}, el("a", {href: "/traces/" + f.traceId}, f.traceId)),
         el("td", {class: "muted"}, f.detail)));
     show(el("h1", {}, "Flows"), filters,
@@ -107,8 +109,9 @@ async function flowsView(params) {
         rows.length === 0 ? el("div", {id: "message", class: "note"}, "No flow runs in this range. Run one: curl "
             + "http://127.0.0.1:8000/demo/full-flow/1")
             : el("table", {id: "flows"}, el("thead", {}, el("tr", {},
-                ["started (UTC)", "outcome", "duration", "user", "order", "payment", "amount", "trace", "detail"]
-                    .map(h => el("th", {class: ["duration", "user", "order", "payment", "amount"].includes(h) ? "num" : null}, h)))),
+                ["started (UTC)", "outcome", "duration", "user", "order", "payment", "amount", "retries",
+                    "injected fault", "trace", "detail"].map(h => el("th",
+                    {class: ["duration", "user", "order", "payment", "amount", "retries"].includes(h) ? "num" : null}, h)))),
                 el("tbody", {}, rows)));
 }
 
