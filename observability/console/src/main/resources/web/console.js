@@ -80,10 +80,12 @@ async function flowsView(params) {
     windowInput.addEventListener("change", () => navigate(outcome_url()));
     userInput.addEventListener("change", () => navigate(outcome_url()));
     const filters = el("div", {class: "filters"}, "Outcome", select, "User", userInput, "Last", windowInput);
+    const trace = params.get("trace") || "";
     const query = new URLSearchParams();
     if (outcome !== "all") query.set("outcome", outcome);
     if (user) query.set("user", user);
     if (window_) query.set("window", window_);
+    if (trace) query.set("trace", trace);
     let data;
     try {
         data = await api("/api/flows?" + query);
@@ -104,8 +106,10 @@ async function flowsView(params) {
         el("td", {class: "mono"}, el("a", {href: "/traces/" + f.traceId}, f.traceId)),
         el("td", {class: "muted"}, f.detail)));
     show(el("h1", {}, "Flows"), filters,
-        el("p", {class: "muted"}, data.flows.length + " full-flow run(s) in the last " + data.window
-            + (data.outcome === "all" ? "" : ", outcome " + data.outcome) + ", newest first"),
+        trace ? el("p", {id: "flow-of-trace"}, "The flow of trace ", el("a", {href: "/traces/" + trace, class: "mono"}, trace),
+                " · ", el("a", {href: "/flows"}, "all flows"))
+            : el("p", {class: "muted"}, data.flows.length + " full-flow run(s) in the last " + data.window
+                + (data.outcome === "all" ? "" : ", outcome " + data.outcome) + ", newest first"),
         rows.length === 0 ? el("div", {id: "message", class: "note"}, "No flow runs in this range. Run one: curl "
             + "http://127.0.0.1:8000/demo/full-flow/1")
             : el("table", {id: "flows"}, el("thead", {}, el("tr", {},
@@ -129,7 +133,8 @@ async function traceView(traceId) {
     const colour = service => COLOURS[trace.services.indexOf(service) % COLOURS.length];
     const details = el("div", {id: "details"}, el("p", {class: "muted"}, "Click a span to see its attributes and events."));
     const rows = trace.spans.map(span => {
-        const row = el("div", {class: "span-row", "data-span-id": span.spanId, "data-service": span.service,
+        const row = el("div", {class: "span-row" + (span.critical.length ? " on-critical-path" : ""),
+                "data-span-id": span.spanId, "data-service": span.service,
                 "data-depth": span.depth, onclick: () => select(row, span)},
             el("div", {class: "span-label", style: "padding-left:" + (8 + span.depth * 16) + "px", title: span.name},
                 el("span", {class: "svc", style: "background:" + colour(span.service)}),
@@ -137,6 +142,8 @@ async function traceView(traceId) {
             el("div", {class: "span-track"},
                 el("div", {class: "span-bar" + (span.error ? " error" : ""),
                     style: "left:" + span.offsetPercent + "%;width:" + span.widthPercent + "%;background:" + colour(span.service)}),
+                span.critical.map(c => el("div", {class: "critical",
+                    style: "left:" + c.offsetPercent + "%;width:max(2px," + c.widthPercent + "%)"})),
                 el("span", {class: "span-time", style: "left:calc(" + Math.min(span.offsetPercent + span.widthPercent, 90) + "% + 4px)"},
                     ms(span.durationMs))));
         return row;
@@ -162,8 +169,12 @@ async function traceView(traceId) {
         trace.note ? el("div", {class: "note", id: "source-note"}, trace.note) : null,
         el("p", {}, el("span", {id: "span-count"}, trace.spans.length), " spans · " + ms(trace.durationMs)
             + " · started " + trace.start + " · from " + trace.source),
-        el("p", {class: "legend"}, trace.services.map(s => el("span", {},
-            el("span", {class: "svc", style: "display:inline-block;width:10px;height:10px;margin-right:4px;background:" + colour(s)}), s))),
+        el("p", {class: "links"}, el("a", {id: "trace-flow", href: "/flows?trace=" + trace.traceId}, "its flow"),
+            " · the critical path (what decided when the trace ended) is the dark line on the bars"),
+        el("p", {class: "legend"}, trace.services.map(s => el("span", {class: "service-links", "data-service": s},
+            el("span", {class: "svc", style: "display:inline-block;width:10px;height:10px;margin-right:4px;background:" + colour(s)}),
+            el("a", {href: "/dashboard?service=" + encodeURIComponent(s), class: "service-dashboard"}, s),
+            " (", el("a", {href: "/map?service=" + encodeURIComponent(s), class: "service-map"}, "map"), ")"))),
         el("div", {class: "waterfall", id: "waterfall"}, rows), details);
 }
 
@@ -190,6 +201,8 @@ async function mapView(params) {
         return;
     }
     // the picture shows the services and the calls between them; database calls are in the table below
+    const service = params.get("service") || "";
+    const touches = e => !service || e.caller === service || e.callee === service;
     const drawn = {
         nodes: map.nodes.filter(n => n.kind !== "database"),
         edges: map.edges.filter(e => !e.callee.startsWith("db:")),
@@ -222,12 +235,13 @@ async function mapView(params) {
         const a = place[e.caller], b = place[e.callee];
         const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2;
         const mx = (x1 + x2) / 2;
-        return svg("g", {class: "edge" + (e.errors > 0 ? " errors" : ""), "data-caller": e.caller, "data-callee": e.callee},
+        return svg("g", {class: "edge" + (e.errors > 0 ? " errors" : "") + (touches(e) ? "" : " dim"), "data-caller": e.caller, "data-callee": e.callee},
             svg("path", {d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, "marker-end": "url(#arrow)"}),
             svg("text", {x: mx - 40, y: (y1 + y2) / 2 - 4}, e.calls + " calls · " + e.errorPercent + "% err"),
             svg("text", {x: mx - 40, y: (y1 + y2) / 2 + 10}, "p95 " + ms(e.p95Ms)));
     });
-    const nodes = drawn.nodes.map(n => svg("g", {class: "node " + n.kind, "data-name": n.name},
+    const nodes = drawn.nodes.map(n => svg("g", {class: "node " + n.kind + (n.name === service ? " selected" : ""),
+            "data-name": n.name},
         svg("rect", {x: place[n.name].x, y: place[n.name].y, width: W, height: H, rx: 6}),
         svg("text", {x: place[n.name].x + 10, y: place[n.name].y + 18, "font-weight": "600"}, n.name),
         svg("text", {x: place[n.name].x + 10, y: place[n.name].y + 34},
@@ -239,10 +253,13 @@ async function mapView(params) {
     show(el("h1", {}, "Service map"),
         el("p", {class: "muted"}, "Calls between services over the last " + map.window
             + " (a CLIENT span answered by a SERVER span of another service; p95 of the caller's wait)."),
+        service ? el("p", {id: "service-filter"}, "Calls to and from ", el("b", {}, service), " · ",
+            el("a", {href: "/dashboard?service=" + encodeURIComponent(service)}, "its dashboard"), " · ",
+            el("a", {href: "/map"}, "all services")) : null,
         map.edges.length === 0 ? el("div", {id: "message", class: "note"}, "No calls in this range.") : picture,
         el("table", {id: "edges"}, el("thead", {}, el("tr", {}, ["caller", "callee", "calls", "errors", "error %", "p95"]
             .map(h => el("th", {}, h)))),
-            el("tbody", {}, map.edges.map(e => el("tr", {"data-caller": e.caller, "data-callee": e.callee},
+            el("tbody", {}, map.edges.filter(touches).map(e => el("tr", {"data-caller": e.caller, "data-callee": e.callee},
                 el("td", {}, e.caller), el("td", {}, e.callee), el("td", {class: "num"}, e.calls),
                 el("td", {class: "num"}, e.errors), el("td", {class: "num"}, e.errorPercent.toFixed(2)),
                 el("td", {class: "num"}, ms(e.p95Ms)))))));

@@ -113,6 +113,16 @@ public final class FlowRuns {
                 Query.of(q -> q.term(t -> t.field(SpanFields.NAME).value(FLOW_SPAN))),
                 outcome.map(Outcome::query).orElse(any),
                 userId.map(id -> Query.of(q -> q.term(t -> t.field(USER_ID).value(id)))).orElse(any));
+        return read(flows, limit);
+    }
+
+    /** The run of one trace, whenever it ran (a link from a trace to its flow); empty when the trace has none. */
+    public List<FlowRun> ofTrace(String traceId) throws IOException {
+        return read(SpanStore.all(Query.of(q -> q.term(t -> t.field(SpanFields.TRACE_ID).value(traceId))),
+                Query.of(q -> q.term(t -> t.field(SpanFields.NAME).value(FLOW_SPAN)))), 10);
+    }
+
+    private List<FlowRun> read(Query flows, int limit) throws IOException {
         List<FlowRun> runs = store.search(s -> s.query(flows).size(limit)
                         .sort(o -> o.field(f -> f.field(SpanFields.TIMESTAMP).order(SortOrder.Desc))), JsonNode.class)
                 .hits().hits().stream().map(Hit::source).map(FlowRun::fromSource).toList();

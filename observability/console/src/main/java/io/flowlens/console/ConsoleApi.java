@@ -57,7 +57,13 @@ public class ConsoleApi {
     @GET
     @Path("/flows")
     public String flows(@QueryParam("outcome") String outcome, @QueryParam("window") String window,
-                        @QueryParam("limit") String limit, @QueryParam("user") String user) throws IOException {
+                        @QueryParam("limit") String limit, @QueryParam("user") String user,
+                        @QueryParam("trace") String trace) throws IOException {
+        if (trace != null && !trace.isBlank()) {
+            // a trace's own flow, whenever it ran: the link from the trace view, so no time range applies
+            String id = traceId(trace.trim());
+            return Json.write(FlowsView.of("any time", "all", new FlowRuns(backends.store()).ofTrace(id)));
+        }
         Optional<FlowRuns.Outcome> wanted = outcome == null || outcome.isBlank() || outcome.equals("all")
                 ? Optional.empty() : Optional.of(FlowRuns.Outcome.parse(outcome));
         TimeWindow range = window(window);
@@ -69,10 +75,7 @@ public class ConsoleApi {
     @GET
     @Path("/traces/{traceId}")
     public String trace(@PathParam("traceId") String traceId) throws IOException {
-        if (!TRACE_ID.matcher(traceId).matches()) {
-            throw new UsageException("'" + traceId + "' is not a trace id: 32 (or 16) hexadecimal digits");
-        }
-        String id = traceId.toLowerCase(Locale.ROOT);
+        String id = traceId(traceId);
         String note = "";
         List<TraceSpans.DetailedSpan> spans;
         try {
@@ -139,6 +142,13 @@ public class ConsoleApi {
                 : Optional.of(TimeWindow.parseDuration(window));
         AlertRules rules = AlertRules.load(Optional.empty(), override);
         return Json.write(AlertsView.of(new AlertCheck(backends.store(), backends.http()).run(rules, Instant.now())));
+    }
+
+    private static String traceId(String text) {
+        if (!TRACE_ID.matcher(text).matches()) {
+            throw new UsageException("'" + text + "' is not a trace id: 32 (or 16) hexadecimal digits");
+        }
+        return text.toLowerCase(Locale.ROOT);
     }
 
     private TimeWindow window(String text) {

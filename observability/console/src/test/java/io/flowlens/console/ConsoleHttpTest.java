@@ -61,6 +61,8 @@ class ConsoleHttpTest {
         given().get("/api/map?window=-5m").then().statusCode(400).contentType("application/problem+json");
         given().get("/api/flows?user=me").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("user must be a user id"));
+        given().get("/api/flows?trace=xyz").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("'xyz' is not a trace id"));
         given().get("/api/search").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("q is required"));
         given().get("/api/dashboard?until=yesterday").then().statusCode(400).contentType("application/problem+json")
