@@ -273,12 +273,15 @@ async function dashboardView(params) {
     const window_ = params.get("window") || "1h";
     const until = params.get("until") || "";
     const refresh = params.get("refresh") || "";
+    const service = params.get("service") || "";
     const link = (w, r) => {
         const query = new URLSearchParams({window: w});
         if (until) query.set("until", until);
         if (r) query.set("refresh", r);
+        if (service) query.set("service", service);
         return "/dashboard?" + query;
     };
+    const mine = s => !service || s === service;
     const range = el("select", {id: "range", "aria-label": "time range", onchange: () => navigate(link(range.value, refresh))},
         ["5m", "15m", "1h", "6h", "24h", "7d"].concat(["5m", "15m", "1h", "6h", "24h", "7d"].includes(window_) ? [] : [window_])
             .map(w => {
@@ -290,7 +293,10 @@ async function dashboardView(params) {
         onchange: () => navigate(link(window_, auto.checked ? "10" : ""))});
     auto.checked = refresh !== "";
     const controls = el("div", {class: "filters"}, "Last", range, el("label", {}, auto, " refresh every 10 s"),
-        until ? el("span", {class: "muted"}, "until " + until) : null);
+        until ? el("span", {class: "muted"}, "until " + until) : null,
+        service ? el("span", {id: "service-filter"}, "service ", el("b", {}, service), " (",
+            el("a", {href: "/map?service=" + encodeURIComponent(service)}, "its calls"), " · ",
+            el("a", {href: "/dashboard?window=" + encodeURIComponent(window_)}, "all services"), ")") : null);
     let d;
     try {
         d = await api("/api/dashboard?" + new URLSearchParams(until ? {window: window_, until} : {window: window_}));
@@ -298,6 +304,7 @@ async function dashboardView(params) {
         show(el("h1", {}, "Dashboard"), controls, el("div", {id: "message", class: "message", role: "alert"}, e.message));
         return;
     }
+    const latest = d.latestErrors.filter(e => mine(e.service));
     const figure = (id, label, value, from) => el("div", {class: "figure"}, el("div", {class: "value", id}, value),
         el("div", {}, label), el("div", {class: "muted"}, from));
     const b = d.business;
@@ -332,12 +339,46 @@ async function dashboardView(params) {
             el("td", {class: "num"}, ms(o.p50)), el("td", {class: "num"}, ms(o.p95)), el("td", {class: "num"}, ms(o.p99)))))),
         el("h2", {}, "Error analysis"),
         el("table", {id: "errors"}, el("thead", {}, el("tr", {}, ["service", "spans", "errors", "error %"]
-            .map(h => el("th", {}, h)))), el("tbody", {}, d.errors.map(e => el("tr", {"data-service": e.service},
-                el("td", {}, e.service), el("td", {class: "num"}, e.spans), el("td", {class: "num"}, e.errors),
-                el("td", {class: "num"}, e.percent))))));
+            .map(h => el("th", {}, h)))), el("tbody", {}, d.errors.filter(e => mine(e.service)).map(e => el("tr",
+                {"data-service": e.service}, el("td", {}, e.service), el("td", {class: "num"}, e.spans),
+                el("td", {class: "num"}, e.errors), el("td", {class: "num"}, e.percent))))),
+        el("h3", {}, "Errors over time"), el("p", {class: "muted"}, "error spans per service per " + d.interval),
+        errorTrend(d, mine),
+        el("h3", {}, "Latest errors"),
+        latest.length === 0 ? el("p", {id: "no-errors", class: "note"}, "No error spans in this range.")
+            : el("table", {id: "latest-errors"}, el("thead", {}, el("tr", {}, ["started (UTC)", "service", "span",
+                "exception / error type", "message", "trace"].map(h => el("th", {}, h)))),
+                el("tbody", {}, latest.map(e => el("tr", {"data-trace-id": e.traceId, "data-span-id": e.spanId,
+                        "data-service": e.service},
+                    el("td", {class: "mono"}, e.start.replace("T", " ").replace("Z", "")), el("td", {}, e.service),
+                    el("td", {}, e.name), el("td", {class: "mono"}, e.exceptionType), el("td", {}, e.what),
+                    el("td", {class: "mono"}, el("a", {href: "/traces/" + e.traceId}, e.traceId)))))));
     if (refresh) {
         refreshTimer = setTimeout(route, 1000 * Number(refresh));
     }
+}
+
+/** Stacked bars: each bucket's error spans, one colour per service (the services of the error table, in its order). */
+function errorTrend(d, mine) {
+    const services = d.errors.map(e => e.service).filter(mine);
+    const colour = s => COLOURS[services.indexOf(s) % COLOURS.length];
+    const totals = d.errorTrend.map(b => services.reduce((sum, s) => sum + (b.errors[s] || 0), 0));
+    const max = Math.max(1, ...totals);
+    const barWidth = Math.max(4, Math.floor(900 / Math.max(1, d.errorTrend.length)) - 2);
+    const chart = svg("svg", {class: "chart", id: "error-trend", width: d.errorTrend.length * (barWidth + 2) + 10, height: 100},
+        d.errorTrend.map((b, i) => {
+            let y = 90;
+            return svg("g", {"data-start": b.start, "data-errors": totals[i]}, services.filter(s => b.errors[s]).map(s => {
+                const h = 80 * b.errors[s] / max;
+                y -= h;
+                return svg("rect", {x: 5 + i * (barWidth + 2), y, width: barWidth, height: h, fill: colour(s),
+                    "data-service": s}, svg("title", {}, b.start + ": " + b.errors[s] + " errors in " + s));
+            }));
+        }),
+        svg("text", {x: 5, y: 10}, max + " errors per " + d.interval));
+    return el("div", {}, chart, el("p", {class: "legend"}, services.map(s => el("span", {},
+        el("span", {class: "svc", style: "display:inline-block;width:10px;height:10px;margin-right:4px;background:" + colour(s)}),
+        s))));
 }
 
 // --- Search --------------------------------------------------------------------------------------------------

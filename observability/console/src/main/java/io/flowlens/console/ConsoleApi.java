@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import io.flowlens.analytics.BusinessReport;
 import io.flowlens.analytics.DependencyReport;
+import io.flowlens.analytics.ErrorAnalysis;
 import io.flowlens.analytics.ErrorRateReport;
 import io.flowlens.analytics.FlowRuns;
 import io.flowlens.analytics.JaegerTraces;
@@ -46,6 +47,7 @@ public class ConsoleApi {
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{16}|[0-9a-fA-F]{32}");
     private static final int MAX_FLOWS = 500;
     private static final int MAX_MAP_SPANS = 200_000;
+    private static final int LATEST_ERRORS = 20;
 
     private final Backends backends;
 
@@ -114,7 +116,9 @@ public class ConsoleApi {
         return Json.write(DashboardView.of(range, new LatencyReport(backends.store()).measure(range),
                 new ErrorRateReport(backends.store()).measure(range),
                 new BusinessReport(backends.store()).measure(range), interval,
-                new VolumeReport(backends.store()).measure(range, interval)));
+                new VolumeReport(backends.store()).measure(range, interval),
+                new ErrorAnalysis(backends.store()).trend(range, interval),
+                new ErrorAnalysis(backends.store()).latest(range, LATEST_ERRORS)));
     }
 
     @GET
