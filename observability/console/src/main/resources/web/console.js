@@ -386,26 +386,32 @@ async function searchView(params) {
     document.title = "Search · Flowlens";
     const q = params.get("q") || "";
     const window_ = params.get("window") || "";
-    const box = el("input", {id: "query", size: 70, value: q, placeholder: "error: true AND service: \"payments\"",
+    const lang = params.get("lang") || "";
+    const box = el("input", {id: "query", size: 70, value: q, placeholder: "error: true and service: \"payments\"",
         "aria-label": "query"});
     const windowInput = el("input", {id: "window", size: 5, value: window_, placeholder: "1h", "aria-label": "time range"});
     const go = text => navigate("/search?" + new URLSearchParams(windowInput.value.trim()
         ? {q: text, window: windowInput.value.trim()} : {q: text}));
     const form = el("form", {class: "filters", onsubmit: event => { event.preventDefault(); go(box.value.trim()); }},
         box, "Last", windowInput, el("button", {type: "submit"}, "Search"));
-    let examples = [];
-    try { examples = await api("/api/search/examples"); } catch (e) { /* the box still works */ }
-    const saved = el("p", {class: "examples"}, "Saved searches: ", examples.map(text =>
-        el("a", {href: "/search?" + new URLSearchParams({q: text}), class: "example"}, text)));
-    const head = [el("h1", {}, "Search"), el("p", {class: "muted"}, "Lucene query syntax over the span documents' "
-        + "fields (FIELDS.md), the same as bin/flowlens query"), form, saved];
+    let saved = [];
+    try { saved = await api("/api/search/examples"); } catch (e) { /* the box still works */ }
+    const examples = el("p", {class: "examples", id: "saved-searches"}, "Saved searches: ", saved.map(s =>
+        el("a", {href: "/search?" + new URLSearchParams({q: s.query}), class: "example", title: s.query,
+            "data-query": s.query}, s.title)));
+    const head = [el("h1", {}, "Search"), el("p", {class: "muted"}, "KQL over the span documents' fields (FIELDS.md), "
+        + "as Kibana and its saved searches write it: field: value, field: \"quoted\", field: *, duration_ms > 1000, "
+        + "and / or / not, parentheses (bin/flowlens query --kql)"), form, examples];
     if (!q) {
         show(...head);
         return;
     }
     let found;
     try {
-        found = await api("/api/search?" + new URLSearchParams(window_ ? {q, window: window_} : {q}));
+        const query = new URLSearchParams({q});
+        if (window_) query.set("window", window_);
+        if (lang) query.set("lang", lang);
+        found = await api("/api/search?" + query);
     } catch (e) {
         show(...head, el("div", {id: "message", class: "message", role: "alert"}, e.message));
         return;

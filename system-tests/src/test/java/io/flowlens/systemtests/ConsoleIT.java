@@ -118,7 +118,7 @@ class ConsoleIT {
 
         String malformed = page("/search?q=" + URLEncoder.encode("error: (", StandardCharsets.UTF_8), "search-malformed");
         assertThat(malformed, containsString("id=\"message\""));
-        assertThat(malformed, containsString("Elasticsearch cannot run the query"));
+        assertThat(malformed, containsString("not a KQL query this can run"));
     }
 
     @Test

@@ -50,6 +50,7 @@ public class ConsoleApi {
     private static final int LATEST_ERRORS = 20;
 
     private final Backends backends;
+    private final List<SavedSearches.Search> savedSearches = SavedSearches.load();
 
     @Inject
     public ConsoleApi(Backends backends) {
@@ -123,20 +124,23 @@ public class ConsoleApi {
 
     @GET
     @Path("/search")
-    public String search(@QueryParam("q") String query, @QueryParam("window") String window,
-                         @QueryParam("limit") String limit) throws IOException {
+    public String search(@QueryParam("q") String query, @QueryParam("lang") String lang,
+                         @QueryParam("window") String window, @QueryParam("limit") String limit) throws IOException {
         if (query == null || query.isBlank()) {
-            throw new UsageException("q is required: a Lucene query over the span fields, e.g. error: true");
+            throw new UsageException("q is required: a KQL query over the span fields, e.g. duration_ms > 1000");
         }
+        // KQL by default, as Kibana and the saved searches write it; lang=lucene for query_string syntax
+        SpanSearch.Language language = lang == null || lang.isBlank() ? SpanSearch.Language.KQL
+                : SpanSearch.Language.parse(lang);
         TimeWindow range = window(window);
-        return Json.write(SearchView.of(query, TimeWindow.format(range.length()),
-                new SpanSearch(backends.store()).search(query, Optional.of(range), limit(limit))));
+        return Json.write(SearchView.of(query, language, TimeWindow.format(range.length()),
+                new SpanSearch(backends.store()).search(query, language, Optional.of(range), limit(limit))));
     }
 
     @GET
     @Path("/search/examples")
     public String searchExamples() {
-        return Json.write(SearchView.EXAMPLES);
+        return Json.write(savedSearches);
     }
 
     @GET
