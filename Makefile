@@ -4,7 +4,7 @@ SHELL := /bin/bash
 MVN := bin/mvn.sh
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
-	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench kibana-setup \
+	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-console kibana-setup \
 	analytics alerts-check retention up-secured
 
 help: ## list the targets
@@ -83,6 +83,11 @@ bench: ## tracing overhead, flow efficiency and footprint, side by side; writes 
 	bin/stack.sh up
 	bin/mvn.sh -q install -DskipTests
 	bin/bench.py
+
+bench-console: ## time the web console's views in headless Chromium (100-span trace, dashboard over 10 000 spans); writes BENCHMARKS.md's "Console view load"
+	bin/stack.sh up
+	bin/mvn.sh -q install -DskipTests -pl observability/console -am
+	bin/bench.py console
 
 kibana-setup: ## import the Kibana data view, saved searches and dashboards (compose/kibana/saved-objects) into the Kibana of make docker-up
 	bin/kibana-setup.sh

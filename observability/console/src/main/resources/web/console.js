@@ -93,7 +93,8 @@ async function flowsView(params) {
         show(el("h1", {}, "Flows"), filters, el("div", {id: "message", class: "message", role: "alert"}, e.message));
         return;
     }
-    const rows = data.flows.map(f => el("tr", {"data-trace-id": f.traceId, "data-outcome": f.outcome},
+    const rows = data.flows.map(f => el("tr", {"data-trace-id": f.traceId, "data-outcome": f.outcome,
+            "data-retries": f.retries, "data-faults": f.faults.join(", ")},
         el("td", {class: "mono"}, f.start.replace("T", " ").replace("Z", "")),
         el("td", {}, el("span", {class: "badge " + f.outcome}, f.outcome)),
         el("td", {class: "num"}, ms(f.durationMs)),
@@ -461,6 +462,17 @@ function route() {
     const trace = path.match(/^\/traces\/([^/]+)$/);
     const name = trace ? "traces" : path === "/" ? "flows" : path.substring(1);
     document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.view === name));
+    delete document.body.dataset.loadMs;
+    const started = performance.now();
+    // how long the view took to draw, for the view-load measurement (ConsoleViewLoadBenchmark): from the navigation's
+    // start (performance.now() counts from it) and from the routing, once the view's data is fetched and drawn
+    return Promise.resolve(draw(path, params, trace)).finally(() => {
+        document.body.dataset.loadMs = performance.now().toFixed(1);
+        document.body.dataset.drawMs = (performance.now() - started).toFixed(1);
+    });
+}
+
+function draw(path, params, trace) {
     if (trace) return traceView(decodeURIComponent(trace[1]));
     switch (path) {
         case "/": case "/flows": return flowsView(params);
