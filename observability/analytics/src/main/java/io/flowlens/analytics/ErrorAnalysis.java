@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import co.elastic.clients.elasticsearch._types.SortOrder;
-import co.elastic.clients.elasticsearch._types.aggregations.FieldDateMath;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,17 +48,8 @@ public final class ErrorAnalysis {
 
     /** Buckets of {@code interval} aligned to the epoch, in time order, empty ones included. */
     public List<Bucket> trend(TimeWindow window, Duration interval) throws IOException {
-        if (window.length().dividedBy(interval) > VolumeReport.MAX_BUCKETS) {
-            throw new UsageException("interval " + TimeWindow.format(interval) + " makes more than "
-                    + VolumeReport.MAX_BUCKETS + " buckets in a " + TimeWindow.format(window.length()) + " window");
-        }
         SearchResponse<Void> response = store.aggregate(SpanStore.all(window.query(), SpanStore.errors()), s -> s
-                .aggregations("trend", a -> a.dateHistogram(h -> h.field(SpanFields.TIMESTAMP)
-                                .fixedInterval(t -> t.time(interval.toMillis() + "ms"))
-                                .minDocCount(0)
-                                .extendedBounds(b -> b
-                                        .min(FieldDateMath.of(f -> f.value((double) window.start().toEpochMilli())))
-                                        .max(FieldDateMath.of(f -> f.value((double) window.end().toEpochMilli() - 1)))))
+                .aggregations("trend", a -> a.dateHistogram(VolumeReport.buckets(window, interval))
                         .aggregations("services", t -> t.terms(x -> x.field(SpanFields.SERVICE).size(MAX_SERVICES)))));
         return response.aggregations().get("trend").dateHistogram().buckets().array().stream()
                 .map(bucket -> {

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The part of KQL the Kibana saved objects use, parsed so the console's search box, the {@code flowlens} CLI and the
  * tests can run it in Elasticsearch without Kibana (this Elasticsearch has no KQL of its own: KQL is Kibana's, and
- * the integ-test distribution has no ES|QL either): {@code field: value}, {@code field: "quoted"}, {@code field: *} (the field exists),
- * {@code field > n} (also {@code >=}, {@code <}, {@code <=}), AND / OR / NOT and parentheses. Anything else (free text,
+ * the integ-test distribution has no ES|QL either): {@code field: value}, {@code field: "quoted"}, {@code field: *}
+ * (the field exists), {@code field > n} (also {@code >=}, {@code <}, {@code <=}), AND / OR / NOT and parentheses. Anything else (free text,
  * value lists, wildcard field names, nested {@code {}} queries) is refused, so a saved query outside this subset fails
  * a user's query or a test instead of being run wrongly.
  *

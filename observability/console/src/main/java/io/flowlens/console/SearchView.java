@@ -14,7 +14,8 @@ public record SearchView(String query, String language, String window, long tota
     }
 
     static SearchView of(String query, SpanSearch.Language language, String window, SpanSearch.Matches matches) {
-        return new SearchView(query, language.name().toLowerCase(Locale.ROOT), window, matches.total(), matches.newest().stream().map(m -> new Row(
+        return new SearchView(query, language.name().toLowerCase(Locale.ROOT), window, matches.total(),
+                matches.newest().stream().map(m -> new Row(
                 m.span().start().toString(), m.span().service(), m.span().name(), m.span().kind(), m.span().durationMs(),
                 m.span().error(), m.statusCode(), m.span().traceId(), m.span().spanId())).toList());
     }
