@@ -81,6 +81,11 @@ class ConsoleIT {
                     "FLOWLENS_FAULT_ERRORS_RATE", "1.0"));
             faulty = traceId(RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/3")
                     .then().statusCode(greaterThanOrEqualTo(500)).extract().jsonPath());
+            // the error-rate rule judges a service only from 20 spans in its window: reads, each an injected 500
+            for (int i = 0; i < 20; i++) {
+                RestAssured.given().baseUri(system.services().url("payments")).get("/payments/1")
+                        .then().statusCode(500);
+            }
         } finally {
             system.services().stop("payments");
             system.services().restart("payments");
@@ -161,7 +166,7 @@ class ConsoleIT {
 
     @Test
     void anAlertFiresUnderTheInjectedErrorRateAndShowsAsFiring() throws Exception {
-        // a window over the faulty flow only (and whatever little came after it): payments answered every payment
+        // a window over the faulty traffic only (and whatever little came after it): payments answered every request
         // with an injected 500 there
         String window = Duration.ofNanos(System.nanoTime() - faultyStarted).toSeconds() + 2 + "s";
         String dom = page("/alerts?window=" + window, "alerts-firing");
@@ -177,7 +182,7 @@ class ConsoleIT {
         assertThat("a payments bar in the trend", dom, containsString("data-service=\"payments\"><title>"));
         assertThat("the injected error among the latest, linking to its trace", dom,
                 containsString("<tr data-trace-id=\"" + faulty + "\""));
-        assertThat(dom, containsString("injected"));
+        assertThat("what went wrong: the injected fault's problem", dom, containsString("Injected fault"));
 
         String payments = page("/dashboard?window=15m&service=payments", "dashboard-payments");
         assertThat(payments, containsString("id=\"service-filter\""));
