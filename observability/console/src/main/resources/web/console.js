@@ -335,8 +335,8 @@ async function dashboardView(params) {
             + "; errors in red"), chart,
         el("h2", {}, "Service performance"), el("p", {class: "muted"}, "Latency of SERVER spans (ms)"),
         el("table", {id: "latency"}, el("thead", {}, el("tr", {}, ["service", "operation", "count", "p50", "p95", "p99"]
-            .map(h => el("th", {}, h)))), el("tbody", {}, d.latency.map(o => el("tr", {"data-service": o.service,
-                "data-operation": o.name}, el("td", {}, o.service), el("td", {}, o.name), el("td", {class: "num"}, o.count),
+            .map(h => el("th", {}, h)))), el("tbody", {}, d.latency.filter(o => mine(o.service)).map(o => el("tr",
+                {"data-service": o.service, "data-operation": o.name}, el("td", {}, o.service), el("td", {}, o.name), el("td", {class: "num"}, o.count),
             el("td", {class: "num"}, ms(o.p50)), el("td", {class: "num"}, ms(o.p95)), el("td", {class: "num"}, ms(o.p99)))))),
         el("h2", {}, "Error analysis"),
         el("table", {id: "errors"}, el("thead", {}, el("tr", {}, ["service", "spans", "errors", "error %"]
