@@ -7,7 +7,8 @@ DB ?= $(or $(FLOWLENS_DB),h2)
 export FLOWLENS_DB := $(DB)
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
-	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-startup kibana-setup \
+	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-startup \
+	bench-console kibana-setup \
 	analytics alerts-check retention up-secured
 
 help: ## list the targets
@@ -90,6 +91,11 @@ bench: ## tracing overhead, flow efficiency and footprint, side by side; writes 
 bench-startup: ## only the startup/footprint part of make bench: AOT cache vs none, one service vs four, RSS after load (~10 min)
 	bin/mvn.sh -q install -DskipTests
 	bin/bench.py startup
+
+bench-console: ## time the web console's views in headless Chromium (100-span trace, dashboard over 10 000 spans); writes BENCHMARKS.md's "Console view load"
+	bin/stack.sh up
+	bin/mvn.sh -q install -DskipTests -pl observability/console -am
+	bin/bench.py console
 
 kibana-setup: ## import the Kibana data view, saved searches and dashboards (compose/kibana/saved-objects) into the Kibana of make docker-up
 	bin/kibana-setup.sh

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs one k6 scenario of perf/k6 against the running stack (make up) and keeps everything in
 # perf/results/<timestamp>-<scenario>/: report.html (k6 web dashboard), summary.json, console.log and traces.txt
-# (trace ids of the slowest and failed requests, to open with bin/waterfall.py). Exit code = k6's (99 = a
-# threshold failed). Usage: bin/perf.sh smoke|load|stress|spike|soak   (tuning through env, see each script)
+# (the slowest and failed requests, each a link to its trace in the web console, by bin/slow_traces.py).
+# Exit code = k6's (99 = a threshold failed).
+# Usage: bin/perf.sh smoke|load|stress|spike|soak   (tuning through env, see each script)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=bin/lib.sh
@@ -27,23 +28,6 @@ K6_WEB_DASHBOARD=true K6_WEB_DASHBOARD_EXPORT="$OUT/report.html" K6_WEB_DASHBOAR
 status=$?
 set -e
 
-python3 - "$OUT" "$JAEGER" <<'PY'
-import json, pathlib, re, sys
-out, jaeger = pathlib.Path(sys.argv[1]), sys.argv[2]
-lines = []
-console = out / "console.log"
-if console.exists():
-    for line in console.read_text().splitlines():
-        match = re.search(r"TRACE (\{.*\})", line)
-        if match:
-            lines.append(json.loads(match.group(1).replace('\\"', '"')))
-slowest = sorted((l for l in lines if l["status"] and l["status"] < 500), key=lambda l: -l["ms"])[:5]
-failed = [l for l in lines if not l["status"] or l["status"] >= 500][:5]
-report = ["Slowest requests (over SLOW_MS):"] + [f"  {l['ms']:>6} ms  {l['name']:<22} trace {l['traceId']}" for l in slowest]
-report += ["Failed requests:"] + [f"  HTTP {l['status']:<4} {l['name']:<22} trace {l['traceId']}" for l in failed]
-report += [f"Open one: bin/waterfall.py <trace> {jaeger}"]
-(out / "traces.txt").write_text("\n".join(report) + "\n")
-print("\n".join(report))
-PY
+python3 "$HERE/slow_traces.py" "$OUT" "$JAEGER" "http://127.0.0.1:${CONSOLE_PORT:-8095}"
 log "results in $OUT (report.html, summary.json, traces.txt); k6 exit code $status"
 exit "$status"

@@ -80,10 +80,12 @@ async function flowsView(params) {
     windowInput.addEventListener("change", () => navigate(outcome_url()));
     userInput.addEventListener("change", () => navigate(outcome_url()));
     const filters = el("div", {class: "filters"}, "Outcome", select, "User", userInput, "Last", windowInput);
+    const trace = params.get("trace") || "";
     const query = new URLSearchParams();
     if (outcome !== "all") query.set("outcome", outcome);
     if (user) query.set("user", user);
     if (window_) query.set("window", window_);
+    if (trace) query.set("trace", trace);
     let data;
     try {
         data = await api("/api/flows?" + query);
@@ -91,7 +93,8 @@ async function flowsView(params) {
         show(el("h1", {}, "Flows"), filters, el("div", {id: "message", class: "message", role: "alert"}, e.message));
         return;
     }
-    const rows = data.flows.map(f => el("tr", {"data-trace-id": f.traceId, "data-outcome": f.outcome},
+    const rows = data.flows.map(f => el("tr", {"data-trace-id": f.traceId, "data-outcome": f.outcome,
+            "data-retries": f.retries, "data-faults": f.faults.join(", ")},
         el("td", {class: "mono"}, f.start.replace("T", " ").replace("Z", "")),
         el("td", {}, el("span", {class: "badge " + f.outcome}, f.outcome)),
         el("td", {class: "num"}, ms(f.durationMs)),
@@ -99,16 +102,21 @@ async function flowsView(params) {
         el("td", {class: "num"}, f.orderId ?? "-"),
         el("td", {class: "num"}, f.paymentId ?? "-"),
         el("td", {class: "num"}, f.amount === null ? "-" : f.amount.toFixed(2) + " " + f.currency),
+        el("td", {class: "num retries"}, f.retries),
+        el("td", {class: "faults"}, f.faults.length ? f.faults.map(x => el("span", {class: "badge fault"}, x)) : "-"),
         el("td", {class: "mono"}, el("a", {href: "/traces/" + f.traceId}, f.traceId)),
         el("td", {class: "muted"}, f.detail)));
     show(el("h1", {}, "Flows"), filters,
-        el("p", {class: "muted"}, data.flows.length + " full-flow run(s) in the last " + data.window
-            + (data.outcome === "all" ? "" : ", outcome " + data.outcome) + ", newest first"),
+        trace ? el("p", {id: "flow-of-trace"}, "The flow of trace ", el("a", {href: "/traces/" + trace, class: "mono"}, trace),
+                " · ", el("a", {href: "/flows"}, "all flows"))
+            : el("p", {class: "muted"}, data.flows.length + " full-flow run(s) in the last " + data.window
+                + (data.outcome === "all" ? "" : ", outcome " + data.outcome) + ", newest first"),
         rows.length === 0 ? el("div", {id: "message", class: "note"}, "No flow runs in this range. Run one: curl "
             + "http://127.0.0.1:8000/demo/full-flow/1")
             : el("table", {id: "flows"}, el("thead", {}, el("tr", {},
-                ["started (UTC)", "outcome", "duration", "user", "order", "payment", "amount", "trace", "detail"]
-                    .map(h => el("th", {class: ["duration", "user", "order", "payment", "amount"].includes(h) ? "num" : null}, h)))),
+                ["started (UTC)", "outcome", "duration", "user", "order", "payment", "amount", "retries",
+                    "injected fault", "trace", "detail"].map(h => el("th",
+                    {class: ["duration", "user", "order", "payment", "amount", "retries"].includes(h) ? "num" : null}, h)))),
                 el("tbody", {}, rows)));
 }
 
@@ -126,7 +134,8 @@ async function traceView(traceId) {
     const colour = service => COLOURS[trace.services.indexOf(service) % COLOURS.length];
     const details = el("div", {id: "details"}, el("p", {class: "muted"}, "Click a span to see its attributes and events."));
     const rows = trace.spans.map(span => {
-        const row = el("div", {class: "span-row", "data-span-id": span.spanId, "data-service": span.service,
+        const row = el("div", {class: "span-row" + (span.critical.length ? " on-critical-path" : ""),
+                "data-span-id": span.spanId, "data-service": span.service,
                 "data-depth": span.depth, onclick: () => select(row, span)},
             el("div", {class: "span-label", style: "padding-left:" + (8 + span.depth * 16) + "px", title: span.name},
                 el("span", {class: "svc", style: "background:" + colour(span.service)}),
@@ -134,6 +143,8 @@ async function traceView(traceId) {
             el("div", {class: "span-track"},
                 el("div", {class: "span-bar" + (span.error ? " error" : ""),
                     style: "left:" + span.offsetPercent + "%;width:" + span.widthPercent + "%;background:" + colour(span.service)}),
+                span.critical.map(c => el("div", {class: "critical",
+                    style: "left:" + c.offsetPercent + "%;width:max(2px," + c.widthPercent + "%)"})),
                 el("span", {class: "span-time", style: "left:calc(" + Math.min(span.offsetPercent + span.widthPercent, 90) + "% + 4px)"},
                     ms(span.durationMs))));
         return row;
@@ -159,8 +170,12 @@ async function traceView(traceId) {
         trace.note ? el("div", {class: "note", id: "source-note"}, trace.note) : null,
         el("p", {}, el("span", {id: "span-count"}, trace.spans.length), " spans · " + ms(trace.durationMs)
             + " · started " + trace.start + " · from " + trace.source),
-        el("p", {class: "legend"}, trace.services.map(s => el("span", {},
-            el("span", {class: "svc", style: "display:inline-block;width:10px;height:10px;margin-right:4px;background:" + colour(s)}), s))),
+        el("p", {class: "links"}, el("a", {id: "trace-flow", href: "/flows?trace=" + trace.traceId}, "its flow"),
+            " · the critical path (what decided when the trace ended) is the dark line on the bars"),
+        el("p", {class: "legend"}, trace.services.map(s => el("span", {class: "service-links", "data-service": s},
+            el("span", {class: "svc", style: "display:inline-block;width:10px;height:10px;margin-right:4px;background:" + colour(s)}),
+            el("a", {href: "/dashboard?service=" + encodeURIComponent(s), class: "service-dashboard"}, s),
+            " (", el("a", {href: "/map?service=" + encodeURIComponent(s), class: "service-map"}, "map"), ")"))),
         el("div", {class: "waterfall", id: "waterfall"}, rows), details);
 }
 
@@ -187,6 +202,8 @@ async function mapView(params) {
         return;
     }
     // the picture shows the services and the calls between them; database calls are in the table below
+    const service = params.get("service") || "";
+    const touches = e => !service || e.caller === service || e.callee === service;
     const drawn = {
         nodes: map.nodes.filter(n => n.kind !== "database"),
         edges: map.edges.filter(e => !e.callee.startsWith("db:")),
@@ -219,12 +236,13 @@ async function mapView(params) {
         const a = place[e.caller], b = place[e.callee];
         const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2;
         const mx = (x1 + x2) / 2;
-        return svg("g", {class: "edge" + (e.errors > 0 ? " errors" : ""), "data-caller": e.caller, "data-callee": e.callee},
+        return svg("g", {class: "edge" + (e.errors > 0 ? " errors" : "") + (touches(e) ? "" : " dim"), "data-caller": e.caller, "data-callee": e.callee},
             svg("path", {d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, "marker-end": "url(#arrow)"}),
             svg("text", {x: mx - 40, y: (y1 + y2) / 2 - 4}, e.calls + " calls · " + e.errorPercent + "% err"),
             svg("text", {x: mx - 40, y: (y1 + y2) / 2 + 10}, "p95 " + ms(e.p95Ms)));
     });
-    const nodes = drawn.nodes.map(n => svg("g", {class: "node " + n.kind, "data-name": n.name},
+    const nodes = drawn.nodes.map(n => svg("g", {class: "node " + n.kind + (n.name === service ? " selected" : ""),
+            "data-name": n.name},
         svg("rect", {x: place[n.name].x, y: place[n.name].y, width: W, height: H, rx: 6}),
         svg("text", {x: place[n.name].x + 10, y: place[n.name].y + 18, "font-weight": "600"}, n.name),
         svg("text", {x: place[n.name].x + 10, y: place[n.name].y + 34},
@@ -236,10 +254,13 @@ async function mapView(params) {
     show(el("h1", {}, "Service map"),
         el("p", {class: "muted"}, "Calls between services over the last " + map.window
             + " (a CLIENT span answered by a SERVER span of another service; p95 of the caller's wait)."),
+        service ? el("p", {id: "service-filter"}, "Calls to and from ", el("b", {}, service), " · ",
+            el("a", {href: "/dashboard?service=" + encodeURIComponent(service)}, "its dashboard"), " · ",
+            el("a", {href: "/map"}, "all services")) : null,
         map.edges.length === 0 ? el("div", {id: "message", class: "note"}, "No calls in this range.") : picture,
         el("table", {id: "edges"}, el("thead", {}, el("tr", {}, ["caller", "callee", "calls", "errors", "error %", "p95"]
             .map(h => el("th", {}, h)))),
-            el("tbody", {}, map.edges.map(e => el("tr", {"data-caller": e.caller, "data-callee": e.callee},
+            el("tbody", {}, map.edges.filter(touches).map(e => el("tr", {"data-caller": e.caller, "data-callee": e.callee},
                 el("td", {}, e.caller), el("td", {}, e.callee), el("td", {class: "num"}, e.calls),
                 el("td", {class: "num"}, e.errors), el("td", {class: "num"}, e.errorPercent.toFixed(2)),
                 el("td", {class: "num"}, ms(e.p95Ms)))))));
@@ -253,12 +274,15 @@ async function dashboardView(params) {
     const window_ = params.get("window") || "1h";
     const until = params.get("until") || "";
     const refresh = params.get("refresh") || "";
+    const service = params.get("service") || "";
     const link = (w, r) => {
         const query = new URLSearchParams({window: w});
         if (until) query.set("until", until);
         if (r) query.set("refresh", r);
+        if (service) query.set("service", service);
         return "/dashboard?" + query;
     };
+    const mine = s => !service || s === service;
     const range = el("select", {id: "range", "aria-label": "time range", onchange: () => navigate(link(range.value, refresh))},
         ["5m", "15m", "1h", "6h", "24h", "7d"].concat(["5m", "15m", "1h", "6h", "24h", "7d"].includes(window_) ? [] : [window_])
             .map(w => {
@@ -270,7 +294,10 @@ async function dashboardView(params) {
         onchange: () => navigate(link(window_, auto.checked ? "10" : ""))});
     auto.checked = refresh !== "";
     const controls = el("div", {class: "filters"}, "Last", range, el("label", {}, auto, " refresh every 10 s"),
-        until ? el("span", {class: "muted"}, "until " + until) : null);
+        until ? el("span", {class: "muted"}, "until " + until) : null,
+        service ? el("span", {id: "service-filter"}, "service ", el("b", {}, service), " (",
+            el("a", {href: "/map?service=" + encodeURIComponent(service)}, "its calls"), " · ",
+            el("a", {href: "/dashboard?window=" + encodeURIComponent(window_)}, "all services"), ")") : null);
     let d;
     try {
         d = await api("/api/dashboard?" + new URLSearchParams(until ? {window: window_, until} : {window: window_}));
@@ -278,6 +305,7 @@ async function dashboardView(params) {
         show(el("h1", {}, "Dashboard"), controls, el("div", {id: "message", class: "message", role: "alert"}, e.message));
         return;
     }
+    const latest = d.latestErrors.filter(e => mine(e.service));
     const figure = (id, label, value, from) => el("div", {class: "figure"}, el("div", {class: "value", id}, value),
         el("div", {}, label), el("div", {class: "muted"}, from));
     const b = d.business;
@@ -307,17 +335,51 @@ async function dashboardView(params) {
             + "; errors in red"), chart,
         el("h2", {}, "Service performance"), el("p", {class: "muted"}, "Latency of SERVER spans (ms)"),
         el("table", {id: "latency"}, el("thead", {}, el("tr", {}, ["service", "operation", "count", "p50", "p95", "p99"]
-            .map(h => el("th", {}, h)))), el("tbody", {}, d.latency.map(o => el("tr", {"data-service": o.service,
-                "data-operation": o.name}, el("td", {}, o.service), el("td", {}, o.name), el("td", {class: "num"}, o.count),
+            .map(h => el("th", {}, h)))), el("tbody", {}, d.latency.filter(o => mine(o.service)).map(o => el("tr",
+                {"data-service": o.service, "data-operation": o.name}, el("td", {}, o.service), el("td", {}, o.name), el("td", {class: "num"}, o.count),
             el("td", {class: "num"}, ms(o.p50)), el("td", {class: "num"}, ms(o.p95)), el("td", {class: "num"}, ms(o.p99)))))),
         el("h2", {}, "Error analysis"),
         el("table", {id: "errors"}, el("thead", {}, el("tr", {}, ["service", "spans", "errors", "error %"]
-            .map(h => el("th", {}, h)))), el("tbody", {}, d.errors.map(e => el("tr", {"data-service": e.service},
-                el("td", {}, e.service), el("td", {class: "num"}, e.spans), el("td", {class: "num"}, e.errors),
-                el("td", {class: "num"}, e.percent))))));
+            .map(h => el("th", {}, h)))), el("tbody", {}, d.errors.filter(e => mine(e.service)).map(e => el("tr",
+                {"data-service": e.service}, el("td", {}, e.service), el("td", {class: "num"}, e.spans),
+                el("td", {class: "num"}, e.errors), el("td", {class: "num"}, e.percent))))),
+        el("h3", {}, "Errors over time"), el("p", {class: "muted"}, "error spans per service per " + d.interval),
+        errorTrend(d, mine),
+        el("h3", {}, "Latest errors"),
+        latest.length === 0 ? el("p", {id: "no-errors", class: "note"}, "No error spans in this range.")
+            : el("table", {id: "latest-errors"}, el("thead", {}, el("tr", {}, ["started (UTC)", "service", "span",
+                "exception / error type", "message", "trace"].map(h => el("th", {}, h)))),
+                el("tbody", {}, latest.map(e => el("tr", {"data-trace-id": e.traceId, "data-span-id": e.spanId,
+                        "data-service": e.service},
+                    el("td", {class: "mono"}, e.start.replace("T", " ").replace("Z", "")), el("td", {}, e.service),
+                    el("td", {}, e.name), el("td", {class: "mono"}, e.exceptionType), el("td", {}, e.what),
+                    el("td", {class: "mono"}, el("a", {href: "/traces/" + e.traceId}, e.traceId)))))));
     if (refresh) {
         refreshTimer = setTimeout(route, 1000 * Number(refresh));
     }
+}
+
+/** Stacked bars: each bucket's error spans, one colour per service (the services of the error table, in its order). */
+function errorTrend(d, mine) {
+    const services = d.errors.map(e => e.service).filter(mine);
+    const colour = s => COLOURS[services.indexOf(s) % COLOURS.length];
+    const totals = d.errorTrend.map(b => services.reduce((sum, s) => sum + (b.errors[s] || 0), 0));
+    const max = Math.max(1, ...totals);
+    const barWidth = Math.max(4, Math.floor(900 / Math.max(1, d.errorTrend.length)) - 2);
+    const chart = svg("svg", {class: "chart", id: "error-trend", width: d.errorTrend.length * (barWidth + 2) + 10, height: 100},
+        d.errorTrend.map((b, i) => {
+            let y = 90;
+            return svg("g", {"data-start": b.start, "data-errors": totals[i]}, services.filter(s => b.errors[s]).map(s => {
+                const h = 80 * b.errors[s] / max;
+                y -= h;
+                return svg("rect", {x: 5 + i * (barWidth + 2), y, width: barWidth, height: h, fill: colour(s),
+                    "data-service": s}, svg("title", {}, b.start + ": " + b.errors[s] + " errors in " + s));
+            }));
+        }),
+        svg("text", {x: 5, y: 10}, max + " errors per " + d.interval));
+    return el("div", {}, chart, el("p", {class: "legend"}, services.map(s => el("span", {},
+        el("span", {class: "svc", style: "display:inline-block;width:10px;height:10px;margin-right:4px;background:" + colour(s)}),
+        s))));
 }
 
 // --- Search --------------------------------------------------------------------------------------------------
@@ -325,26 +387,32 @@ async function searchView(params) {
     document.title = "Search · Flowlens";
     const q = params.get("q") || "";
     const window_ = params.get("window") || "";
-    const box = el("input", {id: "query", size: 70, value: q, placeholder: "error: true AND service: \"payments\"",
+    const lang = params.get("lang") || "";
+    const box = el("input", {id: "query", size: 70, value: q, placeholder: "error: true and service: \"payments\"",
         "aria-label": "query"});
     const windowInput = el("input", {id: "window", size: 5, value: window_, placeholder: "1h", "aria-label": "time range"});
     const go = text => navigate("/search?" + new URLSearchParams(windowInput.value.trim()
         ? {q: text, window: windowInput.value.trim()} : {q: text}));
     const form = el("form", {class: "filters", onsubmit: event => { event.preventDefault(); go(box.value.trim()); }},
         box, "Last", windowInput, el("button", {type: "submit"}, "Search"));
-    let examples = [];
-    try { examples = await api("/api/search/examples"); } catch (e) { /* the box still works */ }
-    const saved = el("p", {class: "examples"}, "Saved searches: ", examples.map(text =>
-        el("a", {href: "/search?" + new URLSearchParams({q: text}), class: "example"}, text)));
-    const head = [el("h1", {}, "Search"), el("p", {class: "muted"}, "Lucene query syntax over the span documents' "
-        + "fields (FIELDS.md), the same as bin/flowlens query"), form, saved];
+    let saved = [];
+    try { saved = await api("/api/search/examples"); } catch (e) { /* the box still works */ }
+    const examples = el("p", {class: "examples", id: "saved-searches"}, "Saved searches: ", saved.map(s =>
+        el("a", {href: "/search?" + new URLSearchParams({q: s.query}), class: "example", title: s.query,
+            "data-query": s.query}, s.title)));
+    const head = [el("h1", {}, "Search"), el("p", {class: "muted"}, "KQL over the span documents' fields (FIELDS.md), "
+        + "as Kibana and its saved searches write it: field: value, field: \"quoted\", field: *, duration_ms > 1000, "
+        + "and / or / not, parentheses (bin/flowlens query --kql)"), form, examples];
     if (!q) {
         show(...head);
         return;
     }
     let found;
     try {
-        found = await api("/api/search?" + new URLSearchParams(window_ ? {q, window: window_} : {q}));
+        const query = new URLSearchParams({q});
+        if (window_) query.set("window", window_);
+        if (lang) query.set("lang", lang);
+        found = await api("/api/search?" + query);
     } catch (e) {
         show(...head, el("div", {id: "message", class: "message", role: "alert"}, e.message));
         return;
@@ -394,6 +462,17 @@ function route() {
     const trace = path.match(/^\/traces\/([^/]+)$/);
     const name = trace ? "traces" : path === "/" ? "flows" : path.substring(1);
     document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.view === name));
+    delete document.body.dataset.loadMs;
+    const started = performance.now();
+    // how long the view took to draw, for the view-load measurement (ConsoleViewLoadBenchmark): from the navigation's
+    // start (performance.now() counts from it) and from the routing, once the view's data is fetched and drawn
+    return Promise.resolve(draw(path, params, trace)).finally(() => {
+        document.body.dataset.loadMs = performance.now().toFixed(1);
+        document.body.dataset.drawMs = (performance.now() - started).toFixed(1);
+    });
+}
+
+function draw(path, params, trace) {
     if (trace) return traceView(decodeURIComponent(trace[1]));
     switch (path) {
         case "/": case "/flows": return flowsView(params);

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowlens.analytics.KqlQuery;
 import io.flowlens.systemtests.KibanaSavedObjects.SavedObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,8 @@ import static org.hamcrest.Matchers.not;
  * they hold finds exactly the spans it should in a real Elasticsearch, on a hand-built fixture of span documents.
  *
  * <p>Elasticsearch cannot run KQL (Kibana turns it into query DSL), so each query is translated to Lucene for
- * {@code query_string} by {@link KqlQuery}; on the subset the saved objects use, that changes only ranges and keyword
- * case, and KqlQuery refuses anything else.
+ * {@code query_string} by the analytics core's {@link KqlQuery} (the console's search box uses the same); on the
+ * subset the saved objects use, that changes only ranges and keyword case, and KqlQuery refuses anything else.
  */
 class KibanaSavedObjectsIT {
 

@@ -92,6 +92,22 @@ final class ServiceProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops a service as an operator would (SIGTERM): unlike {@link #kill} it shuts down cleanly, exporting the spans
+     * it still holds; {@link #restart} brings it back.
+     */
+    void stop(String service) {
+        Process process = processes.get(service);
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError(service + " did not stop within 30 s of SIGTERM:\n" + logTail(service, 40));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Kills a service as a crash would; {@link #restart} brings it back on the same port with the same data. */
     void kill(String service) {
         Process process = processes.get(service);

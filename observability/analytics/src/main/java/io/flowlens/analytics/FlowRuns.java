@@ -3,6 +3,7 @@ package io.flowlens.analytics;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import co.elastic.clients.elasticsearch._types.SortOrder;
@@ -15,7 +16,8 @@ import io.flowlens.exporter.elasticsearch.SpanFields;
  * The orchestrator's full-flow runs: one {@code flow.run} span each, newest first, with the business outcome its
  * attributes record. The orchestrator sets {@code flowlens.flow.outcome} only on a flow that ended normally
  * ({@code COMPLETED}, {@code PAYMENT_DECLINED}); a flow that threw has none, and it was compensated (order cancelled,
- * payments voided) exactly when it had created an order ({@code flowlens.order.id}), else it simply failed.
+ * payments voided) exactly when it had created an order ({@code flowlens.order.id}), else it simply failed. Each run
+ * also carries its trace's retries and injected faults ({@link FlowTraceFacts}).
  */
 public final class FlowRuns {
 
@@ -76,7 +78,14 @@ public final class FlowRuns {
      * @param recordedOutcome {@code flowlens.flow.outcome} as the orchestrator wrote it, empty when the flow threw
      */
     public record FlowRun(IndexedSpan span, Outcome outcome, String recordedOutcome, Long userId, Long orderId,
-                          Long paymentId, Double amount, String currency, String statusMessage) {
+                          Long paymentId, Double amount, String currency, String statusMessage, int retries,
+                          List<String> faults) {
+
+        /** This run with what its trace says about retries and injected faults. */
+        FlowRun with(FlowTraceFacts.Facts facts) {
+            return new FlowRun(span, outcome, recordedOutcome, userId, orderId, paymentId, amount, currency,
+                    statusMessage, facts.retries(), facts.faults());
+        }
 
         static FlowRun fromSource(JsonNode source) {
             Optional<String> recorded = IndexedSpan.text(source, OUTCOME);
@@ -86,7 +95,7 @@ public final class FlowRuns {
                     order.orElse(null), IndexedSpan.text(source, PAYMENT_ID).map(Long::valueOf).orElse(null),
                     IndexedSpan.text(source, AMOUNT).map(Double::valueOf).orElse(null),
                     IndexedSpan.text(source, CURRENCY).orElse(""),
-                    IndexedSpan.text(source, SpanFields.STATUS_MESSAGE).orElse(""));
+                    IndexedSpan.text(source, SpanFields.STATUS_MESSAGE).orElse(""), 0, List.of());
         }
     }
 
@@ -104,8 +113,22 @@ public final class FlowRuns {
                 Query.of(q -> q.term(t -> t.field(SpanFields.NAME).value(FLOW_SPAN))),
                 outcome.map(Outcome::query).orElse(any),
                 userId.map(id -> Query.of(q -> q.term(t -> t.field(USER_ID).value(id)))).orElse(any));
-        return store.search(s -> s.query(flows).size(limit)
+        return read(flows, limit);
+    }
+
+    /** The run of one trace, whenever it ran (a link from a trace to its flow); empty when the trace has none. */
+    public List<FlowRun> ofTrace(String traceId) throws IOException {
+        return read(SpanStore.all(Query.of(q -> q.term(t -> t.field(SpanFields.TRACE_ID).value(traceId))),
+                Query.of(q -> q.term(t -> t.field(SpanFields.NAME).value(FLOW_SPAN)))), 10);
+    }
+
+    private List<FlowRun> read(Query flows, int limit) throws IOException {
+        List<FlowRun> runs = store.search(s -> s.query(flows).size(limit)
                         .sort(o -> o.field(f -> f.field(SpanFields.TIMESTAMP).order(SortOrder.Desc))), JsonNode.class)
                 .hits().hits().stream().map(Hit::source).map(FlowRun::fromSource).toList();
+        Map<String, FlowTraceFacts.Facts> facts = new FlowTraceFacts(store)
+                .of(runs.stream().map(run -> run.span().traceId()).toList());
+        return runs.stream().map(run -> run.with(facts.getOrDefault(run.span().traceId(), FlowTraceFacts.Facts.NONE)))
+                .toList();
     }
 }

@@ -2,6 +2,7 @@ package io.flowlens.analytics;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
@@ -15,8 +16,8 @@ import io.flowlens.exporter.elasticsearch.SpanFields;
 /**
  * {@code query '<lucene query>'}: the number of matching spans and the newest {@code limit} of them. The text is
  * Lucene {@code query_string} syntax over the fields of FIELDS.md ({@code service: "orders"},
- * {@code duration_ms: >1000}, {@code method: "POST" AND error: true}); without a window all indexed spans are
- * searched.
+ * {@code duration_ms: >1000}, {@code method: "POST" AND error: true}), or KQL as Kibana's saved searches write it
+ * ({@code duration_ms > 1000}), translated by {@link KqlQuery}; without a window all indexed spans are searched.
  */
 public final class SpanSearch {
 
@@ -30,6 +31,24 @@ public final class SpanSearch {
     public record Matches(long total, List<Match> newest) {
     }
 
+    /** The query languages the search box and the CLI accept. */
+    public enum Language {
+        LUCENE, KQL;
+
+        /**
+         * The language named by {@code text}, any case.
+         *
+         * @throws UsageException for another name
+         */
+        public static Language parse(String text) {
+            try {
+                return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("'" + text + "' is not a query language: kql or lucene");
+            }
+        }
+    }
+
     public SpanSearch(SpanStore store) {
         this.store = store;
     }
@@ -40,7 +59,19 @@ public final class SpanSearch {
      * @throws UsageException when Elasticsearch cannot parse the query text (it is the user's to fix)
      */
     public Matches search(String queryText, Optional<TimeWindow> window, int limit) throws IOException {
-        Query text = Query.of(q -> q.queryString(s -> s.query(queryText)));
+        return search(queryText, Language.LUCENE, window, limit);
+    }
+
+    /**
+     * The spans matching a query in either language, newest first.
+     *
+     * @throws UsageException when the KQL is malformed or outside {@link KqlQuery}'s subset, or Elasticsearch cannot
+     *                        parse the query text
+     */
+    public Matches search(String queryText, Language language, Optional<TimeWindow> window, int limit)
+            throws IOException {
+        String lucene = language == Language.KQL ? KqlQuery.parse(queryText).toLucene() : queryText;
+        Query text = Query.of(q -> q.queryString(s -> s.query(lucene)));
         Query query = window.map(w -> SpanStore.all(text, w.query())).orElse(text);
         SearchResponse<JsonNode> response;
         try {

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import io.flowlens.analytics.BusinessReport;
 import io.flowlens.analytics.DependencyReport;
+import io.flowlens.analytics.ErrorAnalysis;
 import io.flowlens.analytics.ErrorRateReport;
 import io.flowlens.analytics.FlowRuns;
 import io.flowlens.analytics.JaegerTraces;
@@ -46,8 +47,10 @@ public class ConsoleApi {
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{16}|[0-9a-fA-F]{32}");
     private static final int MAX_FLOWS = 500;
     private static final int MAX_MAP_SPANS = 200_000;
+    private static final int LATEST_ERRORS = 20;
 
     private final Backends backends;
+    private final List<SavedSearches.Search> savedSearches = SavedSearches.load();
 
     @Inject
     public ConsoleApi(Backends backends) {
@@ -57,7 +60,13 @@ public class ConsoleApi {
     @GET
     @Path("/flows")
     public String flows(@QueryParam("outcome") String outcome, @QueryParam("window") String window,
-                        @QueryParam("limit") String limit, @QueryParam("user") String user) throws IOException {
+                        @QueryParam("limit") String limit, @QueryParam("user") String user,
+                        @QueryParam("trace") String trace) throws IOException {
+        if (trace != null && !trace.isBlank()) {
+            // a trace's own flow, whenever it ran: the link from the trace view, so no time range applies
+            String id = traceId(trace.trim());
+            return Json.write(FlowsView.of("any time", "all", new FlowRuns(backends.store()).ofTrace(id)));
+        }
         Optional<FlowRuns.Outcome> wanted = outcome == null || outcome.isBlank() || outcome.equals("all")
                 ? Optional.empty() : Optional.of(FlowRuns.Outcome.parse(outcome));
         TimeWindow range = window(window);
@@ -69,10 +78,7 @@ public class ConsoleApi {
     @GET
     @Path("/traces/{traceId}")
     public String trace(@PathParam("traceId") String traceId) throws IOException {
-        if (!TRACE_ID.matcher(traceId).matches()) {
-            throw new UsageException("'" + traceId + "' is not a trace id: 32 (or 16) hexadecimal digits");
-        }
-        String id = traceId.toLowerCase(Locale.ROOT);
+        String id = traceId(traceId);
         String note = "";
         List<TraceSpans.DetailedSpan> spans;
         try {
@@ -111,25 +117,30 @@ public class ConsoleApi {
         return Json.write(DashboardView.of(range, new LatencyReport(backends.store()).measure(range),
                 new ErrorRateReport(backends.store()).measure(range),
                 new BusinessReport(backends.store()).measure(range), interval,
-                new VolumeReport(backends.store()).measure(range, interval)));
+                new VolumeReport(backends.store()).measure(range, interval),
+                new ErrorAnalysis(backends.store()).trend(range, interval),
+                new ErrorAnalysis(backends.store()).latest(range, LATEST_ERRORS)));
     }
 
     @GET
     @Path("/search")
-    public String search(@QueryParam("q") String query, @QueryParam("window") String window,
-                         @QueryParam("limit") String limit) throws IOException {
+    public String search(@QueryParam("q") String query, @QueryParam("lang") String lang,
+                         @QueryParam("window") String window, @QueryParam("limit") String limit) throws IOException {
         if (query == null || query.isBlank()) {
-            throw new UsageException("q is required: a Lucene query over the span fields, e.g. error: true");
+            throw new UsageException("q is required: a KQL query over the span fields, e.g. duration_ms > 1000");
         }
+        // KQL by default, as Kibana and the saved searches write it; lang=lucene for query_string syntax
+        SpanSearch.Language language = lang == null || lang.isBlank() ? SpanSearch.Language.KQL
+                : SpanSearch.Language.parse(lang);
         TimeWindow range = window(window);
-        return Json.write(SearchView.of(query, TimeWindow.format(range.length()),
-                new SpanSearch(backends.store()).search(query, Optional.of(range), limit(limit))));
+        return Json.write(SearchView.of(query, language, TimeWindow.format(range.length()),
+                new SpanSearch(backends.store()).search(query, language, Optional.of(range), limit(limit))));
     }
 
     @GET
     @Path("/search/examples")
     public String searchExamples() {
-        return Json.write(SearchView.EXAMPLES);
+        return Json.write(savedSearches);
     }
 
     @GET
@@ -139,6 +150,13 @@ public class ConsoleApi {
                 : Optional.of(TimeWindow.parseDuration(window));
         AlertRules rules = AlertRules.load(Optional.empty(), override);
         return Json.write(AlertsView.of(new AlertCheck(backends.store(), backends.http()).run(rules, Instant.now())));
+    }
+
+    private static String traceId(String text) {
+        if (!TRACE_ID.matcher(text).matches()) {
+            throw new UsageException("'" + text + "' is not a trace id: 32 (or 16) hexadecimal digits");
+        }
+        return text.toLowerCase(Locale.ROOT);
     }
 
     private TimeWindow window(String text) {

@@ -12,15 +12,18 @@ public record FlowsView(String window, String outcome, List<Row> flows) {
      * One run.
      *
      * @param outcome {@code completed}, {@code declined}, {@code compensated} or {@code failed}
+     * @param retries the downstream calls the orchestrator tried again
+     * @param faults  the injected faults the trace met, {@code service: fault}
      */
     public record Row(String traceId, String start, double durationMs, String outcome, String recordedOutcome,
-                      Long userId, Long orderId, Long paymentId, Double amount, String currency, String detail) {
+                      Long userId, Long orderId, Long paymentId, Double amount, String currency, String detail,
+                      int retries, List<String> faults) {
     }
 
     static FlowsView of(String window, String outcome, List<FlowRuns.FlowRun> runs) {
         return new FlowsView(window, outcome, runs.stream().map(run -> new Row(run.span().traceId(),
                 run.span().start().toString(), run.span().durationMs(), run.outcome().name().toLowerCase(Locale.ROOT),
                 run.recordedOutcome(), run.userId(), run.orderId(), run.paymentId(), run.amount(), run.currency(),
-                run.statusMessage())).toList());
+                run.statusMessage(), run.retries(), run.faults())).toList());
     }
 }

@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.flowlens.analytics.CriticalPath;
 import io.flowlens.analytics.IndexedSpan;
 import io.flowlens.analytics.TraceSpans;
 
 /**
  * The trace view: one row per span in tree order (each span under its parent, siblings by start), with its depth and
  * its bar as percentages of the trace's time, so the page only draws. A span whose parent is not in the trace (a
- * caller's {@code traceparent}, or a lost span) starts a tree of its own at depth 0.
+ * caller's {@code traceparent}, or a lost span) starts a tree of its own at depth 0. Each row carries its stretches of
+ * the trace's critical path, which the page marks on the bar.
  *
  * @param source   {@code jaeger}, or {@code elasticsearch} when Jaeger could not answer
  * @param note     why the fallback was used; empty otherwise
@@ -26,11 +28,19 @@ import io.flowlens.analytics.TraceSpans;
 public record WaterfallView(String traceId, String source, String note, String start, double durationMs,
                             List<String> services, List<Row> spans) {
 
-    /** One span: its bar starts at {@code offsetPercent} and is {@code widthPercent} of the trace long. */
+    /**
+     * One span: its bar starts at {@code offsetPercent} and is {@code widthPercent} of the trace long.
+     *
+     * @param critical the stretches of the bar on the trace's critical path ({@link CriticalPath}); empty when none
+     */
     public record Row(String spanId, String parentSpanId, int depth, String service, String name, String kind,
                       boolean error, String status, String statusMessage, double startMs, double durationMs,
                       double offsetPercent, double widthPercent, Map<String, String> attributes,
-                      List<Event> events) {
+                      List<Event> events, List<Stretch> critical) {
+    }
+
+    /** A stretch of a bar, as percentages of the trace's time. */
+    public record Stretch(double offsetPercent, double widthPercent) {
     }
 
     /** An event, {@code atMs} after the trace's start. */
@@ -55,18 +65,27 @@ public record WaterfallView(String traceId, String source, String note, String s
                 children.computeIfAbsent(indexed.parentSpanId(), id -> new ArrayList<>()).add(span);
             }
         }
+        Map<String, List<Stretch>> critical = new HashMap<>();
+        long traceStart = start.getEpochSecond() * 1_000_000_000L + start.getNano();
+        for (CriticalPath.Section section : CriticalPath.of(spans.stream().map(TraceSpans.DetailedSpan::span).toList())) {
+            double from = (section.startNanos() - traceStart) / 1_000_000.0;
+            double length = (section.endNanos() - section.startNanos()) / 1_000_000.0;
+            critical.computeIfAbsent(section.spanId(), id -> new ArrayList<>())
+                    .add(new Stretch(percent(from, total), percent(length, total)));
+        }
         Map<String, Integer> services = new LinkedHashMap<>();
         List<Row> rows = new ArrayList<>();
         Set<String> placed = new HashSet<>();
         for (TraceSpans.DetailedSpan root : byStart(roots)) {
-            place(root, 0, start, total, children, services, rows, placed);
+            place(root, 0, start, total, children, critical, services, rows, placed);
         }
         return new WaterfallView(traceId, source, note, start.toString(), total, List.copyOf(services.keySet()), rows);
     }
 
     /** Depth first; recursion is fine, a trace's nesting is a few dozen levels at most. */
     private static void place(TraceSpans.DetailedSpan span, int depth, Instant traceStart, double total,
-                              Map<String, List<TraceSpans.DetailedSpan>> children, Map<String, Integer> services,
+                              Map<String, List<TraceSpans.DetailedSpan>> children,
+                              Map<String, List<Stretch>> critical, Map<String, Integer> services,
                               List<Row> rows, Set<String> placed) {
         IndexedSpan s = span.span();
         if (!placed.add(s.spanId())) {
@@ -78,9 +97,10 @@ public record WaterfallView(String traceId, String source, String note, String s
                 .map(e -> new Event(e.name(), millis(traceStart, e.time()), e.attributes())).toList();
         rows.add(new Row(s.spanId(), s.parentSpanId(), depth, s.service(), s.name(), s.kind(), s.error(), span.status(),
                 span.statusMessage(), startMs, s.durationMs(), percent(startMs, total),
-                Math.max(percent(s.durationMs(), total), 0.0), span.attributes(), events));
+                Math.max(percent(s.durationMs(), total), 0.0), span.attributes(), events,
+                critical.getOrDefault(s.spanId(), List.of())));
         for (TraceSpans.DetailedSpan child : byStart(children.getOrDefault(s.spanId(), List.of()))) {
-            place(child, depth + 1, traceStart, total, children, services, rows, placed);
+            place(child, depth + 1, traceStart, total, children, critical, services, rows, placed);
         }
     }
 

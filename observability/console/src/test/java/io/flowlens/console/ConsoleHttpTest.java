@@ -61,10 +61,27 @@ class ConsoleHttpTest {
         given().get("/api/map?window=-5m").then().statusCode(400).contentType("application/problem+json");
         given().get("/api/flows?user=me").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("user must be a user id"));
+        given().get("/api/flows?trace=xyz").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("'xyz' is not a trace id"));
+        given().get("/api/search?q=duration_ms: >1000").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("KQL writes a range as 'duration_ms > n'"));
+        given().get("/api/search?q=error: (").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("not a KQL query this can run"));
+        given().get("/api/search?q=error: true&lang=sql").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("'sql' is not a query language"));
         given().get("/api/search").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("q is required"));
         given().get("/api/dashboard?until=yesterday").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("until must be an ISO-8601 instant"));
+    }
+
+    @Test
+    void theSavedSearchesAreKibanasOneClickAway() {
+        // the seed's Kibana saved searches (compose/kibana/saved-objects), copied into the jar by the build
+        given().get("/api/search/examples").then().statusCode(200)
+                .body("find { it.title == 'Error spans' }.query", is("error: true"))
+                .body("find { it.title == 'Spans slower than 1 s' }.query", is("duration_ms > 1000"))
+                .body("size()", is(10));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.flowlens.console;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +34,23 @@ class WaterfallViewTest {
         assertThat(c2.offsetPercent(), is(60.0));
         assertThat(c2.widthPercent(), is(40.0));
         assertThat(view.services(), contains("orchestrator", "users", "orders"));
+    }
+
+    @Test
+    void theCriticalPathIsMarkedOnTheBarsOfTheSpansOnIt() {
+        List<TraceSpans.DetailedSpan> spans = List.of(
+                span("root", "", "orchestrator", 0, 100),
+                span("fast", "root", "users", 10, 20),     // overlapped by "slow", so not on the path
+                span("slow", "root", "payments", 5, 85));
+
+        WaterfallView view = WaterfallView.of("t", "jaeger", "", spans);
+
+        Map<String, List<WaterfallView.Stretch>> critical = new HashMap<>();
+        view.spans().forEach(row -> critical.put(row.spanId(), row.critical()));
+        assertThat(critical.get("root"), contains(new WaterfallView.Stretch(90.0, 10.0),
+                new WaterfallView.Stretch(0.0, 5.0)));
+        assertThat(critical.get("slow"), contains(new WaterfallView.Stretch(5.0, 85.0)));
+        assertThat(critical.get("fast"), is(List.of()));
     }
 
     @Test

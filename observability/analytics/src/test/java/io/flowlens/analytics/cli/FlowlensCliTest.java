@@ -76,6 +76,8 @@ class FlowlensCliTest {
         assertUsageError(run("analytics", "slowest", "--limit", "many"), "'many' is not a whole number");
         assertUsageError(run("analytics", "errors", "extra"), "extra");
         assertUsageError(run("query"), "Missing required parameter: 'QUERY'");
+        assertUsageError(run("query", "--kql", "duration_ms: >1000", "--es", UNREACHABLE),
+                "not a KQL query this can run (KQL writes a range as 'duration_ms > n', not 'duration_ms: >n'");
         assertUsageError(run("retention"), "Missing required option: '--days=N'");
         assertUsageError(run("retention", "--days", "0"), "must be at least 1, was 0");
         assertUsageError(run("retention", "--days", "1", "--index-prefix", "spans-*"), "index prefix must be");

@@ -1,4 +1,4 @@
-package io.flowlens.systemtests;
+package io.flowlens.analytics;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -7,10 +7,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The KQL-to-Lucene translation KibanaSavedObjectsIT relies on: what it changes, and what it refuses. */
+/** The KQL-to-Lucene translation the console, the CLI and KibanaSavedObjectsIT rely on: what it changes, what it refuses. */
 class KqlQueryTest {
 
     @ParameterizedTest
@@ -45,6 +46,7 @@ class KqlQueryTest {
         "service:",
     })
     void refusesWhatItCannotTranslateFaithfully(String kql) {
-        assertThrows(IllegalArgumentException.class, () -> KqlQuery.parse(kql));
+        UsageException refused = assertThrows(UsageException.class, () -> KqlQuery.parse(kql));
+        assertThat(refused.getMessage(), containsString("not a KQL query this can run"));
     }
 }

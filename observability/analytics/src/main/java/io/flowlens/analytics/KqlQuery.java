@@ -1,4 +1,4 @@
-package io.flowlens.systemtests;
+package io.flowlens.analytics;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,17 +9,18 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The part of KQL the Kibana saved objects use, parsed so a test can name its fields and run it in Elasticsearch
- * without Kibana: {@code field: value}, {@code field: "quoted"}, {@code field: *} (the field exists),
- * {@code field > n} (also {@code >=}, {@code <}, {@code <=}), AND / OR / NOT and parentheses. Anything else (free text,
+ * The part of KQL the Kibana saved objects use, parsed so the console's search box, the {@code flowlens} CLI and the
+ * tests can run it in Elasticsearch without Kibana (this Elasticsearch has no KQL of its own: KQL is Kibana's, and
+ * the integ-test distribution has no ES|QL either): {@code field: value}, {@code field: "quoted"}, {@code field: *}
+ * (the field exists), {@code field > n} (also {@code >=}, {@code <}, {@code <=}), AND / OR / NOT and parentheses. Anything else (free text,
  * value lists, wildcard field names, nested {@code {}} queries) is refused, so a saved query outside this subset fails
- * the test instead of being checked wrongly.
+ * a user's query or a test instead of being run wrongly.
  *
  * <p>{@link #toLucene()} is an explicit translation for Elasticsearch's {@code query_string}: on this subset the two
  * languages differ only in ranges ({@code field > n} in KQL, where {@code field: >n} is a syntax error; {@code field:>n}
  * in Lucene) and in the case of the keywords (KQL accepts {@code and}, Lucene only {@code AND}).
  */
-final class KqlQuery {
+public final class KqlQuery {
 
     private static final Set<String> KEYWORDS = Set.of("AND", "OR", "NOT");
     private static final Set<String> RANGE_OPERATORS = Set.of(">", ">=", "<", "<=");
@@ -38,9 +39,14 @@ final class KqlQuery {
         this.lucene = lucene;
     }
 
-    static KqlQuery parse(String kql) {
+    /**
+     * The query {@code kql} says.
+     *
+     * @throws UsageException when it is empty, malformed or outside the subset, naming what is wrong
+     */
+    public static KqlQuery parse(String kql) {
         if (kql.isBlank()) {
-            throw new IllegalArgumentException("empty KQL query");
+            throw new UsageException("empty KQL query");
         }
         List<String> tokens = tokenize(kql);
         Set<String> fields = new LinkedHashSet<>();
@@ -74,6 +80,8 @@ final class KqlQuery {
                 String value = tokens.get(i + 2);
                 require(isWord(field) && !field.contains("*"), kql, "free text or wildcard field '" + field + "'");
                 if (operator.equals(":")) {
+                    require(!RANGE_OPERATORS.contains(value), kql, "KQL writes a range as '" + field + " " + value
+                            + " n', not '" + field + ": " + value + "n' (Lucene)");
                     require(value.startsWith("\"") || value.equals("*") || isPlainValue(value), kql,
                             "value '" + value + "' of " + field);
                     lucene.add(field + ":" + value);
@@ -91,17 +99,17 @@ final class KqlQuery {
         return new KqlQuery(kql, fields, String.join(" ", lucene));
     }
 
-    String kql() {
+    public String kql() {
         return kql;
     }
 
     /** The field names the query reads, in order of appearance. */
-    Set<String> fields() {
+    public Set<String> fields() {
         return fields;
     }
 
     /** The same query in Lucene syntax, for Elasticsearch's {@code query_string}. */
-    String toLucene() {
+    public String toLucene() {
         return lucene;
     }
 
@@ -157,7 +165,9 @@ final class KqlQuery {
 
     private static void require(boolean condition, String kql, String problem) {
         if (!condition) {
-            throw new IllegalArgumentException("KQL outside the supported subset (" + problem + "): " + kql);
+            throw new UsageException("not a KQL query this can run (" + problem + "): " + kql + ". Supported: "
+                    + "field: value, field: \"quoted value\", field: * (exists), field > n (also >=, <, <=), AND, OR, NOT "
+                    + "and parentheses");
         }
     }
 }
