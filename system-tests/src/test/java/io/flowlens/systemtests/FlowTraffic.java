@@ -17,7 +17,7 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * Full flows one after another on a background thread, bounded by stop() and by a per-request timeout, one in four
- * of them declined: the traffic the outage tests ({@code OutageIT}, {@code PostgresRestartIT}) run through an outage.
+ * of them declined: the traffic the outage tests ({@code OutageIT}) run through an outage.
  */
 final class FlowTraffic {
     /** One answered full flow (status -1: no answer at all). */

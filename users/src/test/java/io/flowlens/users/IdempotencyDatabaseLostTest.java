@@ -22,7 +22,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 /**
- * The database goes away between an idempotent POST's claim and its answer (found by PostgresRestartIT: a PostgreSQL
+ * The database goes away between an idempotent POST's claim and its answer (found by a PostgreSQL
  * restart under traffic). The request answers 503 problem+json like any request without its database; releasing the
  * claim fails too, so the key keeps its lease until the lease lapses, and then a retry runs the request once. Before
  * the fix the failed release escaped the response filter after the 503 was mapped: Jersey could not answer at all.
