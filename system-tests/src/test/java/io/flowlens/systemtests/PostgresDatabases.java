@@ -94,7 +94,7 @@ final class PostgresDatabases implements ServiceDatabases {
 
     /** What {@link SystemUnderTest#postgres} asks the stack script to do. */
     enum StackCommand {
-        UP("up"), DOWN("down");
+        UP("up");
 
         final String argument;
 
