@@ -112,29 +112,24 @@ public class OrderService {
     }
 
     /**
-     * Compare-and-set on the current status, so two concurrent transitions cannot both win. When another request moved
-     * the order between our read and our update, the order is judged again as it is now: 404 if it is gone, 409 if the
-     * move is no longer allowed, or another try (a cancel that lost to a confirm may still cancel). The lifecycle only
-     * moves forward, so there can be no more lost races than there are statuses. The reads and the update are one
-     * transaction: the update's row lock holds until commit, so the answer is the state that was committed.
+     * Reads the order with its row locked, judges the move on that (404 if it is gone, 409 if the move is not allowed
+     * from its status) and updates it, in one transaction: a concurrent transition waits for ours to commit and then
+     * judges the order as we left it, so two transitions cannot both win and a cancel that follows a confirm still
+     * cancels. The update keeps its compare-and-set on the status as a guard.
      */
     private Order move(long id, OrderStatus to, Long paymentId, String cancelReason) {
-        return store.inTransaction(() -> moveOnce(id, to, paymentId, cancelReason));
-    }
-
-    private Order moveOnce(long id, OrderStatus to, Long paymentId, String cancelReason) {
-        for (int attempt = 0; attempt < OrderStatus.values().length; attempt++) {
-            Order current = get(id);
+        return store.inTransaction(() -> {
+            Order current = store.findForUpdate(id).orElseThrow(() -> ProblemException.notFound("order", id));
             if (OrderLifecycle.isHarmlessRepeat(current.getStatus(), to)) {
                 return current;
             }
             if (!OrderLifecycle.allows(current.getStatus(), to)) {
                 throw ProblemException.conflict("order " + id + " is " + current.getStatus() + " and cannot become " + to);
             }
-            if (store.transition(id, current.getStatus(), to, paymentId, cancelReason)) {
-                return get(id);
+            if (!store.transition(id, current.getStatus(), to, paymentId, cancelReason)) {
+                throw new IllegalStateException("order " + id + " changed while its row was locked");
             }
-        }
-        throw ProblemException.conflict("order " + id + " keeps changing concurrently; read it again");
+            return get(id);
+        });
     }
 }

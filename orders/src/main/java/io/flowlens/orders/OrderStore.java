@@ -58,6 +58,16 @@ public class OrderStore {
     }
 
     /**
+     * The order as last committed, its row locked until the transaction ends, so a decision taken on it holds at the
+     * update. A plain read inside the transaction may still show the status a concurrent transaction has just replaced
+     * (H2 did, about once in a few thousand races), which made a compare-and-set loop give up.
+     */
+    public Optional<Order> findForUpdate(long id) {
+        return database.queryOne(TABLE, "SELECT " + COLUMNS + " FROM orders WHERE id = ? FOR UPDATE",
+                statement -> statement.setLong(1, id), OrderStore::toOrder);
+    }
+
+    /**
      * Moves the order from {@code from} to {@code to}, recording the payment id or cancel reason when given.
      * Answers false when the order was not in {@code from} any more (someone else moved it first).
      */

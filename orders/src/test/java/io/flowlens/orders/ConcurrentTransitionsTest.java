@@ -22,7 +22,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.oneOf;
 
 /**
- * Transitions racing on one order, released together by a barrier: the compare-and-set update lets exactly one of
+ * Transitions racing on one order, released together by a barrier: the locked read and update let exactly one of
  * them win, and a repeated or late cancellation never fails while the order is not PAID.
  */
 @HelidonTest
