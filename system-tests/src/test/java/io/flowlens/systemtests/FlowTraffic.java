@@ -39,7 +39,7 @@ final class FlowTraffic {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
-    private FlowTraffic(String baseUrl) {
+    private FlowTraffic(String baseUrl, Duration requestTimeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         thread = Thread.ofPlatform().name("outage-traffic").start(() -> {
             int i = 0;
@@ -47,7 +47,7 @@ final class FlowTraffic {
                 String amount = i++ % 4 == 3 ? "2500.00" : "10.00";
                 HttpRequest request = HttpRequest.newBuilder(
                         URI.create(baseUrl + "/demo/full-flow/" + (1 + i % 3) + "?amount=" + amount))
-                        .timeout(Duration.ofSeconds(15)).build();
+                        .timeout(requestTimeout).build();
                 long start = System.nanoTime();
                 try {
                     HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -72,7 +72,16 @@ final class FlowTraffic {
 
     /** Each request gives up (status -1) after 15 s. */
     static FlowTraffic start(String baseUrl) {
-        return new FlowTraffic(baseUrl);
+        return new FlowTraffic(baseUrl, Duration.ofSeconds(15));
+    }
+
+    static FlowTraffic start(String baseUrl, Duration requestTimeout) {
+        return new FlowTraffic(baseUrl, requestTimeout);
+    }
+
+    /** Flows answered 200 so far: lets a test wait until the traffic flows, or flows again. */
+    long answeredOk() {
+        return flows.stream().filter(flow -> flow.status() == 200).count();
     }
 
     List<Flow> stop() throws InterruptedException {

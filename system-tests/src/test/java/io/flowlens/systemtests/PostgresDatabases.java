@@ -94,7 +94,7 @@ final class PostgresDatabases implements ServiceDatabases {
 
     /** What {@link SystemUnderTest#postgres} asks the stack script to do. */
     enum StackCommand {
-        UP("up");
+        UP("up"), DOWN("down");
 
         final String argument;
 

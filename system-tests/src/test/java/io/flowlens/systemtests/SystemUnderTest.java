@@ -102,7 +102,7 @@ final class SystemUnderTest {
         stack(root, command, instanceEnvironment());
     }
 
-    /** Runs {@code bin/stack.sh postgres <command>} for the test instance's PostgreSQL. */
+    /** The test instance's PostgreSQL: started, or stopped as a crash of the database server would look to a client. */
     void postgres(PostgresDatabases.StackCommand command) {
         stack(root, "postgres " + command.argument);
     }

@@ -26,8 +26,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 /**
  * Calls another Flowlens service through its generated REST client and turns every way that can fail into a
  * {@link ProblemException}: the callee's 4xx keeps its status and problem body (the caller asked for something wrong),
- * its 5xx becomes 502, a refused connection or an open circuit 503, and a timeout (or the callee's 409
- * idempotency-in-progress: still busy with an earlier attempt) 504. The failures worth another try (unreachable,
+ * its 503 stays 503, any other 5xx becomes 502, a refused connection or an open circuit 503, and a timeout (or the
+ * callee's 409 idempotency-in-progress: still busy with an earlier attempt) 504. The failures worth another try (unreachable,
  * timed out, still in progress, the callee's 503) are {@link RetryableDownstreamException}.
  */
 public final class DownstreamCall {
@@ -95,10 +95,12 @@ public final class DownstreamCall {
         int status = response.getStatus();
         if (status >= 500) {
             String detail = service + " answered " + status;
-            // a 503 is the callee saying so itself (not ready, pool exhausted, its own dependency down): worth
-            // another try; any other 5xx is its answer
+            // a 503 is the callee saying it cannot serve now (not ready, pool exhausted, its own database down):
+            // worth another try, and once the tries are spent our caller hears the same, 503, and may come back
+            // later; any other 5xx is the callee's failed answer, a bad gateway to our caller
             return status == 503
-                    ? new RetryableDownstreamException(502, "downstream-error", "Downstream service failed", detail, e)
+                    ? new RetryableDownstreamException(503, "downstream-unavailable", "Downstream service unavailable",
+                    detail, e)
                     : new ProblemException(502, "downstream-error", "Downstream service failed", detail, e);
         }
         Problem problem = readProblem(response);

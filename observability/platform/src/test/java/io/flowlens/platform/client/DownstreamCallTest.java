@@ -18,12 +18,16 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -66,6 +70,23 @@ class DownstreamCallTest {
         }
         SpanData client = only("HTTP GET");
         assertThat(client.getStatus().getStatusCode(), is(StatusCode.UNSET));
+    }
+
+    @Test
+    void aCalleeThatCannotServeNowIs503AndWorthAnotherTryButItsFailedAnswerIs502() {
+        ProblemException unavailable = assertThrows(ProblemException.class, () -> DownstreamCall.call("orders", () -> {
+            throw new WebApplicationException(Response.status(503).build());
+        }));
+        assertThat(unavailable, is(instanceOf(RetryableDownstreamException.class)));
+        assertThat("once the tries are spent the caller hears 503 too (a database restart is no bad gateway)",
+                unavailable.status(), is(503));
+        assertThat(unavailable.getMessage(), is("orders answered 503"));
+
+        ProblemException failed = assertThrows(ProblemException.class, () -> DownstreamCall.call("orders", () -> {
+            throw new WebApplicationException(Response.status(500).build());
+        }));
+        assertThat(failed, is(not(instanceOf(RetryableDownstreamException.class))));
+        assertThat(failed.status(), is(502));
     }
 
     @Test
