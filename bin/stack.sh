@@ -10,6 +10,7 @@
 #   bin/stack.sh logs NAME [-f] tail es|jaeger|indexer|console|postgres|install logs
 #   bin/stack.sh postgres up|down|status   this instance's PostgreSQL alone (a test restarts it under traffic)
 #   bin/stack.sh secret-file NAME          path of a generated password file (e.g. postgres), never its content
+#   bin/stack.sh pid es|jaeger|indexer     pid of a running component (bin/bench.py reads their CPU time)
 #
 # FLOWLENS_DB=postgres (make up DB=postgres) also starts PostgreSQL (Debian's package, its own cluster on PG_PORT,
 # data beside Elasticsearch's) with one database per service; H2 in the services stays the zero-setup default.
@@ -793,5 +794,12 @@ case "${1:-}" in
     logs) shift; cmd_logs "$@" ;;
     postgres) shift; cmd_postgres "$@" ;;
     secret-file) [[ -n "${2:-}" ]] || usage; secret_file "$2" ;;
+    pid)
+        case "${2:-}" in
+            es) es_pid ;;
+            jaeger) jaeger_pid ;;
+            indexer) indexer_pid ;;
+            *) usage ;;
+        esac ;;
     *) usage ;;
 esac
