@@ -8,7 +8,7 @@ export FLOWLENS_DB := $(DB)
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
 	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-startup \
-	bench-console kibana-setup \
+	bench-console bench-pipeline kibana-setup \
 	analytics alerts-check retention up-secured
 
 help: ## list the targets
@@ -96,6 +96,10 @@ bench-console: ## time the web console's views in headless Chromium (100-span tr
 	bin/stack.sh up
 	bin/mvn.sh -q install -DskipTests -pl observability/console -am
 	bin/bench.py console
+
+bench-pipeline: ## what the tracing pipeline costs per span (Jaeger, indexer, Elasticsearch CPU; bytes on disk) under real flows; regenerates docs/SCALING.md's sizing table (~5 min)
+	$(MAKE) up
+	bin/bench.py pipeline
 
 kibana-setup: ## import the Kibana data view, saved searches and dashboards (compose/kibana/saved-objects) into the Kibana of make docker-up
 	bin/kibana-setup.sh
