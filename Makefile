@@ -5,6 +5,11 @@ MVN := bin/mvn.sh
 # make up DB=postgres: the services on PostgreSQL (started by bin/stack.sh) instead of embedded H2
 DB ?= $(or $(FLOWLENS_DB),h2)
 export FLOWLENS_DB := $(DB)
+# make up ES=cluster: Elasticsearch as three nodes (bin/stack.sh ES_NODES=3) instead of one; any other value (or none)
+# leaves ES_NODES as the environment has it, 1 by default
+ifeq ($(ES),cluster)
+export ES_NODES := 3
+endif
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
 	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-startup \
@@ -26,7 +31,7 @@ test-coverage: ## the suite with a JaCoCo report per module (target/site/jacoco/
 	bin/stack.sh install
 	$(MVN) install -Pcoverage
 
-up: build ## start Elasticsearch, the span indexer, Jaeger and the four services (installs what is missing; DB=postgres for PostgreSQL)
+up: build ## start Elasticsearch, the span indexer, Jaeger and the four services (installs what is missing; DB=postgres for PostgreSQL, ES=cluster for three ES nodes)
 	bin/stack.sh up
 	bin/services.sh start
 
