@@ -75,6 +75,11 @@ final class FlowTraffic {
         return new FlowTraffic(baseUrl);
     }
 
+    /** Flows answered (or given up) so far. */
+    int count() {
+        return flows.size();
+    }
+
     List<Flow> stop() throws InterruptedException {
         running.set(false);
         thread.join(Duration.ofSeconds(30));
