@@ -11,7 +11,7 @@ ifeq ($(ES),cluster)
 export ES_NODES := 3
 endif
 
-.PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
+.PHONY: help build test test-coverage scale-test up down status run stop health demo traffic-demo contract-test \
 	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-startup \
 	bench-console kibana-setup \
 	analytics alerts-check retention up-secured
@@ -26,6 +26,11 @@ test: ## the whole suite: static checks, unit, in-process HTTP, contract and end
 	bin/stack.sh install
 	shellcheck bin/*.sh bin/flowlens .ci/run
 	$(MVN) install
+
+scale-test: ## the scale system tests with their longer variants (an Elasticsearch cluster's rolling restart), ~15 min
+	bin/stack.sh install
+	$(MVN) install -DskipTests -q
+	$(MVN) verify -pl system-tests -Dit.test='*Cluster*' -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dflowlens.test.scale=true
 
 test-coverage: ## the suite with a JaCoCo report per module (target/site/jacoco/index.html)
 	bin/stack.sh install
