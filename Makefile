@@ -5,8 +5,13 @@ MVN := bin/mvn.sh
 # make up DB=postgres: the services on PostgreSQL (started by bin/stack.sh) instead of embedded H2
 DB ?= $(or $(FLOWLENS_DB),h2)
 export FLOWLENS_DB := $(DB)
+# make up ES=cluster: Elasticsearch as three nodes (bin/stack.sh ES_NODES=3) instead of one; any other value (or none)
+# leaves ES_NODES as the environment has it, 1 by default
+ifeq ($(ES),cluster)
+export ES_NODES := 3
+endif
 
-.PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
+.PHONY: help build test test-coverage scale-test up down status run stop health demo traffic-demo contract-test \
 	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-startup \
 	bench-console bench-pipeline kibana-setup \
 	analytics alerts-check retention up-secured
@@ -22,11 +27,16 @@ test: ## the whole suite: static checks, unit, in-process HTTP, contract and end
 	shellcheck bin/*.sh bin/flowlens .ci/run
 	$(MVN) install
 
+scale-test: ## the scale system tests with their longer variants (an Elasticsearch cluster's rolling restart), ~15 min
+	bin/stack.sh install
+	$(MVN) install -DskipTests -q
+	$(MVN) verify -pl system-tests -Dit.test='*Cluster*' -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dflowlens.test.scale=true
+
 test-coverage: ## the suite with a JaCoCo report per module (target/site/jacoco/index.html)
 	bin/stack.sh install
 	$(MVN) install -Pcoverage
 
-up: build ## start Elasticsearch, the span indexer, Jaeger and the four services (installs what is missing; DB=postgres for PostgreSQL)
+up: build ## start Elasticsearch, the span indexer, Jaeger and the four services (installs what is missing; DB=postgres for PostgreSQL, ES=cluster for three ES nodes)
 	bin/stack.sh up
 	bin/services.sh start
 

@@ -7,13 +7,18 @@
 #   bin/stack.sh up             install, then start ES, the span indexer, Jaeger and the console; wait until each is ready
 #   bin/stack.sh down           stop what `up` started (by pid file): the console, Jaeger, then the indexer, then ES
 #   bin/stack.sh status         pid, port, health of each component
-#   bin/stack.sh logs NAME [-f] tail es|jaeger|indexer|console|postgres|install logs
+#   bin/stack.sh logs NAME [-f] tail es|es-nodeN|jaeger|indexer|console|postgres|install logs
 #   bin/stack.sh postgres up|down|status   this instance's PostgreSQL alone (a test restarts it under traffic)
+#   bin/stack.sh es-node start|stop N      one node of an ES_NODES cluster alone (a test stops it under traffic)
 #   bin/stack.sh secret-file NAME          path of a generated password file (e.g. postgres), never its content
 #   bin/stack.sh pid es|jaeger|indexer     pid of a running component (bin/bench.py reads their CPU time)
 #
 # FLOWLENS_DB=postgres (make up DB=postgres) also starts PostgreSQL (Debian's package, its own cluster on PG_PORT,
 # data beside Elasticsearch's) with one database per service; H2 in the services stays the zero-setup default.
+#
+# ES_NODES=3 (make up ES=cluster) runs Elasticsearch as a cluster of that many nodes of the same installed
+# distribution: one process each, own data folder (es-node1/ ...), HTTP on ES_PORT, ES_PORT+1, ..., transport on
+# ES_PORT+1000, ...; every index gets one replica, Jaeger and the span indexer are given every node. 1 is the default.
 #
 # FLOWLENS_ES_SECURITY=on starts the `secured` profile: Elasticsearch with security on (bootstrap password in its
 # keystore, file-realm users and roles), Jaeger and the span indexer logging in with their own users. The
@@ -46,7 +51,13 @@ SPAN_INDEXER_PORT="${SPAN_INDEXER_PORT:-8094}"
 CONSOLE_PORT="${CONSOLE_PORT:-8095}"
 PG_PORT="${PG_PORT:-5433}"  # not 5432: a PostgreSQL that Debian's package started itself may hold that one
 DB_KIND="${FLOWLENS_DB:-h2}"
-ES_HEAP="${ES_HEAP:-512m}"
+ES_NODES="${ES_NODES:-1}"
+[[ "$ES_NODES" =~ ^[1-9]$ ]] || die "ES_NODES must be 1 (one node, the default) to 9 (got '$ES_NODES')"
+# three nodes on a small machine (2 cores here): a smaller heap each
+ES_HEAP="${ES_HEAP:-$( (( ES_NODES == 1 )) && echo 512m || echo 384m)}"
+# One replica as soon as there is a second node to hold it, so losing a node loses no span; none on one node, where a
+# replica could never be assigned and every index would stay yellow.
+ES_REPLICAS=$(( ES_NODES > 1 ? 1 : 0 ))
 ES_USER="${FLOWLENS_ES_USER:-flowlens}"
 START_TIMEOUT="${FLOWLENS_START_TIMEOUT:-120}"
 JAEGER_CONFIG="${JAEGER_CONFIG:-$FLOWLENS_ROOT/stack/jaeger-elasticsearch.yaml}"
@@ -89,15 +100,45 @@ if (( EUID == 0 )) && ! others_can_traverse "$STACK_DIR"; then
     ES_BASE="/var/lib/flowlens/$(basename "$FLOWLENS_ROOT")-$(printf '%s' "$STACK_DIR" | sha256sum | cut -c1-12)"
 fi
 ES_HOME="$ES_BASE/elasticsearch-$ES_VERSION"
-if [[ "$ES_BASE" == "$STACK_DIR" ]]; then
-    ES_STATE="$INSTANCE_DIR/es"           # config/ data/ logs/ tmp/ run/ — all owned by the ES user
-else
-    ES_STATE="$ES_BASE/instances/$INSTANCE/es"
-fi
 ES_CLUSTER="flowlens-$INSTANCE"
-ES_PIDFILE="$ES_STATE/run/elasticsearch.pid"
-ES_LOG="$ES_STATE/logs/$ES_CLUSTER.log"  # ES names its main log after the cluster
-ES_CONSOLE_LOG="$ES_STATE/logs/console.log"
+
+# Selects one Elasticsearch node: its folder, pid file, logs, ports and name. Node 0 is the single node of the default
+# mode (folder es/, as it always was); nodes 1..ES_NODES are those of a cluster (es-node1/ ...), each on its own HTTP
+# and transport port derived from ES_PORT, so a port offset moves the whole cluster.
+es_node() { # N
+    local n="$1" folder=es
+    (( n == 0 )) || folder="es-node$n"
+    ES_NODE="$n"
+    ES_LINK="$INSTANCE_DIR/$folder"
+    if [[ "$ES_BASE" == "$STACK_DIR" ]]; then
+        ES_STATE="$INSTANCE_DIR/$folder"      # config/ data/ logs/ tmp/ run/ — all owned by the ES user
+    else
+        ES_STATE="$ES_BASE/instances/$INSTANCE/$folder"
+    fi
+    ES_PIDFILE="$ES_STATE/run/elasticsearch.pid"
+    ES_LOG="$ES_STATE/logs/$ES_CLUSTER.log"  # ES names its main log after the cluster
+    ES_CONSOLE_LOG="$ES_STATE/logs/console.log"
+    # The server JVM's command line names its tmp dir (jvm.options: -Djava.io.tmpdir=${ES_TMPDIR}), which is unique
+    # per node; ES_PATH_CONF is not on it. Trailing space: pid_running joins argv with spaces.
+    ES_PID_MATCH="-Djava.io.tmpdir=$ES_STATE/tmp "
+    ES_NODE_PORT=$(( ES_PORT + (n > 0 ? n - 1 : 0) ))
+    ES_TRANSPORT_PORT=$(( ES_PORT + 1000 + (n > 0 ? n - 1 : 0) ))
+    ES_NODE_NAME="$ES_CLUSTER-node"
+    ES_LABEL=elasticsearch                # in what this script prints
+    if (( n > 0 )); then ES_NODE_NAME="$ES_CLUSTER-node$n" ES_LABEL="elasticsearch node $n"; fi
+}
+
+es_nodes() { # the node numbers of this mode: 0 alone, or 1..ES_NODES
+    if (( ES_NODES == 1 )); then echo 0; else seq 1 "$ES_NODES"; fi
+}
+
+# Every node's URL, comma-separated: what Jaeger (server_urls) and the span indexer are given.
+ES_URLS=""
+for n in $(es_nodes); do
+    es_node "$n"
+    ES_URLS="${ES_URLS:+$ES_URLS,}$ES_SCHEME://127.0.0.1:$ES_NODE_PORT"
+done
+es_node "$(( ES_NODES == 1 ? 0 : 1 ))"  # the default selection: the node on ES_PORT
 JAEGER_BIN="$BIN_DIR/jaeger"
 JAEGER_STATE="$INSTANCE_DIR/jaeger"
 JAEGER_PIDFILE="$JAEGER_STATE/jaeger.pid"
@@ -309,10 +350,7 @@ cmd_install() {
 
 # --- Elasticsearch ----------------------------------------------------------------------------------------
 
-# The ES server JVM's command line names its tmp dir (jvm.options: -Djava.io.tmpdir=${ES_TMPDIR}), which is
-# unique per instance; ES_PATH_CONF is not on it.
-ES_PID_MATCH="-Djava.io.tmpdir=$ES_STATE/tmp "  # trailing space: pid_running joins argv with spaces
-es_pid() { pid_running "$ES_PIDFILE" "$ES_PID_MATCH"; }
+es_pid() { pid_running "$ES_PIDFILE" "$ES_PID_MATCH"; }  # of the node es_node selected
 
 as_es_user() {
     if (( EUID == 0 )); then runuser -u "$ES_USER" -- "$@"; else "$@"; fi
@@ -401,21 +439,23 @@ ROLES
     log "elasticsearch: security on; users elastic, flowlens_indexer, jaeger, flowlens_console; passwords in $SECRETS_DIR"
 }
 
-start_es() {
+# Starts the node es_node selected and waits until it serves: a single node until its health is yellow, a cluster node
+# until it sees all ES_NODES nodes (the cluster has formed, or it has joined the running one).
+start_es_node() {
     local pid t0 java_home
     if pid="$(es_pid)"; then
-        log "elasticsearch: already running (pid $pid, port $ES_PORT), left as is"
+        log "$ES_LABEL: already running (pid $pid, port $ES_NODE_PORT), left as is"
         return 0
     fi
-    require_free_port "$ES_PORT" "Elasticsearch HTTP"
+    require_free_port "$ES_NODE_PORT" "Elasticsearch HTTP"
     java_home="$(find_java21)"
     (umask 022 && mkdir -p "$ES_STATE"/{data,logs,tmp,run})
-    if [[ "$ES_STATE" != "$INSTANCE_DIR/es" ]]; then
+    if [[ "$ES_STATE" != "$ES_LINK" ]]; then
         mkdir -p "$INSTANCE_DIR"
-        [[ -L "$INSTANCE_DIR/es" || ! -e "$INSTANCE_DIR/es" ]] || rm -rf "$INSTANCE_DIR/es"
-        ln -sfn "$ES_STATE" "$INSTANCE_DIR/es"
+        [[ -L "$ES_LINK" || ! -e "$ES_LINK" ]] || rm -rf "$ES_LINK"
+        ln -sfn "$ES_STATE" "$ES_LINK"
     fi
-    # A per-instance copy of the config: ES writes its keystore there, and instances must not share it.
+    # A per-node copy of the config: ES writes its keystore there, and nodes must not share it.
     if [[ ! -f "$ES_STATE/config/elasticsearch.yml" ]]; then
         rm -rf "$ES_STATE/config"
         cp -r "$ES_HOME/config" "$ES_STATE/config"
@@ -434,8 +474,19 @@ start_es() {
              -E xpack.security.http.ssl.certificate=certs/http/http.crt
              -E xpack.security.http.ssl.certificate_authorities=certs/ca/ca.crt)
     fi
+    local discovery=(-E discovery.type=single-node) ready="wait_for_status=yellow" seeds="" masters="" n
+    if (( ES_NODE > 0 )); then
+        for n in $(seq 1 "$ES_NODES"); do
+            seeds="${seeds:+$seeds,}127.0.0.1:$(( ES_PORT + 1000 + n - 1 ))"
+            masters="${masters:+$masters,}$ES_CLUSTER-node$n"
+        done
+        # every node master-eligible; initial_master_nodes only matters for the very first start of an empty cluster
+        discovery=(-E transport.port="$ES_TRANSPORT_PORT" -E discovery.seed_hosts="$seeds"
+                   -E cluster.initial_master_nodes="$masters")
+        ready="wait_for_nodes=$ES_NODES"
+    fi
     t0="$(now_ms)"
-    log "elasticsearch: starting on 127.0.0.1:$ES_PORT (JDK $java_home, heap $ES_HEAP, security $SECURITY)"
+    log "$ES_LABEL: starting on 127.0.0.1:$ES_NODE_PORT (JDK $java_home, heap $ES_HEAP, security $SECURITY)"
     # -d returns once the node has started (or failed); cwd = logs so gc.log and heap dumps land there.
     # env -i: a caller's JAVA_TOOL_OPTIONS or ES_* variables must not leak into the node.
     if ! (close_lock_fds; cd "$ES_STATE/logs" && as_es_user env -i PATH="/usr/bin:/bin" HOME="$ES_STATE/tmp" LANG=C.UTF-8 \
@@ -443,28 +494,79 @@ start_es() {
             ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
             "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE" \
             -E cluster.name="$ES_CLUSTER" \
-            -E node.name="$ES_CLUSTER-node" \
-            -E discovery.type=single-node \
+            -E node.name="$ES_NODE_NAME" \
+            "${discovery[@]}" \
             -E network.host=127.0.0.1 \
-            -E http.port="$ES_PORT" \
+            -E http.port="$ES_NODE_PORT" \
             -E cluster.routing.allocation.disk.threshold_enabled=false \
             -E path.data="$ES_STATE/data" \
             -E path.logs="$ES_STATE/logs" \
             -E xpack.security.enabled="$([[ "$SECURITY" == on ]] && echo true || echo false)" "${tls[@]}") \
             >>"$ES_CONSOLE_LOG" 2>&1; then
-        printf 'ERROR: elasticsearch failed to start. Last lines of %s and %s:\n' "$ES_CONSOLE_LOG" "$ES_LOG" >&2
+        printf 'ERROR: %s failed to start. Last lines of %s and %s:\n' "$ES_LABEL" "$ES_CONSOLE_LOG" "$ES_LOG" >&2
         tail -n 20 "$ES_CONSOLE_LOG" >&2 || true
         tail -n 40 "$ES_LOG" >&2 2>/dev/null || true
         exit 1
     fi
-    pid="$(es_pid)" || die "elasticsearch: started but no live pid in $ES_PIDFILE (see $ES_LOG)"
+    pid="$(es_pid)" || die "$ES_LABEL: started but no live pid in $ES_PIDFILE (see $ES_LOG)"
     WAIT_HTTP_CURL_ARGS="$(es_curl_auth)" wait_http \
-        "$ES_SCHEME://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" \
-        "$START_TIMEOUT" elasticsearch "$ES_LOG" "$pid"
-    log "elasticsearch: ready in $(elapsed "$t0") (pid $pid, $ES_SCHEME://127.0.0.1:$ES_PORT)"
+        "$ES_SCHEME://127.0.0.1:$ES_NODE_PORT/_cluster/health?$ready&timeout=1s" \
+        "$START_TIMEOUT" "$ES_LABEL" "$ES_LOG" "$pid"
+    log "$ES_LABEL: ready in $(elapsed "$t0") (pid $pid, $ES_SCHEME://127.0.0.1:$ES_NODE_PORT)"
 }
 
-stop_es() { stop_pid "$ES_PIDFILE" "$ES_PID_MATCH" elasticsearch 60; }
+start_es() {
+    local n t0 starts=() failed=0
+    if (( ES_NODES == 1 )); then
+        es_node 0
+        start_es_node
+        return 0
+    fi
+    [[ "$SECURITY" != on ]] || die "ES_NODES=$ES_NODES with FLOWLENS_ES_SECURITY=on is not supported (a secured cluster" \
+        "needs TLS between its nodes too); use one of them"
+    t0="$(now_ms)"
+    # All at once: a node waits for a majority of the master-eligible nodes before it counts as started, so one at a
+    # time the first would wait alone for its discovery timeout.
+    for n in $(es_nodes); do
+        (es_node "$n" && start_es_node) &
+        starts+=("$!")
+    done
+    for n in "${starts[@]}"; do wait "$n" || failed=1; done
+    es_node 1
+    (( failed == 0 )) || die "elasticsearch: a node of the cluster failed to start (bin/stack.sh status; logs es-nodeN)"
+    # the cluster's health on the first node: yellow at least, i.e. every primary shard is assigned
+    wait_http "$ES_SCHEME://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" \
+        "$START_TIMEOUT" elasticsearch "$ES_LOG"
+    log "elasticsearch: cluster $ES_CLUSTER of $ES_NODES nodes ready in $(elapsed "$t0") ($ES_URLS)"
+}
+
+# Stops every node this instance has running, whatever ES_NODES says now: a cluster (or a single node) started
+# before is not left behind.
+stop_es() {
+    local n stopped=0
+    for n in 0 $(seq 1 9); do
+        es_node "$n"
+        if es_pid >/dev/null; then
+            stop_pid "$ES_PIDFILE" "$ES_PID_MATCH" "$ES_LABEL" 60
+            stopped=1
+        fi
+    done
+    (( stopped )) || log "elasticsearch: not running"
+    es_node "$(( ES_NODES == 1 ? 0 : 1 ))"
+}
+
+# One node of a cluster alone, e.g. to stop it under traffic and bring it back: bin/stack.sh es-node stop|start N.
+cmd_es_node() {
+    local action="${1:-}" n="${2:-}"
+    [[ "$action" =~ ^(start|stop)$ && "$n" =~ ^[1-9]$ ]] || die "usage: ES_NODES=3 bin/stack.sh es-node start|stop N"
+    (( ES_NODES > 1 && n <= ES_NODES )) || die "es-node: node $n is not one of ES_NODES=$ES_NODES (a cluster has 1..N)"
+    take_lock "$INSTANCE_DIR/.up.lock"
+    es_node "$n"
+    case "$action" in
+        start) start_es_node ;;
+        stop) stop_pid "$ES_PIDFILE" "$ES_PID_MATCH" "$ES_LABEL" 60 ;;
+    esac
+}
 
 # --- PostgreSQL -------------------------------------------------------------------------------------------
 
@@ -602,11 +704,17 @@ start_indexer() {
         es_password_file="$(secret_file flowlens_indexer)"
         es_ca_file="$SECRETS_DIR/ca.crt"
     fi
+    # On a cluster a bulk request cut off by a dying node is sent again to another: with the span's own ids as document
+    # ids that overwrites what got through instead of indexing it twice. One node keeps the faster generated ids.
+    local document_ids=auto
+    (( ES_NODES == 1 )) || document_ids=span
     # MicroProfile Config reads these (otel.exporter.elasticsearch.* keys, the exporter's own names)
     start_jar span-indexer "$SPAN_INDEXER_PORT" "$INDEXER_JAR" "$INDEXER_PIDFILE" "$INDEXER_LOG" \
         observability/span-indexer "${FLOWLENS_INDEXER_JAVA_OPTS:--Xmx256m}" \
-        "writes $ES_SCHEME://127.0.0.1:$ES_PORT" \
-        OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT="$ES_SCHEME://127.0.0.1:$ES_PORT" \
+        "writes $ES_URLS" \
+        OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT="$ES_URLS" \
+        OTEL_EXPORTER_ELASTICSEARCH_REPLICAS="$ES_REPLICAS" \
+        OTEL_EXPORTER_ELASTICSEARCH_DOCUMENT_IDS="$document_ids" \
         OTEL_EXPORTER_ELASTICSEARCH_USERNAME="$es_username" \
         OTEL_EXPORTER_ELASTICSEARCH_PASSWORD_FILE="$es_password_file" \
         OTEL_EXPORTER_ELASTICSEARCH_CA_FILE="$es_ca_file"
@@ -644,8 +752,8 @@ start_jaeger() {
         es_password_file="$(secret_file jaeger)"
         es_ca_file="$SECRETS_DIR/ca.crt"
     fi
-    ES_USERNAME="$es_username" ES_PASSWORD_FILE="$es_password_file" ES_SCHEME="$ES_SCHEME" ES_CA_FILE="$es_ca_file" \
-    ES_PORT="$ES_PORT" JAEGER_OTLP_HTTP_PORT="$JAEGER_OTLP_HTTP_PORT" JAEGER_OTLP_GRPC_PORT="$JAEGER_OTLP_GRPC_PORT" \
+    ES_USERNAME="$es_username" ES_PASSWORD_FILE="$es_password_file" ES_CA_FILE="$es_ca_file" \
+    ES_SERVER_URLS="$ES_URLS" ES_REPLICAS="$ES_REPLICAS" JAEGER_OTLP_HTTP_PORT="$JAEGER_OTLP_HTTP_PORT" JAEGER_OTLP_GRPC_PORT="$JAEGER_OTLP_GRPC_PORT" \
     JAEGER_QUERY_PORT="$JAEGER_QUERY_PORT" JAEGER_QUERY_GRPC_PORT="$JAEGER_QUERY_GRPC_PORT" \
     JAEGER_HEALTH_PORT="$JAEGER_HEALTH_PORT" JAEGER_METRICS_PORT="$JAEGER_METRICS_PORT" \
     SPAN_INDEXER_ENDPOINT="http://127.0.0.1:$SPAN_INDEXER_PORT" \
@@ -672,8 +780,8 @@ start_console() {
     # the analytics core's keys; the password goes through the environment only, never on a command line
     FLOWLENS_ELASTICSEARCH_PASSWORD="$es_password" start_jar console "$CONSOLE_PORT" "$CONSOLE_JAR" \
         "$CONSOLE_PIDFILE" "$CONSOLE_LOG" observability/console "${FLOWLENS_CONSOLE_JAVA_OPTS:--Xmx256m}" \
-        "reads $ES_SCHEME://127.0.0.1:$ES_PORT and Jaeger :$JAEGER_QUERY_PORT" \
-        FLOWLENS_ELASTICSEARCH_URL="$ES_SCHEME://127.0.0.1:$ES_PORT" \
+        "reads $ES_URLS and Jaeger :$JAEGER_QUERY_PORT" \
+        FLOWLENS_ELASTICSEARCH_URL="$ES_URLS" \
         FLOWLENS_ELASTICSEARCH_USERNAME="$es_username" \
         FLOWLENS_ELASTICSEARCH_CA_FILE="$es_ca_file" \
         FLOWLENS_JAEGER_URL="http://127.0.0.1:$JAEGER_QUERY_PORT"
@@ -689,7 +797,13 @@ cmd_up() {
     (cmd_install) # subshell: the shared install lock is released before this instance starts
     take_lock "$INSTANCE_DIR/.up.lock"
     # Check every port before starting anything, so a clash does not leave half a stack running.
-    es_pid >/dev/null || require_free_port "$ES_PORT" "Elasticsearch HTTP"
+    local n
+    for n in $(es_nodes); do
+        es_node "$n"
+        es_pid >/dev/null && continue
+        require_free_port "$ES_NODE_PORT" "$ES_LABEL HTTP"
+        (( n == 0 )) || require_free_port "$ES_TRANSPORT_PORT" "$ES_LABEL transport"
+    done
     jaeger_pid >/dev/null || check_jaeger_ports
     indexer_pid >/dev/null || require_free_port "$SPAN_INDEXER_PORT" "span indexer"
     console_pid >/dev/null || require_free_port "$CONSOLE_PORT" "console"
@@ -704,7 +818,7 @@ cmd_up() {
     start_console
     log "up: done in $(elapsed "$t0") — instance '$INSTANCE'"
     cat >&2 <<EOF
-  Elasticsearch  $ES_SCHEME://127.0.0.1:$ES_PORT
+  Elasticsearch  $ES_URLS
   OTLP           http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT/v1/traces (http), 127.0.0.1:$JAEGER_OTLP_GRPC_PORT (grpc)
   span indexer   http://127.0.0.1:$SPAN_INDEXER_PORT/metrics (Jaeger sends it every span for flowlens-spans-*)
   Jaeger query   http://127.0.0.1:$JAEGER_QUERY_PORT/api/v3/services
@@ -723,18 +837,20 @@ cmd_down() {
 }
 
 cmd_status() {
-    local pid health code rc=0 auth=()
-    if pid="$(es_pid)"; then
-        mapfile -t auth < <(es_curl_auth)
-        health="$(curl -s --max-time 3 "${auth[@]}" "$ES_SCHEME://127.0.0.1:$ES_PORT/_cluster/health" \
-            | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')"
-        printf 'elasticsearch  running  pid %-7s port %-5s rss %-7s cluster %s\n' \
-            "$pid" "$ES_PORT" "$(rss_mb "$pid")" "${health:-unreachable}"
-        [[ -n "$health" ]] || rc=1
-    else
-        printf 'elasticsearch  stopped  (port %s)\n' "$ES_PORT"
-        rc=1
-    fi
+    local code rc=0 n pid
+    for n in $(es_nodes); do
+        es_node "$n"
+        es_status || rc=1
+    done
+    # a node of another mode left running (e.g. a cluster after ES_NODES went back to 1) is shown too
+    for n in 0 $(seq 1 9); do
+        es_node "$n"
+        if ! grep -qx "$n" <<<"$(es_nodes)" && pid="$(es_pid)"; then
+            printf '%-14s running  pid %-7s port %-5s not of ES_NODES=%s (bin/stack.sh down stops it)\n' \
+                "$([[ $n == 0 ]] && echo elasticsearch || echo "es-node$n")" "$pid" "$ES_NODE_PORT" "$ES_NODES"
+        fi
+    done
+    es_node "$(( ES_NODES == 1 ? 0 : 1 ))"
     if pid="$(jaeger_pid)"; then
         code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" || true)"
         printf 'jaeger         running  pid %-7s port %-5s rss %-7s health HTTP %s\n' \
@@ -748,6 +864,24 @@ cmd_status() {
     jar_status console console_pid "$CONSOLE_PORT" || rc=1
     if [[ "$DB_KIND" == postgres ]] || pg_pid >/dev/null; then pg_status || rc=1; fi
     return "$rc"
+}
+
+# One status line of the node es_node selected: pid, port, RSS and the cluster's health as that node sees it (plus the
+# number of nodes it sees in a cluster); fails when it is stopped or does not answer.
+es_status() {
+    local pid health nodes="" auth=() answer label=elasticsearch
+    (( ES_NODE == 0 )) || label="es-node$ES_NODE"
+    if ! pid="$(es_pid)"; then
+        printf '%-14s stopped  (port %s)\n' "$label" "$ES_NODE_PORT"
+        return 1
+    fi
+    mapfile -t auth < <(es_curl_auth)
+    answer="$(curl -s --max-time 3 "${auth[@]}" "$ES_SCHEME://127.0.0.1:$ES_NODE_PORT/_cluster/health" || true)"
+    health="$(sed -n 's/.*"status":"\([a-z]*\)".*/\1/p' <<<"$answer")"
+    (( ES_NODE == 0 )) || nodes=" nodes $(sed -n 's/.*"number_of_nodes":\([0-9]*\).*/\1/p' <<<"$answer")"
+    printf '%-14s running  pid %-7s port %-5s rss %-7s cluster %s%s\n' \
+        "$label" "$pid" "$ES_NODE_PORT" "$(rss_mb "$pid")" "${health:-unreachable}" "$nodes"
+    [[ -n "$health" ]]
 }
 
 # One status line of a jar started by start_jar (the span indexer, the console): NAME PID_FUNCTION PORT; fails when
@@ -770,12 +904,13 @@ cmd_logs() {
     case "${1:-}" in
         es | elasticsearch) file="$ES_LOG" ;;
         es-console) file="$ES_CONSOLE_LOG" ;;
+        es-node[1-9]) es_node "${1#es-node}"; file="$ES_LOG" ;;
         jaeger) file="$JAEGER_LOG" ;;
         indexer | span-indexer) file="$INDEXER_LOG" ;;
         console) file="$CONSOLE_LOG" ;;
         postgres) file="$PG_LOG" ;;
         install-es | install-jaeger | install-k6) file="$INSTALL_LOG_DIR/$1.log" ;;
-        *) die "usage: bin/stack.sh logs es|es-console|jaeger|indexer|console|postgres|install-es|install-jaeger|install-k6 [-f]" ;;
+        *) die "usage: bin/stack.sh logs es|es-console|es-nodeN|jaeger|indexer|console|postgres|install-es|install-jaeger|install-k6 [-f]" ;;
     esac
     [[ -f "$file" ]] || die "no log yet: $file"
     if [[ "${2:-}" == -f ]]; then tail -n 100 -F "$file"; else tail -n 100 "$file"; fi
@@ -793,6 +928,7 @@ case "${1:-}" in
     status) cmd_status ;;
     logs) shift; cmd_logs "$@" ;;
     postgres) shift; cmd_postgres "$@" ;;
+    es-node) shift; cmd_es_node "$@" ;;
     secret-file) [[ -n "${2:-}" ]] || usage; secret_file "$2" ;;
     pid)
         case "${2:-}" in

@@ -84,6 +84,11 @@ final class FlowTraffic {
         return flows.stream().filter(flow -> flow.status() == 200).count();
     }
 
+    /** Flows answered (or given up) so far. */
+    int count() {
+        return flows.size();
+    }
+
     List<Flow> stop() throws InterruptedException {
         running.set(false);
         thread.join(Duration.ofSeconds(30));

@@ -46,7 +46,7 @@ final class SystemUnderTest {
 
     static synchronized SystemUnderTest get() {
         if (instance == null) {
-            Path root = Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();
+            Path root = repositoryRoot();
             stack(root, "up");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stack(root, "down")));
             // one export per service, as bin/services.sh starts them: the documents come through the indexer
@@ -55,6 +55,11 @@ final class SystemUnderTest {
             instance = new SystemUnderTest(root, services);
         }
         return instance;
+    }
+
+    /** The checkout the tests run in (system property {@code flowlens.root}, else the module's parent). */
+    static Path repositoryRoot() {
+        return Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();
     }
 
     ServiceProcesses services() {

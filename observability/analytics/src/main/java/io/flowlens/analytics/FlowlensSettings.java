@@ -2,6 +2,8 @@ package io.flowlens.analytics;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,8 +61,14 @@ public final class FlowlensSettings {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new FlowlensSettings(new ElasticsearchConnection(uri(url, "Elasticsearch URL"), username, password,
-                caFile), spanIndex, uri(jaeger, "Jaeger URL"));
+        // a cluster: every node, comma-separated, as the span indexer takes them
+        List<URI> nodes = Arrays.stream(url.split(",")).filter(node -> !node.isBlank())
+                .map(node -> uri(node, "Elasticsearch URL")).toList();
+        if (nodes.isEmpty()) {
+            throw new UsageException("Elasticsearch URL must be like http://host:port, was '" + url + "'");
+        }
+        return new FlowlensSettings(new ElasticsearchConnection(nodes, username, password, caFile), spanIndex,
+                uri(jaeger, "Jaeger URL"));
     }
 
     private static Optional<String> value(Config config, Map<String, String> overrides, String property) {

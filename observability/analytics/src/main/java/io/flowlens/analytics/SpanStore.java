@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
@@ -34,9 +35,10 @@ public final class SpanStore implements AutoCloseable {
 
     private final ElasticsearchClient client;
     private final SpanIndex index;
-    private final URI endpoint;
+    /** The endpoint, or a cluster's endpoints comma-separated, as errors name them. */
+    private final String endpoint;
 
-    public SpanStore(ElasticsearchClient client, SpanIndex index, URI endpoint) {
+    public SpanStore(ElasticsearchClient client, SpanIndex index, String endpoint) {
         this.client = client;
         this.index = index;
         this.endpoint = endpoint;
@@ -44,7 +46,8 @@ public final class SpanStore implements AutoCloseable {
 
     /** A store on a new client for these settings; closing the store closes the client. */
     public static SpanStore open(FlowlensSettings settings) {
-        return new SpanStore(settings.connection().open(), settings.spanIndex(), settings.connection().endpoint());
+        return new SpanStore(settings.connection().open(), settings.spanIndex(), settings.connection().endpoints().stream()
+                .map(URI::toString).collect(Collectors.joining(",")));
     }
 
     public SpanIndex index() {

@@ -33,7 +33,7 @@ public class SpanSink {
 
     static final String PREFIX = "otel.exporter.elasticsearch.";
     /** Every key {@link ElasticsearchSpanExporterProvider} reads, so environment variables reach it too. */
-    private static final List<String> KEYS = List.of("endpoint", "index-prefix", "username", "password",
+    private static final List<String> KEYS = List.of("endpoint", "index-prefix", "replicas", "username", "password",
             "password-file", "ca-file", "queue-size", "bulk.max-operations", "bulk.max-bytes", "bulk.flush-interval",
             "bulk.concurrent-requests", "max-attempts", "log-interval", "document-ids");
     private static final Logger LOGGER = Logger.getLogger(SpanSink.class.getName());

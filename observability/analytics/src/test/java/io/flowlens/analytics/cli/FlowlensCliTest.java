@@ -82,6 +82,8 @@ class FlowlensCliTest {
         assertUsageError(run("retention", "--days", "0"), "must be at least 1, was 0");
         assertUsageError(run("retention", "--days", "1", "--index-prefix", "spans-*"), "index prefix must be");
         assertUsageError(run("analytics", "errors", "--es", "not a url"), "Elasticsearch URL must be like");
+        assertUsageError(run("analytics", "errors", "--es", UNREACHABLE + ",not a url"), "Elasticsearch URL must be like");
+        assertUsageError(run("analytics", "errors", "--es", " , "), "Elasticsearch URL must be like");
         assertUsageError(run("analytics", "consistency", "--trace", "abc", "--window", "1m"),
                 "--trace compares whole traces; it takes no --window or --until");
         assertUsageError(run("alerts", "check", "--password", "x"), "Unknown options: '--password'");
@@ -107,6 +109,11 @@ class FlowlensCliTest {
             assertThat(run.err(), startsWith("flowlens: cannot reach Elasticsearch at " + UNREACHABLE + " ("));
             assertThat(run.err(), run.err().lines().count(), is(1L));
         }
+        // a cluster's nodes, comma-separated: the client tries each; the error names them all
+        String cluster = UNREACHABLE + ",http://127.0.0.1:9";
+        Run run = run("analytics", "errors", "--es", cluster);
+        assertThat(run.err(), run.status(), is(1));
+        assertThat(run.err(), startsWith("flowlens: cannot reach Elasticsearch at " + cluster + " ("));
     }
 
     private static void assertUsageError(Run run, String message) {

@@ -63,6 +63,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     private final ElasticsearchConnection connection;
     private final Supplier<ElasticsearchClient> clients;
     private final SpanIndex index;
+    private final int replicas;
     private final Settings settings;
     private final ElasticsearchExportStats stats;
     private final BlockingQueue<Pending> queue;
@@ -162,6 +163,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         this.connection = builder.connection;
         this.clients = builder.clients != null ? builder.clients : connection::open;
         this.index = new SpanIndex(builder.indexPrefix);
+        this.replicas = builder.replicas;
         this.settings = builder.settings;
         this.stats = builder.stats;
         this.queue = new ArrayBlockingQueue<>(settings.queueSize());
@@ -359,7 +361,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     private void installTemplate(ElasticsearchClient client) throws InterruptedException {
         while (!stopping.get()) {
             try {
-                index.installTemplate(client);
+                index.installTemplate(client, replicas);
                 return;
             } catch (Exception e) {
                 problems.warn("cannot put index template " + index.prefix() + " on " + connection + ": " + e
@@ -472,6 +474,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         private final ElasticsearchConnection connection;
         private Supplier<ElasticsearchClient> clients;
         private String indexPrefix = "flowlens-spans";
+        private int replicas;
         private Settings settings = Settings.defaults();
         private ElasticsearchExportStats stats = new ElasticsearchExportStats();
         // not GlobalOpenTelemetry: asking it before the application sets it would fix it to no-op for good
@@ -484,6 +487,15 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         public Builder setIndexPrefix(String indexPrefix) {
             new SpanIndex(indexPrefix); // validates now rather than in build()
             this.indexPrefix = indexPrefix;
+            return this;
+        }
+
+        /** Copies of each shard in the index template: 0 (the default) for one node, 1 or more for a cluster. */
+        public Builder setReplicas(int replicas) {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("replicas must be 0 or more: " + replicas);
+            }
+            this.replicas = replicas;
             return this;
         }
 

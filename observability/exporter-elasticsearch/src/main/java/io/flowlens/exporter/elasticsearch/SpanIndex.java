@@ -2,6 +2,7 @@ package io.flowlens.exporter.elasticsearch;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,6 +16,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The daily span indices {@code <prefix>-YYYY.MM.DD} (UTC day of the span's start) and their index template. Daily
@@ -25,6 +28,7 @@ public final class SpanIndex {
 
     static final String TEMPLATE_RESOURCE = "spans-index-template.json";
     /** Lower-case index-name characters only: the prefix becomes {@code <prefix>-*}, and retention deletes by it. */
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
     /** Fixed widths (a plain {@code yyyy} would read a five-digit year) and strict dates (no 2025.02.30). */
     private static final DateTimeFormatter DAY = new DateTimeFormatterBuilder()
@@ -75,15 +79,34 @@ public final class SpanIndex {
         return prefix + "-*";
     }
 
-    /** Puts the template (mapping, one shard, no replica); repeating it is harmless, so every start does it. */
-    void installTemplate(ElasticsearchClient client) throws IOException {
-        try (InputStream template = SpanIndex.class.getResourceAsStream(TEMPLATE_RESOURCE)) {
-            if (template == null) {
+    /**
+     * Puts the template (mapping, one shard, {@code replicas} copies of it); repeating it is harmless, so every start
+     * does it. A change of replicas applies to the indices created after it, i.e. from the next day on.
+     */
+    void installTemplate(ElasticsearchClient client, int replicas) throws IOException {
+        String template = template(replicas);
+        client.indices().putIndexTemplate(request -> request.withJson(new StringReader(template))
+                .name(prefix)
+                .indexPatterns(pattern()));
+    }
+
+    /**
+     * The index template of the resource file with {@code number_of_replicas} set: 0 on a single node (a replica
+     * could never be assigned there, so the index would stay yellow), 1 on a cluster so that losing a node loses no span.
+     *
+     * @throws IllegalArgumentException when {@code replicas} is negative
+     */
+    static String template(int replicas) throws IOException {
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas must be 0 or more: " + replicas);
+        }
+        try (InputStream resource = SpanIndex.class.getResourceAsStream(TEMPLATE_RESOURCE)) {
+            if (resource == null) {
                 throw new UncheckedIOException(new IOException("missing resource " + TEMPLATE_RESOURCE));
             }
-            client.indices().putIndexTemplate(request -> request.withJson(template)
-                    .name(prefix)
-                    .indexPatterns(pattern()));
+            ObjectNode template = (ObjectNode) JSON.readTree(resource);
+            ((ObjectNode) template.path("template").path("settings")).put("number_of_replicas", replicas);
+            return JSON.writeValueAsString(template);
         }
     }
 }

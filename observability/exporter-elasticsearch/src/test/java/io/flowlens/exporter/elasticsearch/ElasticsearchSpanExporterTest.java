@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,8 +21,10 @@ import co.elastic.clients.json.JsonpMapper;
 import co.elastic.clients.transport.ElasticsearchTransport;
 import co.elastic.clients.transport.Endpoint;
 import co.elastic.clients.transport.TransportOptions;
+import io.flowlens.exporter.elasticsearch.internal.ElasticsearchSpanExporterProvider;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -238,6 +241,28 @@ class ElasticsearchSpanExporterTest {
         } finally {
             logger.removeHandler(handler);
         }
+    }
+
+    /**
+     * A cluster in one configuration value: the first node is down (nothing listens on port 9), so the client goes on
+     * to the next for the template and every bulk request; the template asks for the configured replica.
+     */
+    @Test
+    void endpointListOfAClusterSkipsANodeThatIsDownAndTheTemplateAsksForTheReplicas() {
+        ElasticsearchSpanExporter exporter = (ElasticsearchSpanExporter) new ElasticsearchSpanExporterProvider()
+                .createExporter(DefaultConfigProperties.createFromMap(Map.of(
+                        "otel.exporter.elasticsearch.endpoint", "http://127.0.0.1:9, " + elasticsearch.endpoint(),
+                        "otel.exporter.elasticsearch.replicas", "1",
+                        "otel.exporter.elasticsearch.bulk.flush-interval", "10ms")));
+        exporters.add(exporter);
+        List<SpanData> spans = spans(20);
+
+        exporter.export(spans);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> exporter.stats().indexed() == 20);
+        assertThat(elasticsearch.indexedSpanIds(), containsInAnyOrder(FakeElasticsearch.spanIds(spans).toArray()));
+        assertThat(exporter.stats().dropped() + exporter.stats().failed(), is(0L));
+        assertThat(elasticsearch.templates().getFirst().at("/template/settings/number_of_replicas").asInt(), is(1));
     }
 
     @Test

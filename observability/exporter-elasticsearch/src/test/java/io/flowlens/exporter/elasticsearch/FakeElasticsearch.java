@@ -44,6 +44,7 @@ final class FakeElasticsearch implements AutoCloseable {
     private final Map<String, AtomicInteger> attemptsPerSpan = new ConcurrentHashMap<>();
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final List<String> indexed = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> templates = new CopyOnWriteArrayList<>();
     private final AtomicInteger bulkRequests = new AtomicInteger();
     private volatile IntUnaryOperator statusForAttempt = attempt -> 201;
     private volatile Duration bulkLatency = Duration.ZERO;
@@ -85,6 +86,11 @@ final class FakeElasticsearch implements AutoCloseable {
         return List.copyOf(indexed);
     }
 
+    /** The bodies of the index template requests, in order. */
+    List<JsonNode> templates() {
+        return List.copyOf(templates);
+    }
+
     int bulkRequests() {
         return bulkRequests.get();
     }
@@ -96,6 +102,9 @@ final class FakeElasticsearch implements AutoCloseable {
                 sleep(bulkLatency);
                 answer(exchange, 200, bulk(new String(request, StandardCharsets.UTF_8)));
             } else {
+                if (exchange.getRequestURI().getPath().startsWith("/_index_template/")) {
+                    templates.add(JSON.readTree(request));
+                }
                 answer(exchange, 200, JSON.createObjectNode().put("acknowledged", true)); // the index template
             }
         }

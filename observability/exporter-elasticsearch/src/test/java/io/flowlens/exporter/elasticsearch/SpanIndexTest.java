@@ -1,9 +1,13 @@
 package io.flowlens.exporter.elasticsearch;
 
+import java.io.IOException;
+import java.net.URI;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -49,5 +53,25 @@ class SpanIndexTest {
         assertThrows(IllegalArgumentException.class, () -> new SpanIndex("Spans"));
         assertThrows(IllegalArgumentException.class, () -> new SpanIndex("a/b"));
         assertThrows(IllegalArgumentException.class, () -> new SpanIndex("spans-*"));
+    }
+
+    @Test
+    void templateCarriesTheReplicasAskedForAndKeepsTheRest() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode single = json.readTree(SpanIndex.template(0));
+        JsonNode cluster = json.readTree(SpanIndex.template(1));
+        assertThat(single.at("/template/settings/number_of_replicas").asInt(), is(0));
+        assertThat(cluster.at("/template/settings/number_of_replicas").asInt(), is(1));
+        assertThat(cluster.at("/template/settings/number_of_shards").asInt(), is(1));
+        assertThat(cluster.at("/template/mappings"), is(single.at("/template/mappings")));
+        assertThrows(IllegalArgumentException.class, () -> SpanIndex.template(-1));
+    }
+
+    @Test
+    void endpointsOfAClusterAreOneCommaSeparatedValue() {
+        assertThat(ElasticsearchConnection.endpoints("http://127.0.0.1:9200"), is(List.of(URI.create("http://127.0.0.1:9200"))));
+        assertThat(ElasticsearchConnection.endpoints(" http://a:9200, http://b:9201 ,"),
+                is(List.of(URI.create("http://a:9200"), URI.create("http://b:9201"))));
+        assertThrows(IllegalArgumentException.class, () -> ElasticsearchConnection.endpoints(" , "));
     }
 }

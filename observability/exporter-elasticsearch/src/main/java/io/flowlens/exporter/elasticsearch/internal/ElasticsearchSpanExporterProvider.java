@@ -6,7 +6,6 @@ import io.flowlens.exporter.elasticsearch.ElasticsearchSpanExporter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +25,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * in the services, or {@code OTEL_EXPORTER_ELASTICSEARCH_*} environment variables):
  *
  * <pre>
- * otel.exporter.elasticsearch.endpoint               http://127.0.0.1:9200
+ * otel.exporter.elasticsearch.endpoint               http://127.0.0.1:9200 (a cluster: every node, comma-separated)
+ * otel.exporter.elasticsearch.replicas               0 (copies of each shard in the index template; 1 on a cluster)
  * otel.exporter.elasticsearch.index-prefix           flowlens-spans
  * otel.exporter.elasticsearch.username / .password   none (basic auth for a secured cluster)
  * otel.exporter.elasticsearch.password-file          none (read the password from this file instead)
@@ -71,7 +71,7 @@ public final class ElasticsearchSpanExporterProvider implements ConfigurableSpan
     @Override
     public SpanExporter createExporter(ConfigProperties config) {
         ElasticsearchConnection connection = new ElasticsearchConnection(
-                URI.create(config.getString(PREFIX + "endpoint", "http://127.0.0.1:9200")),
+                ElasticsearchConnection.endpoints(config.getString(PREFIX + "endpoint", "http://127.0.0.1:9200")),
                 Optional.ofNullable(config.getString(PREFIX + "username")),
                 password(config),
                 Optional.ofNullable(config.getString(PREFIX + "ca-file")).map(Path::of));
@@ -86,6 +86,7 @@ public final class ElasticsearchSpanExporterProvider implements ConfigurableSpan
                 "span".equalsIgnoreCase(config.getString(PREFIX + "document-ids", "auto")));
         return ElasticsearchSpanExporter.builder(connection)
                 .setIndexPrefix(config.getString(PREFIX + "index-prefix", "flowlens-spans"))
+                .setReplicas(config.getInt(PREFIX + "replicas", 0))
                 .setSettings(settings)
                 .setStats(new ElasticsearchExportStats())
                 .setMeterProvider(meterProvider::get)
