@@ -5,6 +5,9 @@ MVN := bin/mvn.sh
 # make up DB=postgres: the services on PostgreSQL (started by bin/stack.sh) instead of embedded H2
 DB ?= $(or $(FLOWLENS_DB),h2)
 export FLOWLENS_DB := $(DB)
+# make up DB=postgres INSTANCES=2: two JVMs per service behind HAProxy on the usual ports (bin/services.sh)
+INSTANCES ?= $(or $(FLOWLENS_SERVICE_INSTANCES),1)
+export FLOWLENS_SERVICE_INSTANCES := $(INSTANCES)
 
 .PHONY: help build test test-coverage up down status run stop health demo traffic-demo contract-test \
 	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-startup \
