@@ -188,7 +188,9 @@ CONFIG
         [[ "$svc" != orchestrator ]] || retry="conn-failure"
         printf '\nlisten %s\n    bind 127.0.0.1:%s\n    balance roundrobin\n    retry-on %s\n' \
             "$svc" "$(port_of "$svc")" "$retry"
-        printf '    option httpchk GET /health/ready\n    http-check expect status 200\n'
+        # HTTP/1.1 with a Host header: Helidon answers a check without one (HAProxy's default) 400
+        printf '    option httpchk\n    http-check send meth GET uri /health/ready ver HTTP/1.1 hdr Host 127.0.0.1\n'
+        printf '    http-check expect status 200\n'
         n=0
         for port in $(instance_ports "$svc"); do
             n=$((n + 1))
