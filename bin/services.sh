@@ -254,7 +254,7 @@ cmd_stop() {
     for unit in $(started_units); do
         stop_pid "$STATE/$unit.pid" "${unit%-[0-9]*}.jar" "$unit" 20
     done
-    balancer_stop
+    [[ ! -e "$BALANCER_PID" ]] || balancer_stop
 }
 
 cmd_status() {
