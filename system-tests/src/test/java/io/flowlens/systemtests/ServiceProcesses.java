@@ -83,6 +83,10 @@ final class ServiceProcesses implements AutoCloseable {
         return ports.get(service);
     }
 
+    boolean isAlive(String service) {
+        return processes.get(service).isAlive();
+    }
+
     long pid(String service) {
         return processes.get(service).pid();
     }

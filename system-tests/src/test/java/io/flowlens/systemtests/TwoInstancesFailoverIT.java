@@ -2,6 +2,7 @@ package io.flowlens.systemtests;
 
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,10 +13,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.flowlens.systemtests.FlowTraffic.Flow;
@@ -42,9 +47,11 @@ class TwoInstancesFailoverIT {
 
     private static final Duration RECOVERY_AFTER = Duration.ofSeconds(40);
     private static final Set<String> DELIVERED = Set.of("CONFIRMED", "PAID");
-    private static final Instant TEST_START = Instant.now();
+    private static final String TOKEN = UUID.randomUUID().toString();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static SystemUnderTest system;
+    private static Instant testStart;
     private static PostgresDatabases databases;
     private static ServiceProcesses first;
     private static ServiceProcesses second;
@@ -52,10 +59,12 @@ class TwoInstancesFailoverIT {
 
     @BeforeAll
     static void start() {
+        testStart = Instant.now();
         system = SystemUnderTest.get();
         databases = PostgresDatabases.fresh(system, "two_instances");
         Map<String, Integer> ports = HaproxyBalancer.freePorts();
         Map<String, String> env = new HashMap<>(HaproxyBalancer.downstreamsThrough(ports));
+        env.put("FLOWLENS_ADMIN_TOKEN", TOKEN);
         env.put("IO_FLOWLENS_ORCHESTRATOR_DOWNSTREAMSERVICES_TIMEOUT_VALUE", "1000");
         // as SagaRetrySystemIT: longer than the longest flow 1 s timeouts allow (36.6 s); both orchestrators look
         // every second, so they race for each stale run
@@ -68,7 +77,7 @@ class TwoInstancesFailoverIT {
         balancer = HaproxyBalancer.start(system.root(), ports, List.of(first, second));
         // fresh JVMs (see PostgresFullFlowSystemIT): warm both orchestrators, which take turns, until flows get through
         String orchestrator = balancer.url("orchestrator");
-        Awaitility.await("flows through the balancer").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await("flows through the balancer").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> RestAssured.given().baseUri(orchestrator).get("/demo/full-flow/1").statusCode() == 200
                         && RestAssured.given().baseUri(orchestrator).get("/demo/full-flow/2").statusCode() == 200);
     }
@@ -92,11 +101,29 @@ class TwoInstancesFailoverIT {
         List<FlowTraffic> clients = List.of(FlowTraffic.start(balancer.url("orchestrator")),
                 FlowTraffic.start(balancer.url("orchestrator")));
         ServiceProcesses.sleep(10_000);
+        // one flow surely cut off: sent to the first orchestrator itself, killed once its order exists, while payments
+        // (slowed below the 1 s timeout, so the other flows still get through) holds it
+        paymentsLatency(500);
+        String traceId = randomHex(16);
+        String traceparent = "00-" + traceId + "-" + randomHex(8) + "-01";
+        CompletableFuture<Integer> cutOff = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RestAssured.given().baseUri(first.url("orchestrator")).header("traceparent", traceparent)
+                        .get("/demo/full-flow/3").statusCode();
+            } catch (Exception connectionLost) { // RestAssured rethrows checked ones (ConnectException) undeclared
+                return -1;
+            }
+        });
+        Awaitility.await("the flow sent to the first orchestrator has its order").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).until(() -> count("orchestrator", "SELECT count(*) FROM flow_runs"
+                        + " WHERE outcome = 'STARTED' AND order_id IS NOT NULL AND trace_id = '" + traceId + "'") == 1);
         long killed = System.nanoTime();
         Instant killedAt = Instant.now();
         for (String service : ServiceProcesses.SERVICES) {
             first.kill(service);
         }
+        paymentsLatency(0);
+        assertThat("the killed orchestrator never answered", cutOff.get(30, TimeUnit.SECONDS), is(-1));
         ServiceProcesses.sleep(10_000); // traffic on the survivors alone
         long restarting = System.nanoTime();
         for (String service : ServiceProcesses.SERVICES) {
@@ -128,6 +155,9 @@ class TwoInstancesFailoverIT {
 
         Set<Long> recovered = rows.runs.values().stream().filter(run -> run.claimedBy() != null).map(Run::id)
                 .collect(Collectors.toSet());
+        Run cut = rows.runs.values().stream().filter(run -> traceId.equals(run.traceId())).findFirst().orElseThrow();
+        assertThat("the cut-off flow's run, recovered by the surviving orchestrator: " + cut, recovered.contains(cut.id())
+                && cut.outcome().equals("COMPENSATED"), is(true));
         Map<Long, Long> recoveries = Awaitility.await("a flow.recover span of every recovered run indexed")
                 .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> recoverSpansPerRun(recovered), counted -> counted.keySet().containsAll(recovered));
@@ -137,13 +167,32 @@ class TwoInstancesFailoverIT {
         // every trace answered whole, but for those the kill may have cut off in the dead instances' span buffers
         List<Flow> traced = flows.stream().filter(f -> f.status() == 200
                 && (f.answeredAtNanos() < killed - seconds(1) || startedAt(f) > killed)).toList();
-        List<String> incomplete = traced.stream().map(Flow::traceId).filter(id -> !wholeInJaeger(id)).toList();
+        // each with its start and answer in ms from the kill, to tell a span buffer the kill took from a lost span
+        List<String> incomplete = traced.stream().filter(f -> !wholeInJaeger(f.traceId()))
+                .map(f -> f.traceId() + " started " + (startedAt(f) - killed) / 1_000_000 + " answered "
+                        + (f.answeredAtNanos() - killed) / 1_000_000).toList();
         assertThat("traces not whole in Jaeger, of " + traced.size(), incomplete, is(empty()));
 
         // how long the cut-off flows stayed undefined: from the kill to the last recovery's outcome
         long recoveredWithinMillis = rows.runs.values().stream().filter(run -> run.claimedBy() != null)
                 .mapToLong(run -> Duration.between(killedAt, run.finishedAt()).toMillis()).max().orElse(-1);
         report(flows, killed, restarting, restarted, recoveredWithinMillis, recovered.size(), rows);
+    }
+
+    /** Slows the surviving payments instances (0: back to normal) through their /admin/faults. */
+    private static void paymentsLatency(int millis) {
+        for (ServiceProcesses set : List.of(first, second)) {
+            if (!set.isAlive("payments")) {
+                continue;
+            }
+            var admin = RestAssured.given().baseUri(set.url("payments")).header("Authorization", "Bearer " + TOKEN);
+            if (millis == 0) {
+                admin.delete("/admin/faults/LATENCY").then().statusCode(200);
+            } else {
+                admin.contentType("application/json").body("{\"enabled\":true,\"latency_ms\":" + millis + "}")
+                        .put("/admin/faults/LATENCY").then().statusCode(200);
+            }
+        }
     }
 
     private static List<String> answeredFlowsMatchTheRows(List<Flow> flows, Rows rows) {
@@ -281,7 +330,7 @@ class TwoInstancesFailoverIT {
         RestAssured.given().baseUri(system.elasticsearch()).post("/flowlens-spans-*/_refresh?allow_no_indices=true");
         Map<String, Object> query = Map.of("bool", Map.of("filter", List.of(Map.of("term", Map.of("name", "flow.recover")),
                 Map.of("terms", Map.of("flowlens.flow.run_id", List.copyOf(runIds))),
-                Map.of("range", Map.of("@timestamp", Map.of("gte", TEST_START.toString()))))));
+                Map.of("range", Map.of("@timestamp", Map.of("gte", testStart.toString()))))));
         JsonPath answer = RestAssured.given().baseUri(system.elasticsearch()).contentType("application/json")
                 .body(Map.of("size", 0, "query", query,
                         "aggs", Map.of("runs", Map.of("terms", Map.of("field", "flowlens.flow.run_id", "size", 10_000)))))
@@ -302,6 +351,12 @@ class TwoInstancesFailoverIT {
         } catch (AssertionError | RuntimeException e) {
             return false;
         }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 
     private static long startedAt(Flow flow) {
