@@ -10,6 +10,9 @@ export FLOWLENS_DB := $(DB)
 ifeq ($(ES),cluster)
 export ES_NODES := 3
 endif
+# make up DB=postgres INSTANCES=2: two JVMs per service behind HAProxy on the usual ports (bin/services.sh)
+INSTANCES ?= $(or $(FLOWLENS_SERVICE_INSTANCES),1)
+export FLOWLENS_SERVICE_INSTANCES := $(INSTANCES)
 
 .PHONY: help build test test-coverage scale-test up down status run stop health demo traffic-demo contract-test \
 	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-startup \

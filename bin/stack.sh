@@ -3,7 +3,8 @@
 # (built from source with Go) and the span indexer behind it (observability/span-indexer, a jar built by Maven),
 # the web console on top (observability/console, a jar too), plus k6 for the perf scripts. See stack/README.md.
 #
-#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, schemathesis, chromium, postgresql)
+#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, schemathesis, chromium, postgresql,
+#                               haproxy)
 #   bin/stack.sh up             install, then start ES, the span indexer, Jaeger and the console; wait until each is ready
 #   bin/stack.sh down           stop what `up` started (by pid file): the console, Jaeger, then the indexer, then ES
 #   bin/stack.sh status         pid, port, health of each component
@@ -305,6 +306,7 @@ install_system_packages() {
     command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
     command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
     pg_bin >/dev/null || missing+=(postgresql)
+    [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)  # the balancer of bin/services.sh's FLOWLENS_SERVICE_INSTANCES=2
     ((${#missing[@]})) || return 0
     (( EUID == 0 )) || die "missing Debian packages: ${missing[*]} — install them (sudo apt-get install ${missing[*]})"
     t0="$(now_ms)"

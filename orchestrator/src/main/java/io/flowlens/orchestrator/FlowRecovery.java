@@ -3,6 +3,7 @@ package io.flowlens.orchestrator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +33,9 @@ import static io.flowlens.platform.tracing.FlowlensAttributes.ORDER_ID;
  * (the crash came after confirm), so the run is COMPLETED; otherwise the order is cancelled and its payments voided,
  * exactly as the flow itself compensates, and the run is COMPENSATED. A run that never got an order is ABANDONED.
  * Each recovery is a {@code flow.recover} span; a run whose recovery fails stays STARTED for the next round.
+ * Orchestrators that share one database each run these rounds: a run is claimed ({@link FlowRunStore#claimRecovery})
+ * before it is recovered, so only one of them recovers it; the claim lasts {@code recovery-after}, longer than a
+ * recovery's three calls can take, so the claim of an orchestrator that died mid-recovery passes to another.
  * A run younger than the longest flow the configured timeouts and retries allow may still be running, so a shorter
  * {@code recovery-after} stops the start: it would compensate live flows.
  */
@@ -53,6 +57,8 @@ public class FlowRecovery {
     private final DownstreamServices services;
     private final Tracer tracer;
     private final Duration after;
+    /** This orchestrator's name on its claims (a process has one FlowRecovery). */
+    private final String claimant = UUID.randomUUID().toString();
 
     @Inject
     public FlowRecovery(FlowRunStore runs, DownstreamServices services, Tracer tracer, Config config,
@@ -114,12 +120,16 @@ public class FlowRecovery {
         List<FlowRunStore.StaleRun> stale = runs.stale(now.minus(after), BATCH);
         int recovered = 0;
         for (FlowRunStore.StaleRun run : stale) {
+            if (!runs.claimRecovery(run.id(), claimant, now, now.plus(after))) {
+                continue; // another orchestrator recovers it, or did already
+            }
             try {
                 if (runs.finishStale(run.id(), recover(run))) {
                     recovered++;
                 }
             } catch (RuntimeException e) {
                 LOGGER.log(Level.WARNING, "cannot recover flow run " + run.id() + " yet", e);
+                runs.releaseRecovery(run.id(), claimant);
             }
         }
         return recovered;

@@ -77,6 +77,32 @@ public class FlowRunStore {
                 row -> row.getString(1));
     }
 
+    /**
+     * Claims the recovery of a run that is still STARTED for {@code claimant} until {@code until}, unless another
+     * claim on it is still running at {@code now}: one conditional UPDATE, so of orchestrators that race for the run
+     * (one database, several instances) exactly one gets it, and the claim of one that died expires by itself.
+     */
+    public boolean claimRecovery(long runId, String claimant, Instant now, Instant until) {
+        return database.inNewTransaction(() -> database.update(TABLE, "UPDATE flow_runs SET recovery_claimed_by = ?,"
+                + " recovery_claimed_until = ? WHERE id = ? AND outcome = ?"
+                + " AND (recovery_claimed_until IS NULL OR recovery_claimed_until <= ?)", statement -> {
+                    statement.setString(1, claimant);
+                    statement.setTimestamp(2, Timestamp.from(until));
+                    statement.setLong(3, runId);
+                    statement.setString(4, STARTED);
+                    statement.setTimestamp(5, Timestamp.from(now));
+                })) == 1;
+    }
+
+    /** Gives up a claim whose recovery failed, so the next round of any orchestrator tries again at once. */
+    public void releaseRecovery(long runId, String claimant) {
+        database.inNewTransaction(() -> database.update(TABLE, "UPDATE flow_runs SET recovery_claimed_by = NULL,"
+                + " recovery_claimed_until = NULL WHERE id = ? AND recovery_claimed_by = ?", statement -> {
+                    statement.setLong(1, runId);
+                    statement.setString(2, claimant);
+                }));
+    }
+
     /** Sets the outcome of a run that is still STARTED; false when it has one already (the flow finished after all). */
     public boolean finishStale(long runId, String outcome) {
         return database.inNewTransaction(() -> database.update(TABLE,

@@ -56,6 +56,8 @@ final class FakeDownstreams {
     static final List<String> ORDER_KEYS = new CopyOnWriteArrayList<>();
     /** Payment requests that reached the stand-in (not answered by the idempotency filter), by amount. */
     static final Map<BigDecimal, AtomicInteger> PAYMENT_ATTEMPTS = new ConcurrentHashMap<>();
+    /** How often each order was read: recovery reads a run's order once before it compensates. */
+    static final Map<Long, AtomicInteger> ORDER_LOOKUPS = new ConcurrentHashMap<>();
     private static final AtomicLong IDS = new AtomicLong(100);
 
     private FakeDownstreams() {
@@ -75,6 +77,7 @@ final class FakeDownstreams {
 
         @Override
         public Response getOrder(Long orderId) {
+            ORDER_LOOKUPS.computeIfAbsent(orderId, id -> new AtomicInteger()).incrementAndGet();
             return Response.ok(order(orderId)).build();
         }
 

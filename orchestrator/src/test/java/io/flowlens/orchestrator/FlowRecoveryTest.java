@@ -6,23 +6,34 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderStatus;
 import io.flowlens.contracts.payments.model.Payment;
 import io.flowlens.contracts.payments.model.PaymentStatus;
+import io.flowlens.testing.MemorySpanExporterProvider;
 import io.flowlens.testing.RecordedSpans;
 import io.flowlens.testing.StandInUsers;
 import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasItem;
@@ -53,6 +64,15 @@ class FlowRecoveryTest {
 
     @Inject
     private FlowRecovery recovery;
+
+    @Inject
+    private DownstreamServices services;
+
+    @Inject
+    private Tracer tracer;
+
+    @Inject
+    private Config config;
 
     /** A run left STARTED after its order was made, as a crash after "create order" leaves it. */
     private record Run(long runId, long orderId) {
@@ -157,6 +177,67 @@ class FlowRecoveryTest {
                         + trace.stream().map(SpanData::getName).toList(),
                 trace.stream().filter(s -> s.getParentSpanId().equals(recover.getSpanId())
                         && s.getName().startsWith("HTTP ")).count(), is(3L));
+    }
+
+    @Test
+    void twoOrchestratorsRacingOnOneDatabaseRecoverEachRunOnce() throws Exception {
+        // a second orchestrator's recovery: its own claimant, the same database and services
+        FlowRecovery other = new FlowRecovery(runs, services, tracer, config, Duration.ofMinutes(2));
+        List<Run> stale = IntStream.range(0, 8).mapToObj(i -> runWithOrder(OrderStatus.PENDING)).toList();
+        Instant now = anHourLater();
+        CountDownLatch start = new CountDownLatch(1);
+        Callable<Integer> first = () -> {
+            start.await();
+            return recovery.recoverStale(now);
+        };
+        Callable<Integer> second = () -> {
+            start.await();
+            return other.recoverStale(now);
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> rounds = List.of(pool.submit(first), pool.submit(second));
+            start.countDown();
+            for (Future<Integer> round : rounds) {
+                round.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<Long> runIds = stale.stream().map(Run::runId).toList();
+        assertThat(runIds.stream().map(id -> runs.outcome(id).orElseThrow()).toList(), everyItem(is(FlowRecovery.COMPENSATED)));
+        // every recovery reads its order first: a run recovered twice reads it twice
+        assertThat(stale.stream().map(run -> FakeDownstreams.ORDER_LOOKUPS.getOrDefault(run.orderId(), new AtomicInteger())
+                .get()).toList(), everyItem(is(1)));
+        for (Run run : stale) {
+            RecordedSpans.awaitSpan(s -> isRecoveryOf(s, run.runId()), "flow.recover of run " + run.runId(),
+                    Duration.ofSeconds(5));
+        }
+        // the rounds ended before the spans were exported, so a second span of a run would be among them by now
+        assertThat(runIds.stream().map(id -> MemorySpanExporterProvider.SPANS.getFinishedSpanItems().stream()
+                .filter(s -> isRecoveryOf(s, id)).count()).toList(), everyItem(is(1L)));
+    }
+
+    @Test
+    void theClaimOfAnOrchestratorThatDiedExpiresAndTheRunIsRecoveredThen() {
+        Run run = runWithOrder(OrderStatus.PENDING);
+        Instant now = anHourLater();
+        // an orchestrator claimed the run and died before it recovered it
+        assertThat(runs.claimRecovery(run.runId(), "died-mid-recovery", now, now.plus(Duration.ofMinutes(2))), is(true));
+
+        recovery.recoverStale(now.plus(Duration.ofMinutes(1)));
+        assertThat("claimed by another orchestrator", runs.outcome(run.runId()).orElseThrow(), is(FlowRunStore.STARTED));
+        assertThat(FakeDownstreams.ORDERS.get(run.orderId()).getStatus(), is(OrderStatus.PENDING));
+
+        recovery.recoverStale(now.plus(Duration.ofMinutes(3))); // the claim ran until now + 2 min
+        assertThat("claim expired", runs.outcome(run.runId()).orElseThrow(), is(FlowRecovery.COMPENSATED));
+        assertThat(FakeDownstreams.ORDERS.get(run.orderId()).getStatus(), is(OrderStatus.CANCELLED));
+    }
+
+    private static boolean isRecoveryOf(SpanData span, long runId) {
+        return span.getName().equals("flow.recover")
+                && Long.valueOf(runId).equals(span.getAttributes().get(AttributeKey.longKey("flowlens.flow.run_id")));
     }
 
     private static Instant anHourLater() {

@@ -1,6 +1,8 @@
 package io.flowlens.orders;
 
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +25,8 @@ import static org.hamcrest.Matchers.oneOf;
 
 /**
  * Transitions racing on one order, released together by a barrier: the locked read and update let exactly one of
- * them win, and a repeated or late cancellation never fails while the order is not PAID.
+ * them win, and a repeated or late cancellation never fails while the order is not PAID. Sweeps of the pending-order
+ * sweeper race too, as those of two orders instances sharing one database do.
  */
 @HelidonTest
 class ConcurrentTransitionsTest {
@@ -101,6 +104,38 @@ class ConcurrentTransitionsTest {
             Order stored = orders.get(id);
             assertThat(stored.getStatus(), is(OrderStatus.CANCELLED));
             assertThat(stored.getCancelReason(), is("payment declined"));
+        }
+    }
+
+    @Test
+    void racingSweepsCancelEachExpiredOrderExactlyOnce() throws Exception {
+        int expired = 20;
+        for (int round = 0; round < ROUNDS; round++) {
+            Instant cutoff = Instant.now().plus(Duration.ofMinutes(1)); // every order made so far counts as expired
+            store.expirePending(cutoff, "left by an earlier test"); // so the race below sees only this round's orders
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < expired; i++) {
+                ids.add(pendingOrder());
+            }
+            CyclicBarrier start = new CyclicBarrier(CONTENDERS);
+            List<Integer> counts = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(CONTENDERS)) {
+                List<Future<Integer>> sweeps = new ArrayList<>();
+                for (int i = 0; i < CONTENDERS; i++) {
+                    sweeps.add(pool.submit(() -> {
+                        start.await();
+                        return store.expirePending(cutoff, "expired: no payment decision in time");
+                    }));
+                }
+                for (Future<Integer> sweep : sweeps) {
+                    counts.add(sweep.get());
+                }
+            }
+
+            // each order cancelled by one sweep: the counts add up to the orders, not more (and the spans say so)
+            assertThat("orders each sweep cancelled in round " + round + ": " + counts,
+                    counts.stream().mapToInt(Integer::intValue).sum(), is(expired));
+            assertThat(ids.stream().map(id -> orders.get(id).getStatus()).toList(), everyItem(is(OrderStatus.CANCELLED)));
         }
     }
 }

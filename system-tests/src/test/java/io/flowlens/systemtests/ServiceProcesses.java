@@ -79,6 +79,14 @@ final class ServiceProcesses implements AutoCloseable {
         return "http://127.0.0.1:" + ports.get(service);
     }
 
+    int port(String service) {
+        return ports.get(service);
+    }
+
+    boolean isAlive(String service) {
+        return processes.get(service).isAlive();
+    }
+
     long pid(String service) {
         return processes.get(service).pid();
     }
@@ -222,7 +230,7 @@ final class ServiceProcesses implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

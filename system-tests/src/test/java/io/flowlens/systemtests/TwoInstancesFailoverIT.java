@@ -1,0 +1,390 @@
+package io.flowlens.systemtests;
+
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.flowlens.systemtests.FlowTraffic.Flow;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * Two instances of every service on one PostgreSQL, behind HAProxy ({@code bin/services.sh balancer}, the balancer of
+ * {@code make up DB=postgres INSTANCES=2}), full flows running through it: one instance of each service is killed
+ * (SIGKILL) mid-traffic and restarted a little later. The balancer takes the dead instances out, the flows the kill
+ * cut off end in a defined state (the surviving and the restarted orchestrator recover the runs of the dead one, each
+ * run exactly once), no order or payment is lost or duplicated (the rows against the flows' answers), and every
+ * answered trace is whole in Jaeger. Figures go to target/failover.txt.
+ */
+class TwoInstancesFailoverIT {
+
+    private static final Duration RECOVERY_AFTER = Duration.ofSeconds(40);
+    private static final Set<String> DELIVERED = Set.of("CONFIRMED", "PAID");
+    private static final String TOKEN = UUID.randomUUID().toString();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static SystemUnderTest system;
+    private static Instant testStart;
+    private static PostgresDatabases databases;
+    private static ServiceProcesses first;
+    private static ServiceProcesses second;
+    private static HaproxyBalancer balancer;
+
+    @BeforeAll
+    static void start() {
+        testStart = Instant.now();
+        system = SystemUnderTest.get();
+        databases = PostgresDatabases.fresh(system, "two_instances");
+        Map<String, Integer> ports = HaproxyBalancer.freePorts();
+        Map<String, String> env = new HashMap<>(HaproxyBalancer.downstreamsThrough(ports));
+        env.put("FLOWLENS_ADMIN_TOKEN", TOKEN);
+        env.put("IO_FLOWLENS_ORCHESTRATOR_DOWNSTREAMSERVICES_TIMEOUT_VALUE", "1000");
+        // as SagaRetrySystemIT: longer than the longest flow 1 s timeouts allow (36.6 s); both orchestrators look
+        // every second, so they race for each stale run
+        env.put("FLOWLENS_FLOW_RECOVERY_AFTER", "PT" + RECOVERY_AFTER.toSeconds() + "S");
+        env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_INITIAL_DELAY", "1");
+        env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_DELAY", "1");
+        String otlp = "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT;
+        first = ServiceProcesses.start(system.root(), otlp, env, "two-instances-1", databases);
+        second = ServiceProcesses.start(system.root(), otlp, env, "two-instances-2", databases);
+        balancer = HaproxyBalancer.start(system.root(), ports, List.of(first, second));
+        // fresh JVMs (see PostgresFullFlowSystemIT): warm both orchestrators, which take turns, until flows get through
+        String orchestrator = balancer.url("orchestrator");
+        Awaitility.await("flows through the balancer").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> RestAssured.given().baseUri(orchestrator).get("/demo/full-flow/1").statusCode() == 200
+                        && RestAssured.given().baseUri(orchestrator).get("/demo/full-flow/2").statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable closeable : new AutoCloseable[] {balancer, second, first}) {
+            if (closeable != null) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    System.err.println("cannot stop " + closeable + ": " + e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void losingOneInstanceOfEachServiceLosesNothingAndEveryFlowEndsDefined() throws Exception {
+        // two clients at once, so that flows are in flight in the instances the kill takes
+        List<FlowTraffic> clients = List.of(FlowTraffic.start(balancer.url("orchestrator")),
+                FlowTraffic.start(balancer.url("orchestrator")));
+        ServiceProcesses.sleep(10_000);
+        // one flow surely cut off: sent to the first orchestrator itself, killed once its order exists, while payments
+        // (slowed below the 1 s timeout, so the other flows still get through) holds it
+        paymentsLatency(500);
+        String traceId = randomHex(16);
+        String traceparent = "00-" + traceId + "-" + randomHex(8) + "-01";
+        CompletableFuture<Integer> cutOff = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RestAssured.given().baseUri(first.url("orchestrator")).header("traceparent", traceparent)
+                        .get("/demo/full-flow/3").statusCode();
+            } catch (Exception connectionLost) { // RestAssured rethrows checked ones (ConnectException) undeclared
+                return -1;
+            }
+        });
+        Awaitility.await("the flow sent to the first orchestrator has its order").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).until(() -> count("orchestrator", "SELECT count(*) FROM flow_runs"
+                        + " WHERE outcome = 'STARTED' AND order_id IS NOT NULL AND trace_id = '" + traceId + "'") == 1);
+        long killed = System.nanoTime();
+        Instant killedAt = Instant.now();
+        for (String service : ServiceProcesses.SERVICES) {
+            first.kill(service);
+        }
+        paymentsLatency(0);
+        assertThat("the killed orchestrator never answered", cutOff.get(30, TimeUnit.SECONDS), is(-1));
+        ServiceProcesses.sleep(10_000); // traffic on the survivors alone
+        long restarting = System.nanoTime();
+        for (String service : ServiceProcesses.SERVICES) {
+            first.restart(service);
+        }
+        long restarted = System.nanoTime();
+        ServiceProcesses.sleep(5_000); // traffic on all instances again
+        List<Flow> flows = new ArrayList<>();
+        for (FlowTraffic client : clients) {
+            flows.addAll(client.stop());
+        }
+
+        // the balancer took the dead instances out: flows begun 3 s after the kill all got through on the survivors
+        List<Flow> onSurvivors = flows.stream().filter(f -> startedAt(f) > killed + seconds(3)
+                && f.answeredAtNanos() < restarting).toList();
+        assertThat("flows on the survivors", onSurvivors.isEmpty(), is(false));
+        assertThat("flows begun 3 s after the kill, before the restart: " + Flow.summary(onSurvivors),
+                onSurvivors.stream().filter(f -> f.status() != 200).toList(), is(empty()));
+
+        // the runs the kill cut off are recovered by the orchestrators left (each run once), so none stays STARTED
+        Awaitility.await("no flow run left STARTED").atMost(RECOVERY_AFTER.plusSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> count("orchestrator", "SELECT count(*) FROM flow_runs WHERE outcome = 'STARTED'") == 0);
+
+        Rows rows = Rows.read();
+        List<String> problems = new ArrayList<>();
+        problems.addAll(answeredFlowsMatchTheRows(flows, rows));
+        problems.addAll(everyRunEndedDefined(rows));
+        assertThat("lost, duplicated or undefined (" + rows.summary() + ")", problems, is(empty()));
+
+        Set<Long> recovered = rows.runs.values().stream().filter(run -> run.claimedBy() != null).map(Run::id)
+                .collect(Collectors.toSet());
+        Run cut = rows.runs.values().stream().filter(run -> traceId.equals(run.traceId())).findFirst().orElseThrow();
+        assertThat("the cut-off flow's run, recovered by the surviving orchestrator: " + cut, recovered.contains(cut.id())
+                && cut.outcome().equals("COMPENSATED"), is(true));
+        Map<Long, Long> recoveries = Awaitility.await("a flow.recover span of every recovered run indexed")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> recoverSpansPerRun(recovered), counted -> counted.keySet().containsAll(recovered));
+        assertThat("flow.recover spans per run (recovered: " + recovered + ")",
+                recoveries.entrySet().stream().filter(e -> e.getValue() != 1).toList(), is(empty()));
+
+        // every trace answered whole, but for those the kill may have cut off in the dead instances' span buffers
+        List<Flow> traced = flows.stream().filter(f -> f.status() == 200
+                && (f.answeredAtNanos() < killed - seconds(1) || startedAt(f) > killed)).toList();
+        // each with its start and answer in ms from the kill, to tell a span buffer the kill took from a lost span
+        List<String> incomplete = traced.stream().filter(f -> !wholeInJaeger(f.traceId()))
+                .map(f -> f.traceId() + " started " + (startedAt(f) - killed) / 1_000_000 + " answered "
+                        + (f.answeredAtNanos() - killed) / 1_000_000).toList();
+        assertThat("traces not whole in Jaeger, of " + traced.size(), incomplete, is(empty()));
+
+        // how long the cut-off flows stayed undefined: from the kill to the last recovery's outcome
+        long recoveredWithinMillis = rows.runs.values().stream().filter(run -> run.claimedBy() != null)
+                .mapToLong(run -> Duration.between(killedAt, run.finishedAt()).toMillis()).max().orElse(-1);
+        report(flows, killed, restarting, restarted, recoveredWithinMillis, recovered.size(), rows);
+    }
+
+    /** Slows the surviving payments instances (0: back to normal) through their /admin/faults. */
+    private static void paymentsLatency(int millis) {
+        for (ServiceProcesses set : List.of(first, second)) {
+            if (!set.isAlive("payments")) {
+                continue;
+            }
+            var admin = RestAssured.given().baseUri(set.url("payments")).header("Authorization", "Bearer " + TOKEN);
+            if (millis == 0) {
+                admin.delete("/admin/faults/LATENCY").then().statusCode(200);
+            } else {
+                admin.contentType("application/json").body("{\"enabled\":true,\"latency_ms\":" + millis + "}")
+                        .put("/admin/faults/LATENCY").then().statusCode(200);
+            }
+        }
+    }
+
+    private static List<String> answeredFlowsMatchTheRows(List<Flow> flows, Rows rows) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Run> byTrace = rows.runs.values().stream().filter(run -> run.traceId() != null)
+                .collect(Collectors.toMap(Run::traceId, run -> run, (a, b) -> a));
+        Set<Long> answeredOrders = new HashSet<>();
+        for (Flow flow : flows.stream().filter(f -> f.status() == 200).toList()) {
+            if (!answeredOrders.add(flow.orderId())) {
+                problems.add("order " + flow.orderId() + " answered to two flows");
+            }
+            String status = rows.orderStatus.get(flow.orderId());
+            if (!flow.orderStatus().equals(status)) {
+                problems.add("answered order " + flow.orderId() + " " + flow.orderStatus() + ", stored " + status);
+            }
+            if (flow.paymentId() > 0 && !Long.valueOf(flow.orderId()).equals(rows.paymentOrder.get(flow.paymentId()))) {
+                problems.add("answered payment " + flow.paymentId() + " of order " + flow.orderId() + ", stored for order "
+                        + rows.paymentOrder.get(flow.paymentId()));
+            }
+            Run run = byTrace.get(flow.traceId());
+            if (run == null || run.orderId() == null || run.orderId() != flow.orderId()) {
+                problems.add("answered flow " + flow.traceId() + " (order " + flow.orderId() + ") has run " + run);
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * No order of two runs, no order with two payments, a COMPLETED run's order delivered with its payment authorized,
+     * any other run's order not delivered, and no authorized payment for an order that was not delivered.
+     */
+    private static List<String> everyRunEndedDefined(Rows rows) {
+        List<String> problems = new ArrayList<>();
+        Map<Long, Long> runsPerOrder = rows.runs.values().stream().filter(run -> run.orderId() != null)
+                .collect(Collectors.groupingBy(Run::orderId, Collectors.counting()));
+        runsPerOrder.forEach((order, runs) -> {
+            if (runs > 1) {
+                problems.add("order " + order + " made by " + runs + " runs");
+            }
+        });
+        Map<Long, Long> paymentsPerOrder = rows.paymentOrder.values().stream()
+                .collect(Collectors.groupingBy(order -> order, Collectors.counting()));
+        paymentsPerOrder.forEach((order, payments) -> {
+            if (payments > 1) {
+                problems.add("order " + order + " has " + payments + " payments");
+            }
+        });
+        for (Run run : rows.runs.values()) {
+            if (run.orderId() == null) {
+                continue;
+            }
+            boolean delivered = DELIVERED.contains(rows.orderStatus.get(run.orderId()));
+            if (run.outcome().equals("COMPLETED") != delivered) {
+                problems.add("run " + run + " with order " + rows.orderStatus.get(run.orderId()));
+            }
+        }
+        rows.paymentStatus.forEach((payment, status) -> {
+            long order = rows.paymentOrder.get(payment);
+            if (status.equals("AUTHORIZED") != DELIVERED.contains(rows.orderStatus.get(order))) {
+                problems.add("payment " + payment + " " + status + " of order " + order + " " + rows.orderStatus.get(order));
+            }
+        });
+        return problems;
+    }
+
+    /** A flow run as the orchestrators' shared table has it; {@code claimedBy} is set when recovery claimed it. */
+    private record Run(long id, String traceId, Long orderId, String outcome, String claimedBy, Instant finishedAt) {
+    }
+
+    /** The rows of the three databases the flows wrote, read once every run has ended. */
+    private record Rows(Map<Long, Run> runs, Map<Long, String> orderStatus, Map<Long, Long> paymentOrder,
+                        Map<Long, String> paymentStatus) {
+
+        static Rows read() throws SQLException {
+            Map<Long, Run> runs = new TreeMap<>();
+            Map<Long, String> orderStatus = new HashMap<>();
+            Map<Long, Long> paymentOrder = new HashMap<>();
+            Map<Long, String> paymentStatus = new HashMap<>();
+            query("orchestrator", "SELECT id, trace_id, order_id, outcome, recovery_claimed_by, finished_at"
+                    + " FROM flow_runs", row -> {
+                long order = row.getLong("order_id");
+                Long orderId = row.wasNull() ? null : order;
+                Timestamp finished = row.getTimestamp("finished_at");
+                runs.put(row.getLong("id"), new Run(row.getLong("id"), row.getString("trace_id"), orderId,
+                        row.getString("outcome"), row.getString("recovery_claimed_by"),
+                        finished == null ? null : finished.toInstant()));
+            });
+            query("orders", "SELECT id, status FROM orders", row -> orderStatus.put(row.getLong(1), row.getString(2)));
+            query("payments", "SELECT id, order_id, status FROM payments", row -> {
+                paymentOrder.put(row.getLong(1), row.getLong(2));
+                paymentStatus.put(row.getLong(1), row.getString(3));
+            });
+            return new Rows(runs, orderStatus, paymentOrder, paymentStatus);
+        }
+
+        /** Runs per outcome, orders per status, payments per status, and orders no run knows (left to the sweeper). */
+        String summary() {
+            Set<Long> known = runs.values().stream().map(Run::orderId).collect(Collectors.toSet());
+            return "runs " + countBy(runs.values().stream().map(Run::outcome).toList())
+                    + ", orders " + countBy(List.copyOf(orderStatus.values()))
+                    + ", payments " + countBy(List.copyOf(paymentStatus.values()))
+                    + ", orders without a run " + orderStatus.keySet().stream().filter(id -> !known.contains(id)).count();
+        }
+
+        private static Map<String, Long> countBy(List<String> values) {
+            return new TreeMap<>(values.stream().collect(Collectors.groupingBy(v -> v, Collectors.counting())));
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet row) throws SQLException;
+    }
+
+    private static void query(String service, String sql, RowReader reader) throws SQLException {
+        try (Connection connection = databases.connect(service); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(sql)) {
+            while (row.next()) {
+                reader.read(row);
+            }
+        }
+    }
+
+    private static long count(String service, String sql) throws SQLException {
+        long[] count = new long[1];
+        query(service, sql, row -> count[0] = row.getLong(1));
+        return count[0];
+    }
+
+    /**
+     * {@code flow.recover} spans per run id in flowlens-spans-* (after a refresh), of this test's runs: the test stack's
+     * Elasticsearch may keep spans of earlier runs whose fresh databases counted their run ids from 1 too.
+     */
+    private static Map<Long, Long> recoverSpansPerRun(Set<Long> runIds) {
+        RestAssured.given().baseUri(system.elasticsearch()).post("/flowlens-spans-*/_refresh?allow_no_indices=true");
+        Map<String, Object> query = Map.of("bool", Map.of("filter", List.of(Map.of("term", Map.of("name", "flow.recover")),
+                Map.of("terms", Map.of("flowlens.flow.run_id", List.copyOf(runIds))),
+                Map.of("range", Map.of("@timestamp", Map.of("gte", testStart.toString()))))));
+        JsonPath answer = RestAssured.given().baseUri(system.elasticsearch()).contentType("application/json")
+                .body(Map.of("size", 0, "query", query,
+                        "aggs", Map.of("runs", Map.of("terms", Map.of("field", "flowlens.flow.run_id", "size", 10_000)))))
+                .post("/flowlens-spans-*/_search?allow_no_indices=true").then().statusCode(200).extract().jsonPath();
+        Map<Long, Long> counts = new HashMap<>();
+        List<Map<String, Object>> buckets = answer.getList("aggregations.runs.buckets");
+        for (Map<String, Object> bucket : buckets == null ? List.<Map<String, Object>>of() : buckets) {
+            counts.put(((Number) bucket.get("key")).longValue(), ((Number) bucket.get("doc_count")).longValue());
+        }
+        return counts;
+    }
+
+    private static boolean wholeInJaeger(String traceId) {
+        try {
+            system.jaeger().awaitTrace(traceId, spans -> FullFlowSystemIT.servicesOf(spans).size() == 4,
+                    Duration.ofSeconds(10));
+            return true;
+        } catch (AssertionError | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    private static long startedAt(Flow flow) {
+        return flow.answeredAtNanos() - flow.millis() * 1_000_000;
+    }
+
+    private static long seconds(long seconds) {
+        return Duration.ofSeconds(seconds).toNanos();
+    }
+
+    private static void report(List<Flow> flows, long killed, long restarting, long restarted, long recoveredWithinMillis,
+                               int recovered, Rows rows) throws Exception {
+        List<Flow> failover = flows.stream().filter(f -> f.answeredAtNanos() > killed && f.answeredAtNanos() < restarting)
+                .toList();
+        List<Flow> failedInFailover = failover.stream().filter(f -> f.status() != 200).toList();
+        // recovery-ms: from the kill to the last failed answer before the restart (0: the failover cost no answer)
+        long lastErrorMillis = failedInFailover.stream().mapToLong(f -> (f.answeredAtNanos() - killed) / 1_000_000)
+                .max().orElse(0);
+        long afterRestartErrors = flows.stream().filter(f -> f.answeredAtNanos() >= restarting && f.status() != 200).count();
+        String line = String.format("failover=two-instances-kill-one-of-each requests=%d by-status=%s"
+                        + " failover-window-requests=%d failover-errors=%d errors-by-status=%s recovery-ms=%d"
+                        + " restart-ms=%d errors-after-restart=%d runs-recovered=%d runs-recovered-within-ms-of-kill=%d"
+                        + " lost=0 duplicated=0 [%s]%n",
+                flows.size(), Flow.summary(flows), failover.size(), failedInFailover.size(), Flow.summary(failedInFailover),
+                lastErrorMillis, (restarted - restarting) / 1_000_000, afterRestartErrors, recovered,
+                recoveredWithinMillis, rows.summary());
+        System.out.print(line);
+        Files.writeString(system.root().resolve("system-tests/target/failover.txt"), line,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}
