@@ -30,10 +30,10 @@ test: ## the whole suite: static checks, unit, in-process HTTP, contract and end
 	shellcheck bin/*.sh bin/flowlens .ci/run
 	$(MVN) install
 
-scale-test: ## the scale system tests with their longer variants (an Elasticsearch cluster's rolling restart), ~15 min
+scale-test: ## the scale system tests (PostgreSQL, two instances behind HAProxy, an Elasticsearch cluster) with their longer variants (a rolling restart), ~25 min
 	bin/stack.sh install
 	$(MVN) install -DskipTests -q
-	$(MVN) verify -pl system-tests -Dit.test='*Cluster*' -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dflowlens.test.scale=true
+	$(MVN) verify -pl system-tests -Dit.test='Postgres*,*Instances*,*Cluster*' -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dflowlens.test.scale=true
 
 test-coverage: ## the suite with a JaCoCo report per module (target/site/jacoco/index.html)
 	bin/stack.sh install
