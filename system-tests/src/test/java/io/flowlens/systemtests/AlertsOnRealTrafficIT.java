@@ -133,11 +133,13 @@ class AlertsOnRealTrafficIT {
     private static ServiceProcesses services(SystemUnderTest system, String prefix, Map<String, String> extra,
                                              String label) {
         Map<String, String> env = new HashMap<>(extra);
-        // the scheduled jobs (orders' pending-order sweeper, the orchestrator's flow recovery) write spans of their own
-        // every minute; a run of one in the silent window would keep its service from being down there. They are not
-        // what this test judges, so their first run comes after it.
+        // the scheduled jobs (orders' pending-order sweeper, the orchestrator's flow recovery, every service's
+        // idempotency-key sweeper, first a minute after start) write spans of their own; one in the silent window
+        // would keep its service from being down there (a fresh-clone run saw orders' idempotency.sweep there). They
+        // are not what this test judges, so their first run comes after it.
         env.put("IO_FLOWLENS_ORDERS_PENDINGORDERSWEEPER_SWEEP_SCHEDULE_INITIAL_DELAY", "3600");
         env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_INITIAL_DELAY", "3600");
+        env.put("IO_FLOWLENS_PLATFORM_IDEMPOTENCY_IDEMPOTENCYKEYSWEEPER_SWEEP_SCHEDULE_INITIAL_DELAY", "3600");
         // The supported in-process path (the exporter found by the OTel SPI, beside OTLP): it gives each run an index
         // prefix of its own, which the alert windows need; the path through Jaeger and the indexer has one prefix.
         env.put("OTEL_TRACES_EXPORTER", "otlp,elasticsearch");
