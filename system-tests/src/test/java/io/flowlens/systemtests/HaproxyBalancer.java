@@ -1,14 +1,11 @@
 package io.flowlens.systemtests;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * HAProxy in front of two {@link ServiceProcesses} sets, started by {@code bin/services.sh balancer start} (the same
@@ -65,21 +62,6 @@ final class HaproxyBalancer implements AutoCloseable {
     }
 
     private void run(String command) {
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("bin/services.sh").toString(), "balancer", command)
-                .directory(root.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        try {
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new AssertionError("bin/services.sh balancer " + command + " failed:\n" + output);
-            }
-            System.out.print(output);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        SystemUnderTest.script(root, List.of("bin/services.sh", "balancer", command), environment, Duration.ofMinutes(2));
     }
 }

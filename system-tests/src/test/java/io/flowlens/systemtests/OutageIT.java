@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -122,9 +121,10 @@ class OutageIT {
      */
     @Test
     void aServiceStoppedRightAfterARequestStillExportsItsSpans() {
-        String traceId = randomHex(32);
+        Traceparent caller = Traceparent.random();
+        String traceId = caller.traceId();
         RestAssured.given().baseUri(system.services().url("users"))
-                .header("traceparent", "00-" + traceId + "-" + randomHex(16) + "-01")
+                .header("traceparent", caller.header())
                 .get("/users/1").then().statusCode(200);
         try {
             system.services().stop("users"); // well inside the 200 ms the batch processor waits before it exports
@@ -135,15 +135,6 @@ class OutageIT {
                 span.kind() == TraceSpan.SERVER) && found.stream().anyMatch(span -> span.name().startsWith("SELECT")),
                 Duration.ofSeconds(30));
         assertThat(spans.stream().map(TraceSpan::service).distinct().toList(), is(List.of("users")));
-    }
-
-    private static String randomHex(int digits) {
-        StringBuilder hex = new StringBuilder(digits);
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (hex.length() < digits) {
-            hex.append(Character.forDigit(random.nextInt(16), 16));
-        }
-        return hex.toString();
     }
 
     /**

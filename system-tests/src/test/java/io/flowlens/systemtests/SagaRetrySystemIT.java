@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,8 +136,9 @@ class SagaRetrySystemIT {
         // The kill must land while payments holds the request. With the class's 1 s timeout the flow gives up on the
         // payment about 2.5 s after it arrived, which is no wider than the time a span takes to become visible in
         // Jaeger on a slow machine; so this orchestrator waits out a 6 s payment, and the kill has 6 s to land.
-        String traceId = HexFormat.of().formatHex(randomBytes(16));
-        String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01";
+        Traceparent caller = Traceparent.random();
+        String traceId = caller.traceId();
+        String traceparent = caller.header();
         boolean restarted = false;
         try {
             services.kill("orchestrator");
@@ -200,12 +199,6 @@ class SagaRetrySystemIT {
                 services.restart("orchestrator"); // the other tests need it, with the class's settings
             }
         }
-    }
-
-    private static byte[] randomBytes(int count) {
-        byte[] bytes = new byte[count];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
     }
 
     private static void paymentsLatency(int millis) {

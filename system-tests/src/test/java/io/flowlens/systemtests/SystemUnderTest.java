@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -138,19 +139,30 @@ final class SystemUnderTest {
     }
 
     static void stack(Path root, String command, Map<String, String> environment) {
-        List<String> arguments = new java.util.ArrayList<>(List.of("bash", root.resolve("bin/stack.sh").toString()));
+        List<String> arguments = new java.util.ArrayList<>(List.of("bin/stack.sh"));
         arguments.addAll(List.of(command.split(" ")));
-        ProcessBuilder builder = new ProcessBuilder(arguments)
+        script(root, arguments, environment, Duration.ofMinutes(15));
+    }
+
+    /**
+     * Runs one of the project's scripts ({@code bin/...} and its arguments) from the repository root with
+     * {@code environment} added, prints its output, and fails with that output when it fails or outlasts
+     * {@code timeout}.
+     */
+    static void script(Path root, List<String> arguments, Map<String, String> environment, Duration timeout) {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve(arguments.get(0)).toString()));
+        command.addAll(arguments.subList(1, arguments.size()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(root.toFile())
                 .redirectErrorStream(true);
         builder.environment().putAll(environment);
         try {
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new AssertionError("bin/stack.sh " + command + " failed:\n" + output);
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", arguments) + " failed:\n" + output);
             }
-            System.out.println(output);
+            System.out.print(output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

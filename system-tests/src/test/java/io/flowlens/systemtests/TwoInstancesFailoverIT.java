@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +49,6 @@ class TwoInstancesFailoverIT {
     private static final Duration RECOVERY_AFTER = Duration.ofSeconds(40);
     private static final Set<String> DELIVERED = Set.of("CONFIRMED", "PAID");
     private static final String TOKEN = UUID.randomUUID().toString();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static SystemUnderTest system;
     private static Instant testStart;
@@ -116,8 +113,9 @@ class TwoInstancesFailoverIT {
         // one flow surely cut off: sent to the first orchestrator itself, killed once its order exists, while payments
         // (slowed below the 1 s timeout, so the other flows still get through) holds it
         paymentsLatency(500);
-        String traceId = randomHex(16);
-        String traceparent = "00-" + traceId + "-" + randomHex(8) + "-01";
+        Traceparent caller = Traceparent.random();
+        String traceId = caller.traceId();
+        String traceparent = caller.header();
         CompletableFuture<Integer> cutOff = CompletableFuture.supplyAsync(() -> {
             try {
                 return RestAssured.given().baseUri(first.url("orchestrator")).header("traceparent", traceparent)
@@ -372,12 +370,6 @@ class TwoInstancesFailoverIT {
         } catch (AssertionError | RuntimeException e) {
             return false;
         }
-    }
-
-    private static String randomHex(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return HexFormat.of().formatHex(random);
     }
 
     /** What k6 sent and how many of its requests failed (any answer but 200, or none). */
