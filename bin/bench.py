@@ -603,15 +603,8 @@ def console():
         target = "met" if view["median_ms"] <= 1000 else "MISSED"
         lines.append(f"| {view['view']} | {view['median_ms']:.0f} | {min(view['load_ms']):.0f}–"
                      f"{max(view['load_ms']):.0f} | ≤ 1000 ms: {target} | {view['shown']} |")
-    markdown = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results")) / "BENCHMARKS.md"
-    text = markdown.read_text() if markdown.exists() else "# Flowlens benchmarks\n"
-    if CONSOLE_SECTION in text:
-        before, rest = text.split(CONSOLE_SECTION, 1)
-        after = rest.split("\n## ", 1)[1] if "\n## " in rest else ""
-        text = before + "\n".join(lines) + "\n" + ("\n## " + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-    markdown.write_text(text)
+    replace_section(pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results")) / "BENCHMARKS.md",
+                    CONSOLE_SECTION, lines)
     print("\n".join(lines))
 
 
@@ -722,8 +715,7 @@ def pipeline():
              f"| CPU ms per 1000 spans: span indexer | {spread_of('cpu_ms_per_1000_spans', 'indexer')} |",
              f"| CPU ms per 1000 spans: Elasticsearch (both indices) | {spread_of('cpu_ms_per_1000_spans', 'es')} |",
              f"| bytes per span on disk, merged: `jaeger-span-*` / `flowlens-spans-*` | "
-             f"{result['bytes_per_span']['jaeger-span']:.0f} / {result['bytes_per_span']['flowlens-spans']:.0f} |",
-             ""]
+             f"{result['bytes_per_span']['jaeger-span']:.0f} / {result['bytes_per_span']['flowlens-spans']:.0f} |"]
     replace_section(out / "BENCHMARKS.md", PIPELINE_SECTION, lines)
     print("\n".join(lines))
     write_sizing(result)
@@ -735,9 +727,9 @@ def replace_section(markdown, heading, lines):
     if heading in text:
         before, rest = text.split(heading, 1)
         after = rest.split("\n## ", 1)[1] if "\n## " in rest else ""
-        text = before + "\n".join(lines) + ("\n## " + after if after else "")
+        text = before + "\n".join(lines) + "\n" + ("\n## " + after if after else "")
     else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
     markdown.write_text(text)
 
 
