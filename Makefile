@@ -14,7 +14,7 @@ endif
 INSTANCES ?= $(or $(FLOWLENS_SERVICE_INSTANCES),1)
 export FLOWLENS_SERVICE_INSTANCES := $(INSTANCES)
 
-.PHONY: help build test test-coverage scale-test up down status run stop health demo traffic-demo contract-test \
+.PHONY: help build test test-steps test-coverage scale-test up down status run stop health demo traffic-demo contract-test \
 	docker-build docker-up docker-down chaos-demo smoke-test load-test stress-test spike-test soak-test bench bench-startup \
 	bench-console bench-pipeline kibana-setup \
 	analytics alerts-check retention up-secured
@@ -26,6 +26,9 @@ build: ## compile, generate code from the contracts, package the services (no te
 	$(MVN) -q install -DskipTests
 
 test: ## the whole suite: static checks, unit, in-process HTTP, contract and end-to-end tests against real backends
+	bin/timed.sh make-test $(MAKE) --no-print-directory test-steps
+
+test-steps: # make test's steps (bin/timed.sh records how long a green run took; make bench reports it)
 	bin/stack.sh install
 	shellcheck bin/*.sh bin/flowlens .ci/run
 	$(MVN) install
@@ -96,7 +99,7 @@ spike-test: ## k6 spike: quiet, a burst, quiet again
 soak-test: ## k6 soak: steady mix for DURATION (default 10m)
 	bin/perf.sh soak
 
-bench: ## tracing overhead, flow efficiency and footprint, side by side; writes perf/results/BENCHMARKS.md (~65 min on 2 cores: each repetition first warms the JIT)
+bench: ## issue 15's figures in one run: startup and RSS, tracing overhead with the services pinned to one core, span ingest; writes perf/results/BENCHMARKS.md and benchmarks.json's summary (~25 min)
 	bin/stack.sh up
 	bin/mvn.sh -q install -DskipTests
 	bin/bench.py

@@ -30,12 +30,13 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 /**
- * {@code make bench}, item 3: spans per second into the same Elasticsearch, through our exporter and through Jaeger's
- * own Elasticsearch writer (OTLP into Jaeger), and our exporter with fixed document ids, alternating, same realistic spans (full-flow shaped traces of 25 spans
- * with the services' attributes). The clock stops when all spans are searchable ({@code _count} after a refresh),
- * the same way for all. Prints one JSON line per run; bin/bench.py tabulates them.
+ * {@code make bench}, item 3: spans per second into the same Elasticsearch, through the running span indexer (OTLP in,
+ * as Jaeger's fan-out sends them), through our exporter in process, through Jaeger's own Elasticsearch writer (OTLP
+ * into Jaeger), and our exporter with fixed document ids, alternating, same realistic spans (full-flow shaped traces
+ * of 25 spans with the services' attributes). The clock stops when all spans are searchable ({@code _count}), the
+ * same way for all. Prints one JSON line per run; bin/bench.py tabulates them.
  *
- * <pre>java ... SpanIngestBenchmark ES_URL OTLP_HTTP_URL SPANS REPS</pre>
+ * <pre>java ... SpanIngestBenchmark ES_URL OTLP_HTTP_URL SPANS REPS [SPAN_INDEXER_URL]</pre>
  */
 public final class SpanIngestBenchmark {
 
@@ -45,18 +46,24 @@ public final class SpanIngestBenchmark {
     private final String elasticsearch;
     private final String otlp;
     private final int spans;
+    private final String indexer;
 
-    private SpanIngestBenchmark(String elasticsearch, String otlp, int spans) {
+    private SpanIngestBenchmark(String elasticsearch, String otlp, int spans, String indexer) {
         this.elasticsearch = elasticsearch;
         this.otlp = otlp;
         this.spans = spans;
+        this.indexer = indexer;
     }
 
     public static void main(String[] args) throws Exception {
-        SpanIngestBenchmark bench = new SpanIngestBenchmark(args[0], args[1], Integer.parseInt(args[2]));
+        SpanIngestBenchmark bench = new SpanIngestBenchmark(args[0], args[1], Integer.parseInt(args[2]),
+                args.length > 4 ? args[4] : null);
         int reps = Integer.parseInt(args[3]);
         bench.flowlens(List.of(generate(2_000, "bench-warmup")), "warmup", false);
         for (int rep = 1; rep <= reps; rep++) {
+            if (bench.indexer != null) {
+                bench.indexer(batches(generate(bench.spans, "bench-indexer-" + UUID.randomUUID())), "rep " + rep);
+            }
             bench.flowlens(batches(generate(bench.spans, "bench-flowlens-" + rep)), "rep " + rep, false);
             bench.flowlens(batches(generate(bench.spans, "bench-flowlens-ids-" + rep)), "rep " + rep, true);
             bench.jaeger(batches(generate(bench.spans, "bench-jaeger-" + UUID.randomUUID())), "rep " + rep);
@@ -100,6 +107,37 @@ public final class SpanIngestBenchmark {
         long nanos = System.nanoTime() - start;
         exporter.shutdown();
         report("jaeger writer", label, total(batches), reached, nanos, refused + total(batches) - reached);
+    }
+
+    /**
+     * The span indexer as Jaeger's fan-out feeds it: OTLP/HTTP batches, a refused batch (the indexer's queue is full,
+     * it answers 503 so the sender keeps the batch) sent again after a pause, as Jaeger's retrying sender does. The
+     * spans land in the indexer's own {@code flowlens-spans-*} indices and are deleted from there after counting.
+     */
+    private void indexer(List<List<SpanData>> batches, String label) throws Exception {
+        String service = batches.get(0).get(0).getResource().getAttributes()
+                .get(AttributeKey.stringKey("service.name"));
+        SpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(indexer + "/v1/traces").build();
+        long start = System.nanoTime();
+        long resent = 0;
+        for (List<SpanData> batch : batches) {
+            for (int refusals = 0; !exporter.export(batch).join(30, TimeUnit.SECONDS).isSuccess() && refusals < 600;
+                    refusals++) { // a minute of refusals: the indexer is down, and the spans count as lost
+                resent += batch.size();
+                ServiceProcesses.sleep(100);
+            }
+        }
+        String query = "service:\"" + service + "\"";
+        long reached = awaitCount(() -> count("flowlens-spans-*", query), total(batches));
+        long nanos = System.nanoTime() - start;
+        exporter.shutdown();
+        report("span indexer", label, total(batches), reached, nanos, total(batches) - reached);
+        System.err.printf("span indexer %s: %d spans sent again after a refusal%n", label, resent);
+        String body = "{\"query\":{\"query_string\":{\"query\":" + quote(query) + "}}}";
+        HTTP.send(HttpRequest.newBuilder(URI.create(elasticsearch
+                        + "/flowlens-spans-*/_delete_by_query?conflicts=proceed&refresh=true"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 
     /** Polls until the count reaches the target or stops growing for 10 s; answers the last count. */
