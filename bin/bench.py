@@ -352,6 +352,8 @@ def write(results, ingest_runs, seconds):
         met = value >= goal if higher_is_better else value <= goal
         gap = abs(value - goal)
         verdict = "met" if met else f"MISSED by {gap:.2f}{unit}" if gap < 10 else f"MISSED by {gap:,.0f}{unit}"
+        if key == "warmup_s" and not all(d["warm_up"]["settled"] for d in results.values()):
+            verdict = f"MISSED: not settled within {value:.0f} s"  # the figure is then only a lower bound
         shown = f"{value:.2f}" if value < 10 else f"{value:,.0f}"
         lines.append(f"| {label} | {shown}{unit} | {'≥' if higher_is_better else '≤'} {goal:,g}{unit} | {verdict} |")
     if test_run:
