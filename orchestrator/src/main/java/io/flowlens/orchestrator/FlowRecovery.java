@@ -51,7 +51,6 @@ public class FlowRecovery {
     private static final String REASON = "recovered: the orchestrator stopped before the flow ended";
     /** Downstream calls of the longest flow: user, order, payment, confirm, then cancel and void to compensate. */
     static final int CALLS_PER_FLOW = 6;
-    private static final String FAULT_TOLERANCE = DownstreamServices.class.getName() + "/";
 
     private final FlowRunStore runs;
     private final DownstreamServices services;
@@ -63,12 +62,9 @@ public class FlowRecovery {
     @Inject
     public FlowRecovery(FlowRunStore runs, DownstreamServices services, Tracer tracer, Config config,
                         @ConfigProperty(name = "flowlens.flow.recovery-after", defaultValue = "PT2M") Duration after) {
-        requireLongerThanAnyFlow(after, longestFlow(
-                config.getOptionalValue(FAULT_TOLERANCE + "Timeout/value", Long.class).orElse(3000L),
-                config.getOptionalValue(FAULT_TOLERANCE + "Retry/maxRetries", Integer.class).orElse(3),
-                config.getOptionalValue(FAULT_TOLERANCE + "Retry/delay", Long.class).orElse(500L),
-                config.getOptionalValue(FAULT_TOLERANCE + "Retry/jitter", Long.class).orElse(200L),
-                config.getOptionalValue(FAULT_TOLERANCE + "Retry/maxDuration", Long.class).orElse(30_000L)));
+        DownstreamPolicy.Settings calls = DownstreamPolicy.Settings.from(config);
+        requireLongerThanAnyFlow(after, longestFlow(calls.timeout().toMillis(), calls.maxRetries(),
+                calls.delay().toMillis(), calls.jitter().toMillis(), calls.maxDuration().toMillis()));
         this.runs = runs;
         this.services = services;
         this.tracer = tracer;
@@ -90,10 +86,9 @@ public class FlowRecovery {
     }
 
     /**
-     * The longest a flow can take with the configured Fault Tolerance settings (defaults: those of
-     * {@link DownstreamServices}): each call tries {@code maxRetries + 1} times, each try up to the timeout, with the
-     * longest delay between tries; {@code maxDurationMs} stops the retries, though the try under way may still run its
-     * timeout out.
+     * The longest a flow can take with the configured timeout and retries ({@link DownstreamPolicy}): each call tries
+     * {@code maxRetries + 1} times, each try up to the timeout, with the longest delay between tries;
+     * {@code maxDurationMs} stops the retries, though the try under way may still run its timeout out.
      */
     static Duration longestFlow(long timeoutMs, int maxRetries, long delayMs, long jitterMs, long maxDurationMs) {
         long tries = (maxRetries + 1L) * timeoutMs + maxRetries * (delayMs + jitterMs);
@@ -106,7 +101,7 @@ public class FlowRecovery {
             throw new IllegalStateException("flowlens.flow.recovery-after=" + after + " is not longer than the longest"
                     + " flow the orchestrator's timeouts and retries allow (" + longestFlow + ": " + CALLS_PER_FLOW
                     + " calls, each with all its retries); recovery would compensate flows that are still running."
-                    + " Raise flowlens.flow.recovery-after or lower " + FAULT_TOLERANCE + "Timeout/value or Retry/*.");
+                    + " Raise flowlens.flow.recovery-after or lower " + DownstreamPolicy.KEYS + "Timeout/value or Retry/*.");
         }
     }
 

@@ -322,8 +322,9 @@ class FullFlowTest {
     @Test
     void faultToleranceKeepsNoPerCallMetrics() {
         ContractClient.given("orchestrator").get("/demo/full-flow/1").then().statusCode(200);
-        // MP_Fault_Tolerance_Metrics_Enabled=false: the per-call counter lookups cost the flow CPU (PROFILES.md)
-        // and nothing reads them; the client spans carry each call's outcome and duration instead
+        // the calls' timeout and retries are Helidon SE handlers built once (DownstreamPolicy), not MicroProfile Fault
+        // Tolerance's interceptor, whose per-call counter lookups cost the flow CPU (PROFILES.md) and which nothing
+        // read; the client spans carry each call's outcome and duration instead
         String metrics = ContractClient.givenInvalidRequest("orchestrator").get("/metrics").then().statusCode(200)
                 .extract().asString();
         assertThat(metrics, not(containsString("ft_invocations_total")));

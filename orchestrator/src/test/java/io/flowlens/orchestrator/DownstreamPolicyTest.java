@@ -1,0 +1,153 @@
+package io.flowlens.orchestrator;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.flowlens.platform.client.RetryableDownstreamException;
+import io.flowlens.platform.problem.ProblemException;
+import io.helidon.config.mp.MpConfigSources;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.sameInstance;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The downstream calls' timeout and retries, as DownstreamServices' former @Timeout/@Retry behaved. */
+class DownstreamPolicyTest {
+
+    private static final String KEYS = "io.flowlens.orchestrator.DownstreamServices/";
+
+    private final AtomicInteger attempts = new AtomicInteger();
+
+    @Test
+    void aCallThatTimesOutIsInterruptedAndRetriedOnTheCallingThreadThenAnswersTheTimeout() {
+        DownstreamPolicy policy = DownstreamPolicy.from(config(Map.of(KEYS + "Timeout/value", "100",
+                KEYS + "Retry/maxRetries", "2", KEYS + "Retry/delay", "0", KEYS + "Retry/jitter", "0")));
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        AtomicInteger interrupted = new AtomicInteger();
+
+        TimeoutException timedOut = assertThrows(TimeoutException.class, () -> policy.call(() -> {
+            attempts.incrementAndGet();
+            threads.add(Thread.currentThread());
+            try {
+                new CountDownLatch(1).await(30, TimeUnit.SECONDS); // a callee that never answers
+                return "answered";
+            } catch (InterruptedException e) {
+                // what the REST client's blocked read does when the timeout interrupts it (see DownstreamCall)
+                interrupted.incrementAndGet();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }));
+
+        assertThat("the first try and maxRetries more", attempts.get(), is(3));
+        assertThat("every try was cut off by an interrupt", interrupted.get(), is(3));
+        // the OpenTelemetry context and the request scope are the caller's thread's: the client spans stay children
+        assertThat(threads, everyItem(sameInstance(Thread.currentThread())));
+        assertThat("the interrupt does not outlive the call", Thread.currentThread().isInterrupted(), is(false));
+        // MicroProfile Fault Tolerance's TimeoutException: FaultToleranceExceptionMapper answers it 504 as before
+        assertThat(timedOut.getClass(), is(TimeoutException.class));
+    }
+
+    @Test
+    void aRetryableFailureIsTriedAgainAndALaterAnswerReturned() {
+        DownstreamPolicy policy = DownstreamPolicy.from(config(Map.of(KEYS + "Retry/delay", "10",
+                KEYS + "Retry/jitter", "5")));
+        String answer = policy.call(() -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw unavailable();
+            }
+            return "third time";
+        });
+        assertThat(answer, is("third time"));
+        assertThat(attempts.get(), is(3));
+    }
+
+    @Test
+    void anyOtherFailurePassesThroughAtOnce() {
+        DownstreamPolicy policy = DownstreamPolicy.from(config(Map.of()));
+        ProblemException notFound = new ProblemException(404, "not-found", "Not found", "user 9 does not exist", null);
+        ProblemException thrown = assertThrows(ProblemException.class, () -> policy.call(() -> {
+            attempts.incrementAndGet();
+            throw notFound;
+        }));
+        assertThat(thrown, sameInstance(notFound));
+        assertThat(attempts.get(), is(1));
+
+        IllegalArgumentException bug = assertThrows(IllegalArgumentException.class, () -> policy.call(() -> {
+            attempts.incrementAndGet();
+            throw new IllegalArgumentException("a bug, not an outage");
+        }));
+        assertThat(bug.getMessage(), is("a bug, not an outage"));
+        assertThat(attempts.get(), is(2));
+    }
+
+    @Test
+    void maxRetriesBoundsTheTriesAndTheLastFailureIsAnswered() {
+        DownstreamPolicy policy = DownstreamPolicy.from(config(Map.of(KEYS + "Retry/maxRetries", "1",
+                KEYS + "Retry/delay", "0", KEYS + "Retry/jitter", "0")));
+        List<RetryableDownstreamException> failures = new CopyOnWriteArrayList<>();
+        RetryableDownstreamException thrown = assertThrows(RetryableDownstreamException.class, () -> policy.call(() -> {
+            attempts.incrementAndGet();
+            failures.add(unavailable());
+            throw failures.getLast();
+        }));
+        assertThat(attempts.get(), is(2));
+        assertThat(thrown, sameInstance(failures.getLast()));
+    }
+
+    @Test
+    void maxDurationStopsTheRetriesWithTheLastFailure() {
+        DownstreamPolicy policy = DownstreamPolicy.from(config(Map.of(KEYS + "Retry/maxRetries", "100",
+                KEYS + "Retry/delay", "100", KEYS + "Retry/jitter", "0", KEYS + "Retry/maxDuration", "300")));
+        List<RetryableDownstreamException> failures = new CopyOnWriteArrayList<>();
+        RetryableDownstreamException thrown = assertThrows(RetryableDownstreamException.class, () -> policy.call(() -> {
+            attempts.incrementAndGet();
+            failures.add(unavailable());
+            throw failures.getLast();
+        }));
+        assertThat("tries 100 ms apart within 300 ms", attempts.get(), lessThan(5));
+        assertThat(thrown, sameInstance(failures.getLast()));
+    }
+
+    @Test
+    void theSettingsAreReadFromTheKeysTheAnnotationsUsedWithTheirDefaults() {
+        DownstreamPolicy.Settings configured = DownstreamPolicy.Settings.from(config(Map.of(KEYS + "Timeout/value", "250",
+                KEYS + "Retry/maxRetries", "1", KEYS + "Retry/delay", "10", KEYS + "Retry/jitter", "5",
+                KEYS + "Retry/maxDuration", "0")));
+        assertThat(configured, is(new DownstreamPolicy.Settings(Duration.ofMillis(250), 1, Duration.ofMillis(10),
+                Duration.ofMillis(5), Duration.ZERO)));
+        assertThat(DownstreamPolicy.Settings.from(config(Map.of())), is(new DownstreamPolicy.Settings(
+                Duration.ofMillis(3000), 3, Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofMillis(30_000))));
+    }
+
+    @Test
+    void maxDurationZeroIsNoLimit() {
+        DownstreamPolicy policy = DownstreamPolicy.from(config(Map.of(KEYS + "Retry/maxRetries", "2",
+                KEYS + "Retry/delay", "20", KEYS + "Retry/jitter", "0", KEYS + "Retry/maxDuration", "0")));
+        assertThrows(RetryableDownstreamException.class, () -> policy.call(() -> {
+            attempts.incrementAndGet();
+            throw unavailable();
+        }));
+        assertThat("maxRetries, not maxDuration, ended the tries", attempts.get(), is(3));
+    }
+
+    private static RetryableDownstreamException unavailable() {
+        return new RetryableDownstreamException(503, "downstream-unavailable", "Downstream service unavailable",
+                "payments answered 503", null);
+    }
+
+    private static Config config(Map<String, String> values) {
+        return ConfigProviderResolver.instance().getBuilder().withSources(MpConfigSources.create(values)).build();
+    }
+}
