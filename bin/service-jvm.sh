@@ -31,6 +31,10 @@ MEMORY_OPTS=(-XX:+UseSerialGC -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -X
 if [[ -n "${FLOWLENS_MEMORY_OPTS+set}" ]]; then  # bench.py's "JVM defaults" row sets it empty
     read -ra MEMORY_OPTS <<<"$FLOWLENS_MEMORY_OPTS"
 fi
+# Startup work nobody needs at run time. Weld builds the CDI 1.1 and 2.0 XML schemas (Xerces, then JIT-compiled on the
+# second core while main waits for it) only to validate the jars' beans.xml files, which are fixed at build time and
+# parsed either way: ~0.5 CPU-s of a users start (perf/results/PROFILES.md, "Startup and memory levers").
+STARTUP_OPTS=(-Dorg.jboss.weld.xml.disableValidating=true)
 
 jar_of() { printf '%s\n' "$ROOT/$1/target/$1.jar"; }
 cache_of() { printf '%s\n' "${FLOWLENS_AOT_DIR:-$ROOT/$1/target}/$1.aot"; }
@@ -44,7 +48,7 @@ key() { # SERVICE
     jar="$(jar_of "$1")"
     [[ -f "$jar" ]] || die "missing $jar: build the services first (make build)"
     {
-        printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}"
+        printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}"
         cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
         cd "$(dirname "$jar")" && sha256sum "$(basename "$jar")" libs/*
     } | sha256sum | cut -d' ' -f1
@@ -83,6 +87,7 @@ restore_mtimes() { # SERVICE
 cmd_options() { # SERVICE
     local svc="$1" extra=()
     ((${#MEMORY_OPTS[@]} == 0)) || printf '%s\n' "${MEMORY_OPTS[@]}"
+    printf '%s\n' "${STARTUP_OPTS[@]}"
     if [[ "${FLOWLENS_AOT:-on}" != off ]] && aot_supported && [[ "$(cache_state "$svc")" == fresh ]]; then
         restore_mtimes "$svc"
         printf '%s\n' "-XX:AOTCache=$(cache_of "$svc")"
@@ -149,7 +154,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
             PAYMENTS_MP_REST_URL="http://127.0.0.1:${port[payments]}" \
             FLOWLENS_DB_URL="jdbc:h2:file:$work/$svc;WRITE_DELAY=0" \
             FLOWLENS_ADMIN_TOKEN="$token" \
-            "$JAVA_HOME/bin/java" "${MEMORY_OPTS[@]}" "-XX:AOTCacheOutput=$(cache_of "$svc")" \
+            "$JAVA_HOME/bin/java" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}" "-XX:AOTCacheOutput=$(cache_of "$svc")" \
             -jar "$(jar_of "$svc")" >"$work/$svc.log" 2>&1 </dev/null &
         pid[$svc]=$!
         TRAINING_PIDS+=("$!")
