@@ -26,8 +26,10 @@ ROOT="$FLOWLENS_ROOT"
 SERVICES=(users orders payments orchestrator)
 JAVA_HOME="$(find_java21)"
 # Small services on a small machine: a bounded heap and the serial collector (no parallel GC threads fighting for 2
-# cores); measured in perf/results/PROFILES.md ("Memory").
-MEMORY_OPTS=(-XX:+UseSerialGC -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m)
+# cores); measured in perf/results/PROFILES.md ("Memory"). -Xms32m: the initial heap would otherwise be the whole
+# -Xmx (¼ of RAM capped by it), so the young generation is a third of 160 MB and every page of it gets touched; grown
+# on demand, a service's heap stays near what it uses (−40 MB RSS after load, "Startup and memory levers").
+MEMORY_OPTS=(-XX:+UseSerialGC -Xms32m -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m)
 if [[ -n "${FLOWLENS_MEMORY_OPTS+set}" ]]; then  # bench.py's "JVM defaults" row sets it empty
     read -ra MEMORY_OPTS <<<"$FLOWLENS_MEMORY_OPTS"
 fi
