@@ -26,11 +26,17 @@ ROOT="$FLOWLENS_ROOT"
 SERVICES=(users orders payments orchestrator)
 JAVA_HOME="$(find_java21)"
 # Small services on a small machine: a bounded heap and the serial collector (no parallel GC threads fighting for 2
-# cores); measured in perf/results/PROFILES.md ("Memory").
-MEMORY_OPTS=(-XX:+UseSerialGC -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m)
+# cores); measured in perf/results/PROFILES.md ("Memory"). -Xms32m: the initial heap would otherwise be the whole
+# -Xmx (¼ of RAM capped by it), so the young generation is a third of 160 MB and every page of it gets touched; grown
+# on demand, a service's heap stays near what it uses (−40 MB RSS after load, "Startup and memory levers").
+MEMORY_OPTS=(-XX:+UseSerialGC -Xms32m -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m)
 if [[ -n "${FLOWLENS_MEMORY_OPTS+set}" ]]; then  # bench.py's "JVM defaults" row sets it empty
     read -ra MEMORY_OPTS <<<"$FLOWLENS_MEMORY_OPTS"
 fi
+# Startup work nobody needs at run time. Weld builds the CDI 1.1 and 2.0 XML schemas (Xerces, then JIT-compiled on the
+# second core while main waits for it) only to validate the jars' beans.xml files, which are fixed at build time and
+# parsed either way: ~0.5 CPU-s of a users start (perf/results/PROFILES.md, "Startup and memory levers").
+STARTUP_OPTS=(-Dorg.jboss.weld.xml.disableValidating=true)
 
 jar_of() { printf '%s\n' "$ROOT/$1/target/$1.jar"; }
 cache_of() { printf '%s\n' "${FLOWLENS_AOT_DIR:-$ROOT/$1/target}/$1.aot"; }
@@ -44,7 +50,7 @@ key() { # SERVICE
     jar="$(jar_of "$1")"
     [[ -f "$jar" ]] || die "missing $jar: build the services first (make build)"
     {
-        printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}"
+        printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}"
         cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
         cd "$(dirname "$jar")" && sha256sum "$(basename "$jar")" libs/*
     } | sha256sum | cut -d' ' -f1
@@ -83,6 +89,7 @@ restore_mtimes() { # SERVICE
 cmd_options() { # SERVICE
     local svc="$1" extra=()
     ((${#MEMORY_OPTS[@]} == 0)) || printf '%s\n' "${MEMORY_OPTS[@]}"
+    printf '%s\n' "${STARTUP_OPTS[@]}"
     if [[ "${FLOWLENS_AOT:-on}" != off ]] && aot_supported && [[ "$(cache_state "$svc")" == fresh ]]; then
         restore_mtimes "$svc"
         printf '%s\n' "-XX:AOTCache=$(cache_of "$svc")"
@@ -149,7 +156,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
             PAYMENTS_MP_REST_URL="http://127.0.0.1:${port[payments]}" \
             FLOWLENS_DB_URL="jdbc:h2:file:$work/$svc;WRITE_DELAY=0" \
             FLOWLENS_ADMIN_TOKEN="$token" \
-            "$JAVA_HOME/bin/java" "${MEMORY_OPTS[@]}" "-XX:AOTCacheOutput=$(cache_of "$svc")" \
+            "$JAVA_HOME/bin/java" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}" "-XX:AOTCacheOutput=$(cache_of "$svc")" \
             -jar "$(jar_of "$svc")" >"$work/$svc.log" 2>&1 </dev/null &
         pid[$svc]=$!
         TRAINING_PIDS+=("$!")

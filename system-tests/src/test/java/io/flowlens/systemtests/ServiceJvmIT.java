@@ -95,6 +95,14 @@ class ServiceJvmIT {
         assertThat(log, log.contains("[aot]"), is(false));
     }
 
+    @Test
+    void optionsSkipWeldSchemaValidation(@TempDir Path logs) throws Exception {
+        // the schemas cost ~0.5 CPU-s of a start (PROFILES.md); beans.xml is still parsed, so discovery is unchanged
+        assertThat(ServiceJvm.options(ROOT, "users", Map.of()), hasItem("-Dorg.jboss.weld.xml.disableValidating=true"));
+        String log = assertStartsReady(Map.of(), logs.resolve("users.log"));
+        assertThat(log, log.contains("WELD-ENV-000020"), is(true));  // "Using jandex for bean discovery"
+    }
+
     private static void assumeAotCache() {
         // bin/lib.sh picks the newest JDK (Temurin 25 on our machines): a run on an older one must fail, not skip
         assertThat("the JDK running the tests has the AOT cache (25+)", Runtime.version().feature(),
