@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import io.flowlens.exporter.elasticsearch.ElasticsearchConnection;
@@ -36,11 +38,21 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * of 25 spans with the services' attributes). The clock stops when all spans are searchable ({@code _count}), the
  * same way for all. Prints one JSON line per run; bin/bench.py tabulates them.
  *
- * <pre>java ... SpanIngestBenchmark ES_URL OTLP_HTTP_URL SPANS REPS [SPAN_INDEXER_URL]</pre>
+ * <pre>java [-Dbench.indexer.only=true] [-Dbench.indexer.indices=PATTERN] ... SpanIngestBenchmark ES_URL OTLP_HTTP_URL
+ *     SPANS REPS [SPAN_INDEXER_URL]</pre>
  */
 public final class SpanIngestBenchmark {
 
     private static final int BATCH = 512; // the batch span processor's default export size
+    /** Concurrent OTLP senders to the indexer: Jaeger's {@code num_consumers} for it. */
+    private static final int SENDERS = 2;
+    /**
+     * Where the indexer under test writes: its {@code index-prefix} plus {@code -*} (another prefix lets two indexers
+     * with different index templates be compared side by side on one Elasticsearch).
+     */
+    private static final String INDEXER_INDICES = System.getProperty("bench.indexer.indices", "flowlens-spans-*");
+    /** Only the span indexer, no in-process exporter or Jaeger runs (for comparing indexer settings). */
+    private static final boolean INDEXER_ONLY = Boolean.getBoolean("bench.indexer.only");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String elasticsearch;
@@ -59,10 +71,15 @@ public final class SpanIngestBenchmark {
         SpanIngestBenchmark bench = new SpanIngestBenchmark(args[0], args[1], Integer.parseInt(args[2]),
                 args.length > 4 ? args[4] : null);
         int reps = Integer.parseInt(args[3]);
-        bench.flowlens(List.of(generate(2_000, "bench-warmup")), "warmup", false);
+        if (!INDEXER_ONLY) {
+            bench.flowlens(List.of(generate(2_000, "bench-warmup")), "warmup", false);
+        }
         for (int rep = 1; rep <= reps; rep++) {
             if (bench.indexer != null) {
                 bench.indexer(batches(generate(bench.spans, "bench-indexer-" + UUID.randomUUID())), "rep " + rep);
+            }
+            if (INDEXER_ONLY) {
+                continue;
             }
             bench.flowlens(batches(generate(bench.spans, "bench-flowlens-" + rep)), "rep " + rep, false);
             bench.flowlens(batches(generate(bench.spans, "bench-flowlens-ids-" + rep)), "rep " + rep, true);
@@ -110,34 +127,48 @@ public final class SpanIngestBenchmark {
     }
 
     /**
-     * The span indexer as Jaeger's fan-out feeds it: OTLP/HTTP batches, a refused batch (the indexer's queue is full,
-     * it answers 503 so the sender keeps the batch) sent again after a pause, as Jaeger's retrying sender does. The
-     * spans land in the indexer's own {@code flowlens-spans-*} indices and are deleted from there after counting.
+     * The span indexer as Jaeger's fan-out feeds it: OTLP/HTTP batches from {@value #SENDERS} senders at once (the
+     * {@code otlphttp/indexer} exporter's {@code num_consumers} in stack/jaeger-elasticsearch.yaml), each waiting for its
+     * answer before its next batch; a refused batch (the indexer's queue is full, it answers 503 so the sender keeps the
+     * batch) is sent again after a pause, as Jaeger's retrying sender does. The spans land in the indexer's own
+     * {@code flowlens-spans-*} indices; lost are the spans given up on plus those that never became searchable.
      */
     private void indexer(List<List<SpanData>> batches, String label) throws Exception {
         String service = batches.get(0).get(0).getResource().getAttributes()
                 .get(AttributeKey.stringKey("service.name"));
         SpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(indexer + "/v1/traces").build();
-        long start = System.nanoTime();
-        long resent = 0;
-        for (List<SpanData> batch : batches) {
-            for (int refusals = 0; !exporter.export(batch).join(30, TimeUnit.SECONDS).isSuccess() && refusals < 600;
-                    refusals++) { // a minute of refusals: the indexer is down, and the spans count as lost
-                resent += batch.size();
-                ServiceProcesses.sleep(100);
+        AtomicInteger next = new AtomicInteger();
+        LongAdder resent = new LongAdder();
+        LongAdder givenUp = new LongAdder();
+        Runnable sender = () -> {
+            for (int i = next.getAndIncrement(); i < batches.size(); i = next.getAndIncrement()) {
+                List<SpanData> batch = batches.get(i);
+                int refusals = 0;
+                while (!exporter.export(batch).join(30, TimeUnit.SECONDS).isSuccess()) {
+                    if (++refusals == 600) { // a minute of refusals: the indexer is down, and the spans count as lost
+                        givenUp.add(batch.size());
+                        break;
+                    }
+                    resent.add(batch.size());
+                    ServiceProcesses.sleep(100);
+                }
             }
+        };
+        long start = System.nanoTime();
+        List<Thread> senders = new ArrayList<>();
+        for (int i = 0; i < SENDERS; i++) {
+            senders.add(Thread.ofPlatform().name("bench-sender-" + i).start(sender));
+        }
+        for (Thread thread : senders) {
+            thread.join();
         }
         String query = "service:\"" + service + "\"";
-        long reached = awaitCount(() -> count("flowlens-spans-*", query), total(batches));
+        long reached = awaitCount(() -> count(INDEXER_INDICES, query), total(batches));
         long nanos = System.nanoTime() - start;
         exporter.shutdown();
         report("span indexer", label, total(batches), reached, nanos, total(batches) - reached);
-        System.err.printf("span indexer %s: %d spans sent again after a refusal%n", label, resent);
-        String body = "{\"query\":{\"query_string\":{\"query\":" + quote(query) + "}}}";
-        HTTP.send(HttpRequest.newBuilder(URI.create(elasticsearch
-                        + "/flowlens-spans-*/_delete_by_query?conflicts=proceed&refresh=true"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.discarding());
+        System.err.printf("span indexer %s: %d spans sent again after a refusal, %d given up%n", label, resent.sum(),
+                givenUp.sum());
     }
 
     /** Polls until the count reaches the target or stops growing for 10 s; answers the last count. */

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -28,6 +27,8 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.transport.BackoffPolicy;
+import co.elastic.clients.util.BinaryData;
+import co.elastic.clients.util.ContentType;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -109,11 +110,12 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     private static final class Pending {
         private final String index;
         private final String id;
-        private final Map<String, Object> document;
+        /** The document's JSON, written by the exporting thread: the one writer thread only batches and sends. */
+        private final BinaryData document;
         private final Generation generation;
         private final int attempts;
 
-        Pending(String index, String id, Map<String, Object> document, Generation generation, int attempts) {
+        Pending(String index, String id, BinaryData document, Generation generation, int attempts) {
             this.index = index;
             this.id = id;
             this.document = document;
@@ -191,7 +193,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
             Generation current = generation.get();
             current.accept();
             Pending pending = new Pending(index.nameFor(span.getStartEpochNanos()), SpanDocuments.id(span),
-                    SpanDocuments.toDocument(span), current, 0);
+                    BinaryData.of(SpanDocuments.toJson(span), ContentType.APPLICATION_JSON), current, 0);
             if (!queue.offer(pending)) {
                 current.settle();
                 dropped++;

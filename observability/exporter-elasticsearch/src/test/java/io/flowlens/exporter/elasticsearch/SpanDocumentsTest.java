@@ -72,7 +72,7 @@ class SpanDocumentsTest {
         assertThat(document, hasEntry("status_code", 500));
         assertThat(document, hasEntry("url.path", "/orders"));
         assertThat(document, hasEntry("http.route", "/orders"));
-        assertThat(document, hasEntry("flowlens.user.id", 3L));
+        assertThat(document, hasEntry("flowlens.user.id", 3));
         assertThat(document, hasEntry("flowlens.amount", 19.99));
         assertThat(document, hasEntry("exception.type", "java.lang.IllegalStateException"));
         assertThat(document, hasEntry("exception.message", "pool exhausted"));
@@ -101,6 +101,37 @@ class SpanDocumentsTest {
         assertThat(db, not(hasKey("events")));
         assertThat((Map<?, ?>) db.get("attributes"), aMapWithSize(3));
         assertThat(SpanDocuments.id(spanNamed("INSERT orders")), is(db.get("trace_id") + "-" + db.get("span_id")));
+    }
+
+    /** The document is written as JSON straight from the span: every attribute type keeps its JSON type. */
+    @Test
+    void attributeArraysAndScalarsKeepTheirJsonTypes() {
+        Span span = tracer.spanBuilder("orders.create")
+                .setAttribute(AttributeKey.stringArrayKey("tags"), List.of("a", "b\"quoted\""))
+                .setAttribute(AttributeKey.longArrayKey("sizes"), List.of(1L, 2L))
+                .setAttribute(AttributeKey.doubleArrayKey("ratios"), List.of(0.5))
+                .setAttribute(AttributeKey.booleanArrayKey("flags"), List.of(true, false))
+                .setAttribute("flowlens.compensation", true)
+                .setAttribute("flowlens.currency", "EUR")
+                .startSpan();
+        span.addEvent("retry", Attributes.of(AttributeKey.longKey("attempt"), 2L));
+        span.recordException(new IllegalStateException("first"));
+        span.recordException(new IllegalArgumentException("second"));
+        span.end();
+
+        Map<String, Object> document = SpanDocuments.toDocument(spanNamed("orders.create"));
+        Map<?, ?> attributes = (Map<?, ?>) document.get("attributes");
+        assertThat(attributes, hasEntry("tags", List.of("a", "b\"quoted\"")));
+        assertThat(attributes, hasEntry("sizes", List.of(1, 2)));
+        assertThat(attributes, hasEntry("ratios", List.of(0.5)));
+        assertThat(attributes, hasEntry("flags", List.of(true, false)));
+        assertThat(document, hasEntry("flowlens.compensation", true));
+        assertThat(document, hasEntry("flowlens.currency", "EUR"));
+        assertThat(document, hasEntry("exception.type", "java.lang.IllegalStateException")); // the first exception
+        assertThat(document, hasEntry("exception.message", "first"));
+        List<?> events = (List<?>) document.get("events");
+        assertThat(((Map<?, ?>) events.get(0)).get("attributes"), is(Map.of("attempt", 2)));
+        assertThat(events.size(), is(3));
     }
 
     private SpanData spanNamed(String name) {
