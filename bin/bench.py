@@ -474,7 +474,7 @@ def ingest():
 STARTUP_CONFIGS = {"AOT cache (bin/service-jvm.sh)": {},
                    "no AOT cache": {"FLOWLENS_AOT": "off"},
                    "no AOT cache, JVM default heap and GC": {"FLOWLENS_AOT": "off", "FLOWLENS_MEMORY_OPTS": ""}}
-STARTUP_FLOWS = int(os.environ.get("BENCH_STARTUP_FLOWS", "300"))
+STARTUP_FLOWS = int(os.environ.get("BENCH_STARTUP_FLOWS", "200"))
 STARTUP_BEGIN, STARTUP_END = "<!-- startup: bin/bench.py startup -->", "<!-- /startup -->"
 
 
