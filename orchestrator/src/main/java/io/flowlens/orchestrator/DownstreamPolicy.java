@@ -27,10 +27,12 @@ final class DownstreamPolicy {
     static final String KEYS = DownstreamServices.class.getName() + "/";
 
     private final Timeout timeout;
+    private final long timeoutNanos;
     private final Retry retry;
 
     DownstreamPolicy(Settings settings) {
         this.timeout = Timeout.builder().timeout(settings.timeout()).currentThread(true).build();
+        this.timeoutNanos = settings.timeout().toNanos();
         this.retry = Retry.builder()
                 .retryPolicy(Retry.JitterRetryPolicy.builder()
                         .calls(settings.maxRetries() < 0 ? Integer.MAX_VALUE : settings.maxRetries() + 1)
@@ -52,11 +54,32 @@ final class DownstreamPolicy {
 
     <T> T call(Supplier<T> call) {
         try {
-            return retry.invoke(() -> timeout.invoke(call));
+            return retry.invoke(() -> attempt(call));
         } catch (RetryTimeoutException maxDurationSpent) {
             throw asAnswered(maxDurationSpent.lastRetryException());
         } catch (io.helidon.faulttolerance.TimeoutException timedOut) {
             throw asAnswered(timedOut);
+        }
+    }
+
+    /**
+     * One attempt under the timeout. Helidon 4.1.6's current-thread Timeout interrupts the caller first and only then
+     * marks the attempt as timed out, without a lock on the caller's side: a callee that answers the interrupt at
+     * once with its own exception (the REST client does) can be seen before the mark and pass through as that
+     * exception — not retried, not 504 (DownstreamPolicyTest caught it under load). An attempt that fails after its
+     * whole timeout has passed timed out, whatever it threw, which is also what MicroProfile Fault Tolerance says.
+     */
+    private <T> T attempt(Supplier<T> call) {
+        long started = System.nanoTime();
+        try {
+            return timeout.invoke(call);
+        } catch (io.helidon.faulttolerance.TimeoutException timedOut) {
+            throw timedOut;
+        } catch (RuntimeException failed) {
+            if (System.nanoTime() - started >= timeoutNanos) {
+                throw new io.helidon.faulttolerance.TimeoutException("Supplier execution interrupted", failed);
+            }
+            throw failed;
         }
     }
 
