@@ -147,25 +147,32 @@ class ElasticsearchClusterIT {
     }
 
     /**
-     * Every span the services sent (since they started) is in jaeger-span-* and in flowlens-spans-* exactly once, and
-     * no path counted a span as given up. Polled until both counts equal the services' count and it has not moved
-     * for a poll: the last flows' spans leave the services in a batch a few seconds after the answers. Answers the
-     * counts: jaeger-span-*, flowlens-spans-*, sent.
+     * Every span the services sent (since they started) is in flowlens-spans-* exactly once and in jaeger-span-* at
+     * least once, and no path counted a span as given up. Polled until the counts equal the services' count and it
+     * has not moved for a poll: the last flows' spans leave the services in a batch a few seconds after the answers.
+     * Jaeger's writer indexes with generated ids, so a bulk request whose answer was lost when the master died is
+     * written again as new documents (a fresh-clone run stored 27 of 6 872 spans twice); its spans are counted by
+     * distinct span id, the copies reported. Our indexer writes span-id ids in cluster mode: no copy there. Answers
+     * the counts: jaeger-span-* documents, flowlens-spans-*, sent, extra copies in jaeger-span-*.
      */
     private static long[] assertEverySpanStoredOnce(String through) {
-        long[] counts = {-1, -1, -1, -2}; // jaeger-span-*, flowlens-spans-*, sent, sent at the poll before
+        // jaeger-span-* documents, flowlens-spans-*, sent, sent at the poll before, extra copies in jaeger-span-*
+        long[] counts = {-1, -1, -1, -2, 0};
         try {
             Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 counts[3] = counts[2];
                 counts[2] = sumOverServices("flowlens_telemetry_spans_exported");
                 counts[0] = spansSince("jaeger-span-*", "startTimeMillis", through);
+                counts[4] = extraCopiesSince("jaeger-span-*", "startTimeMillis", "spanID", through);
                 counts[1] = spansSince("flowlens-spans-*", "@timestamp", through);
-                return counts[2] == counts[3] && counts[0] == counts[2] && counts[1] == counts[2];
+                return counts[2] == counts[3] && counts[0] - counts[4] == counts[2] && counts[1] == counts[2];
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("spans sent " + counts[2] + ", in jaeger-span-* " + counts[0]
-                    + ", in flowlens-spans-* " + counts[1] + " (fewer: lost; more: stored twice)", e);
+            throw new AssertionError("spans sent " + counts[2] + ", in jaeger-span-* " + counts[0] + " documents of "
+                    + (counts[0] - counts[4]) + " distinct spans, in flowlens-spans-* " + counts[1]
+                    + " (fewer: lost; more in flowlens-spans-*: stored twice)", e);
         }
+        System.out.printf("jaeger-span-* held %d extra copies of spans (written again by Jaeger's writer)%n", counts[4]);
         assertThat("no span dropped by the services", sumOverServices("flowlens_telemetry_spans_dropped"), is(0L));
         for (String exporter : List.of("jaeger_storage_exporter", "otlphttp/indexer")) {
             for (String counter : List.of("otelcol_exporter_send_failed_spans_total",
@@ -221,6 +228,20 @@ class ElasticsearchClusterIT {
     private static Path pidFile(int n) {
         return root.resolve(".stack/instances").resolve(environment.get("FLOWLENS_INSTANCE"))
                 .resolve("es-node" + n + "/run/elasticsearch.pid");
+    }
+
+    /** Documents beyond the first per span id among those whose span started after the services did. */
+    private static long extraCopiesSince(String index, String timeField, String idField, String through) {
+        // a shard_size above the spans of a run makes every shard return all its ids: the counts are exact
+        List<Integer> copies = RestAssured.given().baseUri(through).contentType(ContentType.JSON)
+                .body(Map.of("size", 0,
+                        "query", Map.of("range", Map.of(timeField, Map.of("gte", servicesStartedAtMillis,
+                                "format", "epoch_millis"))),
+                        "aggs", Map.of("copies", Map.of("terms", Map.of("field", idField, "min_doc_count", 2,
+                                "size", 10_000, "shard_size", 200_000)))))
+                .post("/" + index + "/_search?allow_no_indices=true")
+                .then().statusCode(200).extract().path("aggregations.copies.buckets.doc_count");
+        return copies == null ? 0 : copies.stream().mapToLong(count -> count - 1L).sum();
     }
 
     /** Documents in an index pattern whose span started after the services did (earlier runs' are older). */
