@@ -210,9 +210,9 @@ def renice(process_id, niceness):
             pass
 
 
-def probe(ports, mode, duration=SECONDS, **extra):
-    """perf/k6/bench.js against one deployment, k6 pinned beside the backends."""
-    return k6("flow", mode, duration=duration, cpus=BACKEND_CPUS,
+def probe(ports, mode, duration=SECONDS, cpus=BACKEND_CPUS, **extra):
+    """perf/k6/bench.js against one deployment's full flow, k6 pinned beside the backends unless `cpus` is None."""
+    return k6("flow", mode, duration=duration, cpus=cpus,
               BASE_URL=f"http://127.0.0.1:{ports['orchestrator']}", USERS_URL=f"http://127.0.0.1:{ports['users']}",
               **extra)
 
@@ -716,22 +716,17 @@ def flow_cpu(sets):
             inst["pids"] = [int((inst["state"] / "services" / f"{s}.pid").read_text()) for s in SERVICES]
         named = {i["label"] + "/" + i["mode"]: i for i in instances}
 
-        def probe(inst, mode, duration, **extra):
-            p = inst["ports"]
-            return k6("flow", mode, duration=duration, BASE_URL=f"http://127.0.0.1:{p['orchestrator']}",
-                      USERS_URL=f"http://127.0.0.1:{p['users']}", **extra)
-
         while any(i["flows"] < warm_flows for i in instances):
             for name, inst in named.items():
                 if inst["flows"] < warm_flows:
-                    run = probe(inst, "saturate", WARMUP_CHUNK, VUS=8)
+                    run = probe(inst["ports"], "saturate", WARMUP_CHUNK, cpus=None, VUS=8)
                     inst["flows"] += run["count"]
                     inst["warm_rates"].append(run["rps"])
                     print(f"warm {name}: {run['rps']:.0f} flows/s ({inst['flows']} flows)", flush=True)
         for rep in range(reps):
             for name, inst in named.items():
                 before = sum(proc_cpu(p) for p in inst["pids"])
-                run = probe(inst, "rate", SECONDS, RATE=RATE)
+                run = probe(inst["ports"], "rate", SECONDS, cpus=None, RATE=RATE)
                 cpu_ms = (sum(proc_cpu(p) for p in inst["pids"]) - before) * 1000 / max(run["count"], 1)
                 inst["cpu_ms"].append(cpu_ms)
                 print(f"#{rep + 1} {name}: {cpu_ms:.2f} ms CPU/flow, p50 {run['p50']:.1f} ms, "
@@ -762,14 +757,6 @@ def proc_cpu(process_id):
     fields = pathlib.Path(f"/proc/{process_id}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
-
-
-def console_section(markdown):
-    """The "Console view load" section of an existing BENCHMARKS.md (with a blank line before it), or nothing."""
-    if not markdown.exists() or CONSOLE_SECTION not in markdown.read_text():
-        return []
-    section = markdown.read_text().split(CONSOLE_SECTION, 1)[1].split("\n## ", 1)[0]
-    return ["", CONSOLE_SECTION + section.rstrip("\n")]
 
 
 def console():
