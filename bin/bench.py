@@ -114,26 +114,6 @@ def fmt(s, digits=1):
     return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
 
 
-def warm_up(target):
-    """Saturates `target` in short chunks until the last three chunks' req/s are within 5 % of each other.
-
-    The full flow crosses four JVMs and several hundred methods; on 2 cores the JIT needs minutes of load (thousands
-    of flows) before it settles: a hand run went 21 -> 29 -> 45 -> 66 -> 84 -> 95 -> 94 flows/s in 35 s chunks, and
-    CPU per flow from 93 to 20 ms. Measuring after a 10 s warm-up, as the first version of this harness did, compared
-    JIT states rather than configurations. Returns the chunks' req/s, the seconds spent and whether it settled
-    before WARMUP_MAX_CHUNKS ran out."""
-    def settled():
-        last = rates[-3:]
-        return len(last) == 3 and max(last) - min(last) <= 0.05 * max(last)
-
-    began, rates = time.monotonic(), []
-    for _ in range(WARMUP_MAX_CHUNKS):
-        rates.append(k6(target, "saturate", duration=WARMUP_CHUNK, VUS=8)["rps"])
-        if settled():
-            break
-    return {"rates": rates, "seconds": time.monotonic() - began, "settled": settled()}
-
-
 def main():
     """The one `make bench` run: startup and footprint, then the tracing overhead with the services pinned, then span
     ingest; writes the goals table and benchmarks.json's `summary` from this run alone."""
