@@ -460,7 +460,7 @@ EXPLANATIONS = [
     "Fault Tolerance's per-call rebuild (22 % of the orchestrator) is gone (DownstreamPolicy).",
     "- **Tracing ratios** (CPU, throughput, p99): the services' own share: span creation, the batch processor and the "
     "OTLP export on the same core as the work; Jaeger's and Elasticsearch's indexing is on the other core here.",
-    "- **RSS** (≤ 200 MB): after `-Xms32m`, the native-heap trim and heap free ratios the largest service holds 200–205 "
+    "- **RSS** (≤ 200 MB): after `-Xms32m`, the native-heap trim and heap free ratios the largest service holds 201–209 "
     "MB: heap (~40 MB), the mapped AOT cache (~89 MB, resident in full, paid "
     "back in start time), code cache; metaspace is ~5 MB.",
     "- **Span indexer** (≥ 15 000 spans/s): the indexer (~45–50) and Elasticsearch (~60–75) cost ~110 CPU-ms per 1000 "

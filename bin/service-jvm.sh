@@ -31,8 +31,8 @@ JAVA_HOME="$(find_java21)"
 # on demand, a service's heap stays near what it uses (−40 MB RSS after load, "Startup and memory levers").
 # TrimNativeHeapInterval: the JIT's arenas and other native buffers freed after a burst of load stay in glibc's malloc
 # pools (RSS) until trimmed; Min/MaxHeapFreeRatio 10/30: the heap grows by less than the default 40–70 % headroom after
-# a collection and gives back more. Together −7 to −12 MB on the largest service after load, flows/s the same (issue 15:
-# max RSS after load ≤ 200 MB).
+# a collection and gives back more. Together: largest service after load 203 MB median (201–209) vs 210 (207–212), 3 reps
+# side by side, flows/s the same (issue 15: ≤ 200 MB; "Startup and memory levers").
 MEMORY_OPTS=(-XX:+UseSerialGC -Xms32m -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m
     -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=1000)
 if [[ -n "${FLOWLENS_MEMORY_OPTS+set}" ]]; then  # bench.py's "JVM defaults" row sets it empty
