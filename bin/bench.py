@@ -502,7 +502,8 @@ STARTUP_CONFIGS = {"AOT cache (bin/service-jvm.sh)": {},
                    "no AOT cache, JVM default heap and GC": {"FLOWLENS_AOT": "off", "FLOWLENS_MEMORY_OPTS": ""}}
 # A lever is measured against today's options in the same run: BENCH_STARTUP_CONFIGS='{"name": {"ENV": "value"}, ...}'
 # replaces the configurations above (bin/service-jvm.sh's FLOWLENS_MEMORY_OPTS, FLOWLENS_JAVA_OPTS, FLOWLENS_AOT_DIR
-# for a cache trained with other options); write BENCH_OUT elsewhere then, the summary is taken from the first one.
+# for a cache trained with other options); write BENCH_OUT elsewhere then. The summary is the default name's, else the
+# first configuration's.
 if os.environ.get("BENCH_STARTUP_CONFIGS"):
     STARTUP_CONFIGS = json.loads(os.environ["BENCH_STARTUP_CONFIGS"])
 STARTUP_FLOWS = int(os.environ.get("BENCH_STARTUP_FLOWS", "200"))
