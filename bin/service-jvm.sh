@@ -29,7 +29,12 @@ JAVA_HOME="$(find_java21)"
 # cores); measured in perf/results/PROFILES.md ("Memory"). -Xms32m: the initial heap would otherwise be the whole
 # -Xmx (¼ of RAM capped by it), so the young generation is a third of 160 MB and every page of it gets touched; grown
 # on demand, a service's heap stays near what it uses (−40 MB RSS after load, "Startup and memory levers").
-MEMORY_OPTS=(-XX:+UseSerialGC -Xms32m -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m)
+# TrimNativeHeapInterval: the JIT's arenas and other native buffers freed after a burst of load stay in glibc's malloc
+# pools (RSS) until trimmed; Min/MaxHeapFreeRatio 10/30: the heap grows by less than the default 40–70 % headroom after
+# a collection and gives back more. Together: largest service after load 203 MB median (201–209) vs 210 (207–212), 3 reps
+# side by side, flows/s the same (issue 15: ≤ 200 MB; "Startup and memory levers").
+MEMORY_OPTS=(-XX:+UseSerialGC -Xms32m -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m
+    -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=1000)
 if [[ -n "${FLOWLENS_MEMORY_OPTS+set}" ]]; then  # bench.py's "JVM defaults" row sets it empty
     read -ra MEMORY_OPTS <<<"$FLOWLENS_MEMORY_OPTS"
 fi
