@@ -433,11 +433,18 @@ EXPLANATIONS = [
     "validation; tried: C1 only (halves start CPU, costs peak throughput), no JEP 515 replay, the JDK HttpClient for "
     "OTLP. Left: fewer jars (the in-process Elasticsearch exporter and its client ride along as an option), a lighter "
     "stack than CDI + Jersey.",
-    "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and a dozen commits across four "
-    "JVMs; the orchestrator's profile is the JAX-RS server stack (45 % inclusive), the REST client stack (38 %, its "
-    "`HttpURLConnection` connector 14 %: Helidon's own connector is not served at 4.1.6), JDBC (16 %); orders and "
-    "payments spend a third in H2 writing a chunk per commit (`WRITE_DELAY=0`, so an answered write survives a kill). "
-    "Fault Tolerance's per-call rebuild (22 % of the orchestrator) is gone (DownstreamPolicy).",
+    "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across "
+    "four JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where "
+    "a flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`, "
+    "so an answered write survives a kill; an idempotent POST commits twice, claim then work with its answer; "
+    "150–350 µs of CPU per commit measured alone). Then the JAX-RS server stack, the REST client (its "
+    "`HttpURLConnection` connector 14 % of the orchestrator: Helidon's own connector is not served at 4.1.6) and JSON-B "
+    "(5–8 %). Fault Tolerance's per-call rebuild (22 % of the orchestrator) is gone (DownstreamPolicy). ≤ 10 ms needs "
+    "less than a quarter of today's CPU; no single item left is that large.",
+    "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds no JIT-compiled "
+    "methods), so C2 still compiles the flow's several hundred methods at run time, here on the one core the eight "
+    "service JVMs share; a deployment reaches its settled rate after 1 500–4 500 flows, and a mid-warm-up dip (late C2 "
+    "recompilations and deoptimizations; JFR shows them still running after ~3 500 flows) restarts the three-chunk rule.",
     "- **Tracing ratios** (CPU, throughput, p99): the services' own share: span creation, the batch processor and the "
     "OTLP export on the same core as the work; Jaeger's and Elasticsearch's indexing is on the other core here.",
     "- **RSS** (≤ 200 MB): after `-Xms32m`, the native-heap trim and heap free ratios the largest service holds 201–209 "
@@ -445,9 +452,11 @@ EXPLANATIONS = [
     "back in start time), code cache; metaspace is ~5 MB.",
     "- **Span indexer** (≥ 15 000 spans/s): the indexer (~45–50) and Elasticsearch (~60–75) cost ~110 CPU-ms per 1000 "
     "spans together, so 2 cores top out near 18 000 spans/s before the sender's own CPU, which shares them here. Kept: "
-    "documents written as JSON on the exporting thread (×1.3); tried: no doc values on the attribute maps, filtered "
-    "bulk answers.",
-    "- **`make test`** (≤ 8 min): ~21 of its ~25 min are the system tests, each a real scenario on real backends "
+    "documents written as JSON on the exporting thread (×1.3); tried, no gain beyond the noise: no doc values on the "
+    "attribute maps, filtered bulk answers, `refresh_interval` 5 s, 30 segments per merge tier, 5 000-document bulks, "
+    "one concurrent bulk, a 512 MB indexer heap. Left: the indexer's request path (protobuf parse, conversion, JSON) "
+    "and the parsing of ~1 000-item bulk answers.",
+    "- **`make test`** (≤ 8 min): ~22 of its ~27 min are the system tests, each a real scenario on real backends "
     "(outages, failover with eight service JVMs, a three-node Elasticsearch, alert windows of real traffic); their "
     "setup is shared (one stack per run). 8 min would mean moving scenarios out of `make test` or more cores.",
 ]
