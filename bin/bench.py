@@ -443,8 +443,9 @@ EXPLANATIONS = [
     "less than a quarter of today's CPU; no single item left is that large.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds no JIT-compiled "
     "methods), so C2 still compiles the flow's several hundred methods at run time, here on the one core the eight "
-    "service JVMs share; a deployment reaches its settled rate after 1 500–4 500 flows, and a mid-warm-up dip (late C2 "
-    "recompilations and deoptimizations; JFR shows them still running after ~3 500 flows) restarts the three-chunk rule.",
+    "service JVMs share; a deployment reaches its settled rate after 1 500–4 500 flows, and a dip of the rate mid-warm-up "
+    "(seen in the last two runs; its cause is not proven: JFR still shows long C2 compilations and deoptimizations "
+    "after ~3 500 flows) restarts the three-chunk rule.",
     "- **Tracing ratios** (CPU, throughput, p99): the services' own share: span creation, the batch processor and the "
     "OTLP export on the same core as the work; Jaeger's and Elasticsearch's indexing is on the other core here.",
     "- **RSS** (≤ 200 MB): after `-Xms32m`, the native-heap trim and heap free ratios the largest service holds 201–209 "
