@@ -76,11 +76,8 @@ def pid(service):
 
 
 def cpu_seconds():
-    total = 0
-    for service in SERVICES:
-        fields = pathlib.Path(f"/proc/{pid(service)}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / TICKS
+    """CPU seconds of the four services bin/services.sh started (their pid files)."""
+    return sum(proc_cpu(pid(service)) for service in SERVICES)
 
 
 def k6(target, mode, duration=SECONDS, cpus=None, **extra):
@@ -754,7 +751,6 @@ def flow_cpu(sets):
 def proc_cpu(process_id):
     fields = pathlib.Path(f"/proc/{process_id}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-
 
 
 def console():
