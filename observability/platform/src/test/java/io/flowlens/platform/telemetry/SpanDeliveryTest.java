@@ -59,7 +59,7 @@ class SpanDeliveryTest {
         }
     }
 
-    /** Answers every export with one result that completes only when the test says so. */
+    /** Answers every call with one result that completes only when the test says so, as a retrying exporter would. */
     private static final class HangingExporter implements SpanExporter {
         private final CompletableResultCode answer = new CompletableResultCode();
 
@@ -70,12 +70,12 @@ class SpanDeliveryTest {
 
         @Override
         public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
+            return answer;
         }
 
         @Override
         public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
+            return answer;
         }
     }
 }
