@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.flowlens.contracts.admin.model.FaultName;
 import io.flowlens.contracts.admin.model.FaultSettings;
+import io.flowlens.platform.db.TracedDatabase;
 import io.flowlens.platform.faults.FaultInjector;
 import io.flowlens.testing.ContractClient;
 import io.helidon.microprofile.testing.junit5.AddConfig;
@@ -28,7 +29,7 @@ import static org.hamcrest.Matchers.is;
  * the fix the failed release escaped the response filter after the 503 was mapped: Jersey could not answer at all.
  */
 @HelidonTest
-@AddConfig(key = "flowlens.idempotency.lease", value = "PT1S")
+@AddConfig(key = "flowlens.idempotency.lease", value = "PT2S")
 @AddConfig(key = "flowlens.db.connection-timeout-ms", value = "500")
 class IdempotencyDatabaseLostTest {
 
@@ -37,6 +38,9 @@ class IdempotencyDatabaseLostTest {
 
     @Inject
     private FaultInjector faults;
+
+    @Inject
+    private TracedDatabase database;
 
     @AfterEach
     void faultsOff() {
@@ -53,11 +57,12 @@ class IdempotencyDatabaseLostTest {
         String key = "k-" + UUID.randomUUID();
         String body = "{\"name\":\"Lost\",\"email\":\"lost-" + UUID.randomUUID() + "@example.com\"}";
         long before = store.count();
-        faults.set(FaultName.LATENCY, new FaultSettings().enabled(true).latencyMs(1500));
+        // longer than the lease: the claim, the repeat below and the pool fault all happen while the first waits
+        faults.set(FaultName.LATENCY, new FaultSettings().enabled(true).latencyMs(3000));
         CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> post(key, body));
-        // claimed: a repeat is told "in progress"; the first request now waits in the latency fault
-        await("the claim").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> post(key, body).statusCode() == 409);
+        IdempotencyClaims.awaitClaim(database, key);
+        // the first request now waits in the latency fault, and a repeat is told "in progress"
+        assertThat(post(key, body).statusCode(), is(409));
         // every pooled connection taken, as when the database server is gone: the work and the release both fail
         faults.set(FaultName.POOL_EXHAUSTION, new FaultSettings().enabled(true));
 

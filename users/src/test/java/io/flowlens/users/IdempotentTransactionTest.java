@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import io.flowlens.contracts.admin.model.FaultName;
 import io.flowlens.contracts.admin.model.FaultSettings;
+import io.flowlens.platform.db.TracedDatabase;
 import io.flowlens.platform.faults.FaultInjector;
 import io.flowlens.testing.ContractClient;
 import io.flowlens.testing.RecordedSpans;
@@ -45,6 +46,9 @@ class IdempotentTransactionTest {
 
     @Inject
     private FaultInjector faults;
+
+    @Inject
+    private TracedDatabase database;
 
     @AfterEach
     void faultOff() {
@@ -84,6 +88,7 @@ class IdempotentTransactionTest {
         long before = store.count();
         faults.set(FaultName.LATENCY, new FaultSettings().enabled(true).latencyMs(HOLDER_LATENCY_MS));
         CompletableFuture<Response> holder = CompletableFuture.supplyAsync(() -> post(key, body, null));
+        IdempotencyClaims.awaitClaim(database, key);
 
         // repeats are told "in progress" until the 1 s lease lapses; then one takes the key over and runs
         Response retry = await("a retry that runs").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
