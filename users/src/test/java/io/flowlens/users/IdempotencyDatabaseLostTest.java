@@ -29,7 +29,7 @@ import static org.hamcrest.Matchers.is;
  * the fix the failed release escaped the response filter after the 503 was mapped: Jersey could not answer at all.
  */
 @HelidonTest
-@AddConfig(key = "flowlens.idempotency.lease", value = "PT2S")
+@AddConfig(key = "flowlens.idempotency.lease", value = "PT4S")
 @AddConfig(key = "flowlens.db.connection-timeout-ms", value = "500")
 class IdempotencyDatabaseLostTest {
 
@@ -58,7 +58,7 @@ class IdempotencyDatabaseLostTest {
         String body = "{\"name\":\"Lost\",\"email\":\"lost-" + UUID.randomUUID() + "@example.com\"}";
         long before = store.count();
         // longer than the lease: the claim, the repeat below and the pool fault all happen while the first waits
-        faults.set(FaultName.LATENCY, new FaultSettings().enabled(true).latencyMs(3000));
+        faults.set(FaultName.LATENCY, new FaultSettings().enabled(true).latencyMs(6000));
         CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> post(key, body));
         IdempotencyClaims.awaitClaim(database, key);
         // the first request now waits in the latency fault, and a repeat is told "in progress"

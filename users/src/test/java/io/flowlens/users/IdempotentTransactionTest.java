@@ -39,7 +39,7 @@ import static org.hamcrest.Matchers.not;
 @AddConfig(key = "flowlens.idempotency.lease", value = "PT1S")
 class IdempotentTransactionTest {
 
-    private static final int HOLDER_LATENCY_MS = 2500;
+    private static final int HOLDER_LATENCY_MS = 5000;
 
     @Inject
     private UserStore store;
