@@ -135,7 +135,7 @@ class SagaRetrySystemIT {
     void anOrchestratorKilledDuringThePaymentIsRecoveredAfterRestart() throws Exception {
         // The kill must land while payments holds the request. With the class's 1 s timeout the flow gives up on the
         // payment about 2.5 s after it arrived, which is no wider than the time a span takes to become visible in
-        // Jaeger on a slow machine; so this orchestrator waits out a 6 s payment, and the kill has 6 s to land.
+        // Jaeger on a slow machine; so this orchestrator waits out a 10 s payment, and the kill has 10 s to land.
         Traceparent caller = Traceparent.random();
         String traceId = caller.traceId();
         String traceparent = caller.header();
@@ -145,7 +145,7 @@ class SagaRetrySystemIT {
             // its recovery threshold has to cover its own 15 s timeouts (6 calls x 45 s) to be allowed to start
             services.restart("orchestrator", Map.of("IO_FLOWLENS_ORCHESTRATOR_DOWNSTREAMSERVICES_TIMEOUT_VALUE", "15000",
                     "PAYMENTS_MP_REST_READTIMEOUT", "15000", "FLOWLENS_FLOW_RECOVERY_AFTER", "PT5M"));
-            paymentsLatency(6000);
+            paymentsLatency(10_000);
             CompletableFuture<Integer> flow = CompletableFuture.supplyAsync(() -> {
                 try {
                     return RestAssured.given().baseUri(services.url("orchestrator")).header("traceparent", traceparent)
