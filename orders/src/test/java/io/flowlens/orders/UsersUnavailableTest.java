@@ -25,12 +25,16 @@ class UsersUnavailableTest {
     @Test
     void unreachableUsersServiceIs503() {
         long before = store.count();
-        long start = System.nanoTime();
-        ContractClient.given("orders").contentType(JSON).body("{\"user_id\":1,\"amount\":5,\"currency\":\"EUR\"}")
-                .post("/orders")
-                .then().spec(problem(503, "downstream-unavailable")).body("detail", is("users cannot be reached"));
-        assertThat("a refused connection must not wait for the read timeout",
-                Duration.ofNanos(System.nanoTime() - start), lessThan(Duration.ofSeconds(3)));
+        Duration elapsed = Duration.ZERO;
+        // the first call also builds the REST client (seconds in a cold JVM on a loaded machine): the second is timed
+        for (int call = 0; call < 2; call++) {
+            long start = System.nanoTime();
+            ContractClient.given("orders").contentType(JSON).body("{\"user_id\":1,\"amount\":5,\"currency\":\"EUR\"}")
+                    .post("/orders")
+                    .then().spec(problem(503, "downstream-unavailable")).body("detail", is("users cannot be reached"));
+            elapsed = Duration.ofNanos(System.nanoTime() - start);
+        }
+        assertThat("a refused connection must not wait for the read timeout", elapsed, lessThan(Duration.ofSeconds(3)));
         assertThat(store.count(), is(before));
     }
 }
