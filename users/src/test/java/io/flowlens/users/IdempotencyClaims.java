@@ -17,7 +17,12 @@ final class IdempotencyClaims {
 
     static void awaitClaim(TracedDatabase database, String key) {
         await("the claim of " + key).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> database.queryOne("idempotency_keys", "SELECT 1 FROM idempotency_keys WHERE idempotency_key = ?",
-                        statement -> statement.setString(1, key), row -> true).isPresent());
+                .until(() -> exists(database, key));
+    }
+
+    /** Whether idempotency_keys holds the key (claimed, answered or expired but not yet swept). */
+    static boolean exists(TracedDatabase database, String key) {
+        return database.queryOne("idempotency_keys", "SELECT 1 FROM idempotency_keys WHERE idempotency_key = ?",
+                statement -> statement.setString(1, key), row -> true).isPresent();
     }
 }

@@ -50,9 +50,7 @@ class IdempotencyKeySweeperTest {
     }
 
     private List<String> remaining(List<String> keys) {
-        return keys.stream().filter(key -> database.queryOne("idempotency_keys",
-                "SELECT 1 FROM idempotency_keys WHERE idempotency_key = ?", s -> s.setString(1, key), row -> true)
-                .isPresent()).toList();
+        return keys.stream().filter(key -> IdempotencyClaims.exists(database, key)).toList();
     }
 
     @Test
