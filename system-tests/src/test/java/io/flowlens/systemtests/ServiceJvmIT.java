@@ -57,6 +57,26 @@ class ServiceJvmIT {
         assertStartsReady(env, dir.resolve("users.log"));
     }
 
+    /**
+     * A start does not hash the jars when the stamp written at training (sizes and mtimes of the class path, JDK,
+     * options) still matches: the key is then not read at all. A stamp that does not match falls back to the key.
+     */
+    @Test
+    void matchingStampAnswersWithoutTheKeyAndAStaleOneFallsBackToIt(@TempDir Path dir) throws Exception {
+        assumeAotCache();
+        Files.createSymbolicLink(dir.resolve("users.aot"), ROOT.resolve("users/target/users.aot"));
+        Files.copy(ROOT.resolve("users/target/users.aot.mtimes"), dir.resolve("users.aot.mtimes"));
+        Files.copy(ROOT.resolve("users/target/users.aot.stamp"), dir.resolve("users.aot.stamp"));
+        Files.writeString(dir.resolve("users.aot.key"), "not read while the stamp matches\n");
+        Map<String, String> env = Map.of("FLOWLENS_AOT_DIR", dir.toString());
+        assertThat(ServiceJvm.options(ROOT, "users", env), hasItem("-XX:AOTCache=" + dir.resolve("users.aot")));
+
+        Files.writeString(dir.resolve("users.aot.stamp"), "stamp of another class path\n");
+        assertThat(ServiceJvm.options(ROOT, "users", env), everyItem(not(startsWith("-XX:AOTCache"))));
+        Files.writeString(dir.resolve("users.aot.key"), key("users"));
+        assertThat(ServiceJvm.options(ROOT, "users", env), hasItem("-XX:AOTCache=" + dir.resolve("users.aot")));
+    }
+
     /** The key can be fooled (a jar rewritten with the same size and mtime): the JVM's own check then refuses it. */
     @Test
     void staleCacheThatPassesTheKeyStillStarts(@TempDir Path dir) throws Exception {
