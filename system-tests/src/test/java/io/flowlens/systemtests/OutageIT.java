@@ -18,7 +18,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongSupplier;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.flowlens.systemtests.FlowTraffic.Flow;
 import io.restassured.RestAssured;
@@ -195,17 +196,24 @@ class OutageIT {
                 .orElse(false), is(true));
 
         // spans per flow outcome in each store: the same flows again now that all is well, counted once stable
-        Map<String, Long> flowlensPerOutcome = new ConcurrentHashMap<>();
-        Map<String, Long> jaegerPerOutcome = new ConcurrentHashMap<>();
+        Map<String, String> traceOfOutcome = new HashMap<>();
         for (String amount : List.of("10.00", "2500.00")) {
             JsonPath answer = RestAssured.given().baseUri(system.orchestrator()).queryParam("amount", amount)
                     .get("/demo/full-flow/1").then().statusCode(200).extract().jsonPath();
-            String traceId = answer.getString("trace_id");
-            flowlensPerOutcome.put(answer.getString("order_status"), stableCount(() -> spansPerTrace(
-                    "flowlens-spans-*", "trace_id", List.of(traceId)).getOrDefault(traceId, 0L)));
-            jaegerPerOutcome.put(answer.getString("order_status"), stableCount(() -> spansPerTrace(
-                    "jaeger-span-*", "traceID", List.of(traceId)).getOrDefault(traceId, 0L)));
+            traceOfOutcome.put(answer.getString("order_status"), answer.getString("trace_id"));
         }
+        Map<String, Long> flowlensPerOutcome = new HashMap<>();
+        Map<String, Long> jaegerPerOutcome = new HashMap<>();
+        awaitStable(() -> {
+            Map<String, Long> flowlens = SpanCounts.perTrace(system, "flowlens-spans-*", "trace_id",
+                    traceOfOutcome.values());
+            Map<String, Long> jaeger = SpanCounts.perTrace(system, "jaeger-span-*", "traceID", traceOfOutcome.values());
+            traceOfOutcome.forEach((outcome, traceId) -> {
+                flowlensPerOutcome.put(outcome, flowlens.getOrDefault(traceId, 0L));
+                jaegerPerOutcome.put(outcome, jaeger.getOrDefault(traceId, 0L));
+            });
+            return List.of(flowlensPerOutcome.values(), jaegerPerOutcome.values()).toString();
+        }, () -> !flowlensPerOutcome.containsValue(0L) && !jaegerPerOutcome.containsValue(0L));
         List<Flow> duringOutage = flows.stream()
                 .filter(f -> f.answeredAtNanos() > down && f.answeredAtNanos() < back).toList();
         assertThat("flows answered while Elasticsearch was down", duringOutage.isEmpty(), is(false));
@@ -245,39 +253,26 @@ class OutageIT {
 
     /** Spans the flows' traces lack in an index, against the span count of a fresh flow with the same outcome. */
     private static long missingSpans(List<Flow> flows, String index, String traceField, Map<String, Long> perOutcome) {
-        Map<String, Long> counts = spansPerTrace(index, traceField, flows.stream().map(Flow::traceId).toList());
+        Map<String, Long> counts = SpanCounts.perTrace(system, index, traceField,
+                flows.stream().map(Flow::traceId).toList());
         return flows.stream()
                 .mapToLong(f -> Math.max(0, perOutcome.get(f.orderStatus()) - counts.getOrDefault(f.traceId(), 0L)))
                 .sum();
     }
 
-    /** Documents per trace id in an index pattern, for many traces in one search (after a refresh). */
-    private static Map<String, Long> spansPerTrace(String index, String traceField, List<String> traceIds) {
-        RestAssured.given().baseUri(system.elasticsearch()).post("/" + index + "/_refresh?allow_no_indices=true");
-        JsonPath answer = RestAssured.given().baseUri(system.elasticsearch()).contentType("application/json")
-                .body(Map.of("size", 0, "query", Map.of("terms", Map.of(traceField, traceIds)),
-                        "aggs", Map.of("traces", Map.of("terms", Map.of("field", traceField, "size", traceIds.size())))))
-                .post("/" + index + "/_search?allow_no_indices=true")
-                .then().statusCode(200).extract().jsonPath();
-        Map<String, Long> counts = new HashMap<>();
-        List<Map<String, Object>> buckets = answer.getList("aggregations.traces.buckets");
-        for (Map<String, Object> bucket : buckets == null ? List.<Map<String, Object>>of() : buckets) {
-            counts.put((String) bucket.get("key"), ((Number) bucket.get("doc_count")).longValue());
-        }
-        return counts;
-    }
-
-    /** A count once it is non-zero and has not changed for two seconds. */
-    private static long stableCount(LongSupplier count) {
-        long[] last = {-1};
-        Awaitility.await("a stable span count").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2))
+    /**
+     * Polls {@code counts} until they are all there ({@code complete}) and unchanged for two seconds: the reference
+     * flows' spans still on their way would otherwise make the reference too small.
+     */
+    private static void awaitStable(Supplier<String> counts, BooleanSupplier complete) {
+        String[] last = {null};
+        Awaitility.await("stable span counts").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> {
-                    long now = count.getAsLong();
-                    boolean stable = now > 0 && now == last[0];
+                    String now = counts.get();
+                    boolean stable = complete.getAsBoolean() && now.equals(last[0]);
                     last[0] = now;
                     return stable;
                 });
-        return last[0];
     }
 
     private static List<Flow> outside(List<Flow> flows, long from, long to) {
