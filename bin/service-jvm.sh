@@ -48,6 +48,12 @@ cache_of() { printf '%s\n' "${FLOWLENS_AOT_DIR:-$ROOT/$1/target}/$1.aot"; }
 
 aot_supported() { [[ "$(java_major "$JAVA_HOME")" -ge 25 ]]; }
 
+# What, besides the class path, a cache depends on: the JDK and the options it was trained with (key and stamp share it).
+jvm_inputs() {
+    printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}"
+    cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
+}
+
 # What a cache was built from: the JDK, the options it was trained with, and the bytes of the jar and libs/. Content,
 # not mtimes: `mvn install` rewrites unchanged (reproducible, see the root pom) jars with new mtimes.
 key() { # SERVICE
@@ -55,8 +61,7 @@ key() { # SERVICE
     jar="$(jar_of "$1")"
     [[ -f "$jar" ]] || die "missing $jar: build the services first (make build)"
     {
-        printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}"
-        cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
+        jvm_inputs
         cd "$(dirname "$jar")" && sha256sum "$(basename "$jar")" libs/*
     } | sha256sum | cut -d' ' -f1
 }
@@ -72,8 +77,7 @@ class_path_files() { # SERVICE
 # stamp written at training that still matches answers "fresh" at once, anything else falls back to the content key.
 stamp() { # SERVICE
     {
-        printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}"
-        cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
+        jvm_inputs
         class_path_files "$1" | xargs stat -c '%s %Y %n'
     } | sha256sum | cut -d' ' -f1
 }
