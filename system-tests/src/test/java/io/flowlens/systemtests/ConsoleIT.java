@@ -339,10 +339,7 @@ class ConsoleIT {
         Path log = out.resolve(name + "-chromium.log");
         Files.deleteIfExists(log);
         Path screenshot = out.resolve(name + ".png");
-        Files.deleteIfExists(screenshot);
-        // one page load for both: headless Chromium runs every command it is given (a browser start is ~1 s here)
-        String dom = HeadlessChromium.run(log, "--window-size=" + WIDTH + "," + HEIGHT, "--dump-dom",
-                "--screenshot=" + screenshot, url);
+        String dom = HeadlessChromium.domAndScreenshot(log, url, screenshot, WIDTH, HEIGHT);
         assertThat(url + " rendered its view (not the loading placeholder)", dom, not(containsString("Loading…")));
         assertThat("screenshot " + screenshot, HeadlessChromium.pngSize(screenshot), is(List.of(WIDTH, HEIGHT)));
         return dom;

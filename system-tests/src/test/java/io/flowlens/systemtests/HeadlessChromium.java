@@ -64,6 +64,17 @@ final class HeadlessChromium {
         }
     }
 
+    /**
+     * Loads {@code url} once and answers its DOM after the scripts ran, writing a {@code width} x {@code height}
+     * screenshot to {@code screenshot} from the same page load (headless Chromium runs every command it is given; a
+     * browser start is ~1 s here).
+     */
+    static String domAndScreenshot(Path log, String url, Path screenshot, int width, int height)
+            throws IOException, InterruptedException {
+        Files.deleteIfExists(screenshot);
+        return run(log, "--window-size=" + width + "," + height, "--dump-dom", "--screenshot=" + screenshot, url);
+    }
+
     /** Width and height from the PNG header (IHDR). */
     static List<Integer> pngSize(Path png) throws IOException {
         try (InputStream in = Files.newInputStream(png)) {

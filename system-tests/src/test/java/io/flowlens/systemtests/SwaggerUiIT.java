@@ -48,10 +48,7 @@ class SwaggerUiIT {
         Files.deleteIfExists(log);
 
         Path screenshot = out.resolve(service + ".png");
-        Files.deleteIfExists(screenshot);
-        // one page load for both the DOM and the screenshot (a browser start is ~1 s here)
-        String dom = HeadlessChromium.run(log, "--window-size=" + WIDTH + "," + HEIGHT, "--dump-dom",
-                "--screenshot=" + screenshot, page);
+        String dom = HeadlessChromium.domAndScreenshot(log, page, screenshot, WIDTH, HEIGHT);
         // the UI loaded the spec from the service itself (SmallRye's page asks for '/openapi' on the same origin)
         assertThat(service + ": Swagger UI's spec URL", dom, containsString("class=\"download-url-input\" type=\"text\" "
                 + "value=\"/openapi\""));
