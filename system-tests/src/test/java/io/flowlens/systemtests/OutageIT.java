@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.flowlens.systemtests.FlowTraffic.Flow;
@@ -202,18 +202,11 @@ class OutageIT {
                     .get("/demo/full-flow/1").then().statusCode(200).extract().jsonPath();
             traceOfOutcome.put(answer.getString("order_status"), answer.getString("trace_id"));
         }
-        Map<String, Long> flowlensPerOutcome = new HashMap<>();
-        Map<String, Long> jaegerPerOutcome = new HashMap<>();
-        awaitStable(() -> {
-            Map<String, Long> flowlens = SpanCounts.perTrace(system, "flowlens-spans-*", "trace_id",
-                    traceOfOutcome.values());
-            Map<String, Long> jaeger = SpanCounts.perTrace(system, "jaeger-span-*", "traceID", traceOfOutcome.values());
-            traceOfOutcome.forEach((outcome, traceId) -> {
-                flowlensPerOutcome.put(outcome, flowlens.getOrDefault(traceId, 0L));
-                jaegerPerOutcome.put(outcome, jaeger.getOrDefault(traceId, 0L));
-            });
-            return List.of(flowlensPerOutcome.values(), jaegerPerOutcome.values()).toString();
-        }, () -> !flowlensPerOutcome.containsValue(0L) && !jaegerPerOutcome.containsValue(0L));
+        List<Map<String, Long>> reference = awaitStable(() -> List.of(
+                spansPerOutcome("flowlens-spans-*", "trace_id", traceOfOutcome),
+                spansPerOutcome("jaeger-span-*", "traceID", traceOfOutcome)));
+        Map<String, Long> flowlensPerOutcome = reference.get(0);
+        Map<String, Long> jaegerPerOutcome = reference.get(1);
         List<Flow> duringOutage = flows.stream()
                 .filter(f -> f.answeredAtNanos() > down && f.answeredAtNanos() < back).toList();
         assertThat("flows answered while Elasticsearch was down", duringOutage.isEmpty(), is(false));
@@ -260,19 +253,30 @@ class OutageIT {
                 .sum();
     }
 
+    /** Spans in an index of each outcome's reference trace; 0 for a trace it does not hold yet. */
+    private static Map<String, Long> spansPerOutcome(String index, String traceField,
+                                                     Map<String, String> traceOfOutcome) {
+        Map<String, Long> counts = SpanCounts.perTrace(system, index, traceField, traceOfOutcome.values());
+        Map<String, Long> perOutcome = new HashMap<>();
+        traceOfOutcome.forEach((outcome, traceId) -> perOutcome.put(outcome, counts.getOrDefault(traceId, 0L)));
+        return perOutcome;
+    }
+
     /**
-     * Polls {@code counts} until they are all there ({@code complete}) and unchanged for two seconds: the reference
-     * flows' spans still on their way would otherwise make the reference too small.
+     * The span counts once none is 0 and none changed for two seconds: the reference flows' spans still on their way
+     * would otherwise make the reference too small.
      */
-    private static void awaitStable(Supplier<String> counts, BooleanSupplier complete) {
-        String[] last = {null};
+    private static List<Map<String, Long>> awaitStable(Supplier<List<Map<String, Long>>> counts) {
+        AtomicReference<List<Map<String, Long>>> last = new AtomicReference<>(List.of());
         Awaitility.await("stable span counts").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> {
-                    String now = counts.get();
-                    boolean stable = complete.getAsBoolean() && now.equals(last[0]);
-                    last[0] = now;
+                    List<Map<String, Long>> now = counts.get();
+                    boolean stable = now.stream().noneMatch(perOutcome -> perOutcome.containsValue(0L))
+                            && now.equals(last.get());
+                    last.set(now);
                     return stable;
                 });
+        return last.get();
     }
 
     private static List<Flow> outside(List<Flow> flows, long from, long to) {
