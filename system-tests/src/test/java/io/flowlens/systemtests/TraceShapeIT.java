@@ -194,10 +194,6 @@ class TraceShapeIT {
     }
 
     private static long flowlensSpanCount(String traceId, boolean refresh) {
-        return flowlensSpanCount(system, traceId, refresh);
-    }
-
-    static long flowlensSpanCount(SystemUnderTest system, String traceId, boolean refresh) {
         if (refresh) {
             RestAssured.given().baseUri(system.elasticsearch()).post("/flowlens-spans-*/_refresh");
         }
