@@ -238,6 +238,11 @@ def overhead():
             quiet(BACKEND_CPUS)
             deployment["warm_up"] = warm_up(deployment["ports"])
             w = deployment["warm_up"]
+            # a configuration that did not reach the JVMs would compare tracing with itself (it once did: the
+            # environment went only to bin/service-jvm.sh), so each deployment shows on /metrics that it is what it says
+            deployment["spans_exported"] = spans_exported(deployment["ports"])
+            if (deployment["spans_exported"] > 0) != (OVERHEAD_CONFIGS[name].get("OTEL_SDK_DISABLED") != "true"):
+                sys.exit(f"{name}: the services exported {deployment['spans_exported']:.0f} spans during the warm-up")
             print(f"{name}: warm-up settled after {w['settled_s']:.0f} s ({w['flows']} flows; flows/s "
                   f"{' '.join(f'{r:.0f}' for r in w['rates'])}){'' if w['settled'] else ', NOT settled'}", flush=True)
         for rep in range(REPS):  # configurations interleaved, so a drift of the machine touches both alike
@@ -265,6 +270,17 @@ def overhead():
         unpin_backends(backends)
         shutil.rmtree(work, ignore_errors=True)
     return {name: {k: v for k, v in d.items() if k != "processes"} for name, d in deployments.items()}
+
+
+def spans_exported(ports):
+    """Spans the deployment's four services exported so far (flowlens_telemetry_spans_exported on /metrics)."""
+    total = 0.0
+    for port in ports.values():
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+            for line in response.read().decode().splitlines():
+                if line.startswith("flowlens_telemetry_spans_exported"):
+                    total += float(line.rsplit(" ", 1)[1])
+    return total
 
 
 def make_test_seconds():
@@ -537,12 +553,14 @@ def launch(services, env, work, cpus=None):
         processes[svc] = subprocess.Popen(
             (["taskset", "-c", cpus] if cpus else []) + [f"{JAVA_HOME}/bin/java", *options, "-jar", str(ROOT / svc / "target" / f"{svc}.jar")],
             cwd=work, stdout=open(work / f"{svc}.log", "ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            # the configuration's own environment goes to the JVM too, not only to its options (OTEL_SDK_DISABLED for
+            # tracing off), last so that it may replace a default here (e.g. FLOWLENS_DB_URL)
             env={**os.environ, "SERVER_PORT": str(ports[svc]), "SERVER_HOST": "127.0.0.1",
                  "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{os.environ.get('JAEGER_OTLP_HTTP_PORT', '4318')}",
                  "USERS_MP_REST_URL": f"http://127.0.0.1:{ports['users']}",
                  "ORDERS_MP_REST_URL": f"http://127.0.0.1:{ports['orders']}",
                  "PAYMENTS_MP_REST_URL": f"http://127.0.0.1:{ports['payments']}",
-                 "FLOWLENS_DB_URL": f"jdbc:h2:file:{work}/{svc}-{ports[svc]};WRITE_DELAY=0"})
+                 "FLOWLENS_DB_URL": f"jdbc:h2:file:{work}/{svc}-{ports[svc]};WRITE_DELAY=0", **env})
     pending = set(services)
     while pending:
         for svc in list(pending):
