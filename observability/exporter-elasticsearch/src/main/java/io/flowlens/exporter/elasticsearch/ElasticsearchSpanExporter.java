@@ -10,6 +10,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,6 +73,8 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     private final Set<Pending> inIngester = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Generation> generation = new AtomicReference<>(new Generation(null));
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Released by shutdown: a writer waiting out a backoff (up to 5 s) goes on at once to drain the queue. */
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final AtomicBoolean writerFailedBefore = new AtomicBoolean();
     private final Thread writer;
     private final ThrottledLog problems;
@@ -235,6 +238,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
         if (!stopping.compareAndSet(false, true)) {
             return result.succeed();
         }
+        stopSignal.countDown();
         Thread.ofVirtual().start(() -> {
             try {
                 writer.join(Duration.ofSeconds(15));
@@ -377,7 +381,7 @@ public final class ElasticsearchSpanExporter implements SpanExporter {
     private void waitOutBackoff() throws InterruptedException {
         long wait = pausedUntilNanos - System.nanoTime();
         if (wait > 0 && !stopping.get()) {
-            TimeUnit.NANOSECONDS.sleep(wait);
+            stopSignal.await(wait, TimeUnit.NANOSECONDS);
         }
     }
 

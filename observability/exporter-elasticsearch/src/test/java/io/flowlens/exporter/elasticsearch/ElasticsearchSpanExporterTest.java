@@ -244,6 +244,34 @@ class ElasticsearchSpanExporterTest {
     }
 
     /**
+     * A writer that cannot make a client backs off 250 ms, 500 ms, 1 s, 2 s, 4 s between attempts; shutdown must not
+     * wait out the backoff it finds (it used to: a service's stop then took up to 5 s longer).
+     */
+    @Test
+    void shutdownWakesAWriterWaitingOutABackoff() {
+        AtomicInteger clientsAsked = new AtomicInteger();
+        ElasticsearchExportStats stats = new ElasticsearchExportStats();
+        ElasticsearchSpanExporter exporter = ElasticsearchSpanExporter.builder(
+                        ElasticsearchConnection.unsecured(elasticsearch.endpoint()))
+                .setIndexPrefix("test-spans").setSettings(settings(Duration.ofMillis(10), 10, 1_000)).setStats(stats)
+                .setClients(() -> {
+                    clientsAsked.incrementAndGet();
+                    throw new IllegalStateException("no client (test)");
+                })
+                .build();
+        exporter.export(spans(2));
+        // the fifth failure starts a 4 s backoff
+        await().atMost(Duration.ofSeconds(15)).until(() -> clientsAsked.get() == 5);
+
+        CompletableResultCode stopped = exporter.shutdown().join(2, TimeUnit.SECONDS);
+
+        assertThat("shut down within 2 s of a 4 s backoff", stopped.isDone(), is(true));
+        assertThat(stopped.isSuccess(), is(true));
+        assertThat(clientsAsked.get(), is(5));
+        assertThat("the two queued spans are counted as dropped", stats.dropped(), is(2L));
+    }
+
+    /**
      * A cluster in one configuration value: the first node is down (nothing listens on port 9), so the client goes on
      * to the next for the template and every bulk request; the template asks for the configured replica.
      */
