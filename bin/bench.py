@@ -24,6 +24,10 @@ stack: CPU-ms per 1000 spans in Jaeger, the span indexer and Elasticsearch, the 
 and bytes per span on disk, from real full flows; it writes BENCHMARKS.md's "Pipeline cost per span" section and
 perf/results/pipeline.json, and regenerates the sizing table of docs/SCALING.md from them.
 
+`bin/bench.py warm-up` draws the JIT warm-up curves (flows/s and CPU per flow, chunk by chunk) of configurations side
+by side (see warm_up_curves below; by default durable H2 files against H2 in memory); it needs neither Jaeger nor
+Elasticsearch.
+
 `bin/bench.py console` (make bench-console) only measures the web console's view loads in headless Chromium
 (ConsoleViewLoadBenchmark: a 100-span trace, the dashboard over 10 000 fixture spans) and writes or replaces the
 "Console view load" section of BENCHMARKS.md; a full run keeps that section.
@@ -554,13 +558,15 @@ def launch(services, env, work, cpus=None):
             (["taskset", "-c", cpus] if cpus else []) + [f"{JAVA_HOME}/bin/java", *options, "-jar", str(ROOT / svc / "target" / f"{svc}.jar")],
             cwd=work, stdout=open(work / f"{svc}.log", "ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             # the configuration's own environment goes to the JVM too, not only to its options (OTEL_SDK_DISABLED for
-            # tracing off), last so that it may replace a default here (e.g. FLOWLENS_DB_URL)
+            # tracing off), last so that it may replace a default here (e.g. FLOWLENS_DB_URL; {service} in a value
+            # becomes the service's name, so that each has its own H2 file)
             env={**os.environ, "SERVER_PORT": str(ports[svc]), "SERVER_HOST": "127.0.0.1",
                  "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{os.environ.get('JAEGER_OTLP_HTTP_PORT', '4318')}",
                  "USERS_MP_REST_URL": f"http://127.0.0.1:{ports['users']}",
                  "ORDERS_MP_REST_URL": f"http://127.0.0.1:{ports['orders']}",
                  "PAYMENTS_MP_REST_URL": f"http://127.0.0.1:{ports['payments']}",
-                 "FLOWLENS_DB_URL": f"jdbc:h2:file:{work}/{svc}-{ports[svc]};WRITE_DELAY=0", **env})
+                 "FLOWLENS_DB_URL": f"jdbc:h2:file:{work}/{svc}-{ports[svc]};WRITE_DELAY=0",
+                 **{key: value.replace("{service}", svc) for key, value in env.items()}})
     pending = set(services)
     while pending:
         for svc in list(pending):
@@ -774,6 +780,68 @@ def flow_cpu(sets):
         {k: (str(v) if isinstance(v, pathlib.Path) else v) for k, v in i.items()} for i in instances]}, indent=2))
 
 
+# bin/bench.py warm-up: the JIT warm-up of configurations side by side (BENCH_WARMUP_CONFIGS, JSON of name -> environment
+# for the service JVMs, replaces these). By default durable H2 files as bin/services.sh runs them against H2 in memory,
+# which keeps nothing across a restart: the gap is what persisting each commit costs a flow.
+WARMUP_CONFIGS = {
+    "H2 files, WRITE_DELAY=0": {"OTEL_SDK_DISABLED": "true"},
+    "H2 in memory (not durable)": {"OTEL_SDK_DISABLED": "true", "FLOWLENS_DB_URL": "jdbc:h2:mem:flowlens;DB_CLOSE_DELAY=-1"},
+}
+if os.environ.get("BENCH_WARMUP_CONFIGS"):
+    WARMUP_CONFIGS = json.loads(os.environ["BENCH_WARMUP_CONFIGS"])
+WARMUP_CURVE_CHUNKS = int(os.environ.get("BENCH_WARMUP_CURVE_CHUNKS", "24"))
+
+
+def warm_up_curves():
+    """Each configuration as four fresh service JVMs with empty databases, all pinned to SERVICE_CPUS as in the
+    tracing-overhead run (k6 on BACKEND_CPUS); then WARMUP_CURVE_CHUNKS rounds in which every deployment in turn gets
+    one saturating WARMUP_CHUNK (8 VUs), so a drift of the machine touches all alike. Per chunk: flows/s, CPU-ms per
+    flow of the four processes (/proc) and the size of the deployment's H2 files. Prints a table, writes
+    warmup-curves.json into BENCH_OUT; needs neither Jaeger nor Elasticsearch."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped run still stops what it started
+    work = pathlib.Path(tempfile.mkdtemp(prefix="flowlens-warmup-"))
+    deployments = {}
+    try:
+        for number, (name, env) in enumerate(WARMUP_CONFIGS.items()):
+            folder = work / str(number)
+            folder.mkdir()
+            processes, ports, ready = launch(SERVICES, env, folder, cpus=SERVICE_CPUS)
+            deployments[name] = {"processes": processes, "ports": ports, "folder": folder, "ready_s": ready,
+                                 "chunks": []}
+        began = time.monotonic()
+        for chunk in range(WARMUP_CURVE_CHUNKS):
+            for name, deployment in deployments.items():
+                pids = [process.pid for process in deployment["processes"].values()]
+                before = sum(proc_cpu(p) for p in pids)
+                run = probe(deployment["ports"], "saturate", duration=WARMUP_CHUNK, VUS=8)
+                cpu_ms = (sum(proc_cpu(p) for p in pids) - before) * 1000 / max(run["count"], 1)
+                db_mb = sum(f.stat().st_size for f in deployment["folder"].glob("*.mv.db")) / 1e6
+                deployment["chunks"].append({"at_s": time.monotonic() - began, "flows_per_s": run["rps"],
+                                             "flows": run["count"], "cpu_ms_per_flow": cpu_ms, "db_mb": db_mb,
+                                             "failed": run["failed"]})
+                print(f"chunk {chunk + 1:2d} {name}: {run['rps']:.1f} flows/s, {cpu_ms:.1f} ms CPU/flow, "
+                      f"H2 files {db_mb:.0f} MB", flush=True)
+    finally:
+        for deployment in deployments.values():
+            stop(deployment["processes"])
+        shutil.rmtree(work, ignore_errors=True)
+    names = list(deployments)
+    lines = ["| chunk | " + " | ".join(f"{n}: flows/s, CPU ms/flow, H2 MB" for n in names) + " |",
+             "|---|" + "---|" * len(names)]
+    for chunk in range(WARMUP_CURVE_CHUNKS):
+        cells = [deployments[n]["chunks"][chunk] for n in names]
+        lines.append(f"| {chunk + 1} | " + " | ".join(
+            f"{c['flows_per_s']:.1f}, {c['cpu_ms_per_flow']:.1f}, {c['db_mb']:.0f}" for c in cells) + " |")
+    print("\n".join(lines))
+    out = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "warmup-curves.json").write_text(json.dumps({
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "chunk": WARMUP_CHUNK,
+        "service_cpus": SERVICE_CPUS, "backend_cpus": BACKEND_CPUS, "configs": WARMUP_CONFIGS,
+        "deployments": {n: {k: v for k, v in d.items() if k in ("ready_s", "chunks")} for n, d in deployments.items()}},
+        indent=2))
+
+
 def proc_cpu(process_id):
     fields = pathlib.Path(f"/proc/{process_id}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
@@ -981,7 +1049,9 @@ if __name__ == "__main__":
         console()
     elif sys.argv[1:] == ["pipeline"]:
         pipeline()
+    elif sys.argv[1:] == ["warm-up"]:
+        warm_up_curves()
     elif sys.argv[1:]:
-        sys.exit("usage: bin/bench.py [startup | console | pipeline | flow-cpu LABEL=ROOT[,KEY=VAL...] ...]")
+        sys.exit("usage: bin/bench.py [startup | console | pipeline | warm-up | flow-cpu LABEL=ROOT[,KEY=VAL...] ...]")
     else:
         main()
