@@ -99,7 +99,7 @@ spike-test: ## k6 spike: quiet, a burst, quiet again
 soak-test: ## k6 soak: steady mix for DURATION (default 10m)
 	bin/perf.sh soak
 
-bench: ## issue 15's figures in one run: startup and RSS, tracing overhead with the services pinned to one core, span ingest; writes perf/results/BENCHMARKS.md and benchmarks.json's summary (~25 min)
+bench: ## issue 15's figures in one run: startup and RSS, tracing overhead with the services pinned to one core, span ingest; writes perf/results/BENCHMARKS.md and benchmarks.json's summary (~20–30 min)
 	bin/stack.sh up
 	bin/mvn.sh -q install -DskipTests
 	bin/bench.py

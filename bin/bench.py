@@ -57,7 +57,9 @@ REPS = int(os.environ.get("BENCH_REPS", "3"))
 RATE = int(os.environ.get("BENCH_RATE", "15"))
 SECONDS = os.environ.get("BENCH_SECONDS", "20s")
 WARMUP_CHUNK = os.environ.get("BENCH_WARMUP_CHUNK", "10s")
-WARMUP_MAX_CHUNKS = int(os.environ.get("BENCH_WARMUP_MAX_CHUNKS", "20"))
+# 40 chunks (~8 min per deployment): with tracing really off in one deployment, neither settled within 20 on a quiet
+# machine (2026-12-04), and bin/bench.py warm-up showed rates still climbing after 24
+WARMUP_MAX_CHUNKS = int(os.environ.get("BENCH_WARMUP_MAX_CHUNKS", "40"))
 SERVICES = ["users", "orders", "payments", "orchestrator"]
 PORTS = {"users": 8001, "orders": 8002, "payments": 8003, "orchestrator": 8000}
 WARMUP_MIN_FLOWS = int(os.environ.get("BENCH_WARMUP_MIN_FLOWS", "1000"))
