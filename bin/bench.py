@@ -459,7 +459,8 @@ EXPLANATIONS = [
     "150–350 µs of CPU per commit measured alone). Then the JAX-RS server stack, the REST client (its "
     "`HttpURLConnection` connector 14 % of the orchestrator: Helidon's own connector is not served at 4.1.6) and JSON-B "
     "(5–8 %). Fault Tolerance's per-call rebuild (22 % of the orchestrator) is gone (DownstreamPolicy). ≤ 10 ms needs "
-    "less than a quarter of today's CPU; no single item left is that large.",
+    "less than a quarter of today's CPU; no single item left is that large."
+    " Measured side by side (PROFILES.md \"What persisting each commit costs a flow\", `bin/bench.py warm-up`): the same warm flow costs 8–9 ms on H2 in memory, ~12 ms at `WRITE_DELAY=500` and 14–16 ms at `WRITE_DELAY=0`: durable commits are ~40 % of it.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds no "
     "JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one core "
     "the eight service JVMs share. On a quiet machine the settled rate is higher (44–68 flows/s, against 34–38 when "
@@ -467,11 +468,7 @@ EXPLANATIONS = [
     "not within 204 s (tracing off / OTLP); the earlier 62 s was the same rule stopping at a lower ceiling. Both runs "
     "show a dip of the rate 60–90 s after the start that restarts the three-chunk rule; its cause is not proven (the "
     "once-a-minute sweepers and flow recovery first run at 60 s; JFR earlier showed C2 deoptimizations there).",
-    "- **Tracing ratios** (CPU, throughput, p99): met, but only as exact as the warm-up: when a deployment has not "
-    "settled, its rate still climbs through the repetitions (tracing off 43 → 63 flows/s in the second 2026-12-04 run, "
-    "whose ratios 0.83 / 1.52 / 0.49 say more about JIT state than about tracing; the first run's 1.00 / 0.98 / 1.10 "
-    "are the settled ones). The services' own share is span creation, the batch processor and the OTLP export on the "
-    "same core as the work.",
+    "- **Tracing ratios** (CPU, throughput, p99): until 2026-12-04 both deployments traced (bin/bench.py gave `OTEL_SDK_DISABLED` only to the JVM options, never to the JVMs), so every earlier ratio compared OTLP with itself; each deployment now proves its mode on `/metrics`. The first honest runs: CPU 0.90 / 1.11, throughput 0.90 / 0.84, p99 0.97 / 1.04 (run with 20 / 40 warm-up chunks); the backends' core is 4–8 % busy with tracing off against 45–61 % with OTLP. The services' own cost is span creation, the batch processor and the OTLP export on the same core as the work; the spread between repetitions (±20 %) is still JIT state.",
     "- **RSS** (≤ 200 MB): met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
     "metaspace is ~5 MB.",
