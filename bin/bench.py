@@ -255,9 +255,7 @@ def overhead():
             for name, deployment in deployments.items():
                 pids = [process.pid for process in deployment["processes"].values()]
                 quiet(BACKEND_CPUS)
-                before = sum(proc_cpu(p) for p in pids)
-                fixed = probe(deployment["ports"], "rate", RATE=RATE)
-                cpu_ms = (sum(proc_cpu(p) for p in pids) - before) * 1000 / max(fixed["count"], 1)
+                fixed, cpu_ms = with_cpu_per_flow(pids, lambda: probe(deployment["ports"], "rate", RATE=RATE))
                 quiet(BACKEND_CPUS)
                 cores = core_times()
                 saturated = probe(deployment["ports"], "saturate", VUS=8)
@@ -445,45 +443,51 @@ GOALS = [
 # much. Kept here, beside the table, so a run that meets a goal makes its line visibly stale.
 EXPLANATIONS = [
     "- **Startup** (one service, four together): with the AOT cache nearly every class comes from it, and a start is "
-    "CPU-bound on 2 cores: ~4 CPU-s for `users` (main thread 1.4, the two JIT compilers 2.2; PROFILES.md \"Where a "
-    "start goes\"). The main thread is Weld (~40 %), Jersey (16 %), the database pool and Flyway (15 %), metrics, "
-    "OpenTelemetry and the OpenAPI file; 19 % of it probes the jars of `libs/`. Four services are ~16 CPU-s on 2 "
-    "cores, 8 s before any wait, so ≤ 5 s needs each start under ~2.5 CPU-s. Kept: the cache, no beans.xml schema "
-    "validation, no Jackson 3 on the class path (Flyway loaded ~700 classes for it), a cache check that no longer "
-    "hashes the jars (0.4 s of every start); tried: C1 only (halves start CPU, costs peak throughput), no JEP 515 "
-    "replay, the JDK HttpClient for OTLP. Left: a lighter stack than CDI + Jersey; the two JIT compilers' share.",
-    "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across "
-    "four JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where "
-    "a flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`, "
-    "so an answered write survives a kill; an idempotent POST commits twice, claim then work with its answer; "
-    "150–350 µs of CPU per commit measured alone). Then the JAX-RS server stack, the REST client (its "
-    "`HttpURLConnection` connector 14 % of the orchestrator: Helidon's own connector is not served at 4.1.6) and JSON-B "
-    "(5–8 %). Fault Tolerance's per-call rebuild (22 % of the orchestrator) is gone (DownstreamPolicy). ≤ 10 ms needs "
-    "less than a quarter of today's CPU; no single item left is that large."
-    " Measured side by side (PROFILES.md \"What persisting each commit costs a flow\", `bin/bench.py warm-up`): the same warm flow costs 8–9 ms on H2 in memory, ~12 ms at `WRITE_DELAY=500` and 14–16 ms at `WRITE_DELAY=0`: durable commits are ~40 % of it.",
-    "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds no "
-    "JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one core "
-    "the eight service JVMs share. On a quiet machine the settled rate is higher (44–68 flows/s, against 34–38 when "
-    "other work shared the cores) and slower to reach: two runs on 2026-12-04 settled after 144 / 143 s and 123 s / "
-    "not within 204 s (tracing off / OTLP); the earlier 62 s was the same rule stopping at a lower ceiling. Both runs "
-    "show a dip of the rate 60–90 s after the start that restarts the three-chunk rule; its cause is not proven (the "
-    "once-a-minute sweepers and flow recovery first run at 60 s; JFR earlier showed C2 deoptimizations there).",
-    "- **Tracing ratios** (CPU, throughput, p99): until 2026-12-04 both deployments traced (bin/bench.py gave `OTEL_SDK_DISABLED` only to the JVM options, never to the JVMs), so every earlier ratio compared OTLP with itself; each deployment now proves its mode on `/metrics`. The first honest runs: CPU 0.90 / 1.11, throughput 0.90 / 0.84, p99 0.97 / 1.04 (run with 20 / 40 warm-up chunks); the backends' core is 4–8 % busy with tracing off against 45–61 % with OTLP. The services' own cost is span creation, the batch processor and the OTLP export on the same core as the work; the spread between repetitions (±20 %) is still JIT state.",
+    "CPU-bound on 2 cores: ~4 CPU-s for `users` (main thread 1.4, the two JIT compilers 2.2; PROFILES.md \"Where a start"
+    " goes\"). The main thread is Weld (~40 %), Jersey (16 %), the database pool and Flyway (15 %), metrics, "
+    "OpenTelemetry and the OpenAPI file; 19 % of it probes the jars of `libs/`. Four services are ~16 CPU-s on 2 cores,"
+    " 8 s before any wait, so ≤ 5 s needs each start under ~2.5 CPU-s. Kept: the cache, no beans.xml schema validation,"
+    " no Jackson 3 on the class path (Flyway loaded ~700 classes for it), a cache check that no longer hashes the jars "
+    "(0.4 s of every start); tried: C1 only (halves start CPU, costs peak throughput), no JEP 515 replay, the JDK "
+    "HttpClient for OTLP. Left: a lighter stack than CDI + Jersey; the two JIT compilers' share.",
+    "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across four"
+    " JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where a "
+    "flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`,"
+    " so an answered write survives a kill; an idempotent POST commits twice, claim then work with its answer; 150–350 "
+    "µs of CPU per commit measured alone). Then the JAX-RS server stack, the REST client (its `HttpURLConnection` "
+    "connector 14 % of the orchestrator: Helidon's own connector is not served at 4.1.6) and JSON-B (5–8 %). Fault "
+    "Tolerance's per-call rebuild (22 % of the orchestrator) is gone (DownstreamPolicy). ≤ 10 ms needs less than a "
+    "quarter of today's CPU; no single item left is that large. Measured side by side (PROFILES.md \"What persisting "
+    "each commit costs a flow\", `bin/bench.py warm-up`): the same warm flow costs 8–9 ms on H2 in memory, ~12 ms at "
+    "`WRITE_DELAY=500` and 14–16 ms at `WRITE_DELAY=0`: durable commits are ~40 % of it.",
+    "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
+    "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
+    "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
+    "20 chunks; with up to 40 they settled after 123 s (off) and 71 s (OTLP), and `bin/bench.py warm-up` showed rates "
+    "still climbing after 24 chunks (4 min of load each, three deployments sharing the core). The dips that restart the"
+    " three-chunk rule come at the same chunk whatever the JVMs' age (the OTLP deployment's had run 3 min idle before "
+    "its warm-up), so they are not the once-a-minute sweepers; their cause is not proven.",
+    "- **Tracing ratios** (CPU, throughput, p99): until 2026-12-04 both deployments traced (bin/bench.py gave "
+    "`OTEL_SDK_DISABLED` only to the JVM options, never to the JVMs), so every earlier ratio compared OTLP with itself;"
+    " each deployment now proves its mode on `/metrics`. The first honest runs: CPU 0.90 / 1.11, throughput 0.90 / "
+    "0.84, p99 0.97 / 1.04 (run with 20 / 40 warm-up chunks); the backends' core is 4–8 % busy with tracing off against"
+    " 45–61 % with OTLP. The services' own cost is span creation, the batch processor and the OTLP export on the same "
+    "core as the work; the spread between repetitions (±20 %) is still JIT state.",
     "- **RSS** (≤ 200 MB): met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
     "metaspace is ~5 MB.",
-    "- **Span indexer** (≥ 15 000 spans/s): met on a quiet machine (16 185 and 15 746 in two runs; 14 576 in a run with "
-    "other work on the cores). The indexer (~45–50) and Elasticsearch (~60–75) cost ~110 CPU-ms per 1000 spans together, so "
-    "2 cores top out near 18 000 spans/s before the sender's own CPU, which shares them here. Kept: documents written "
-    "as JSON on the exporting thread (×1.3); tried, no gain beyond the noise: no doc values on the attribute maps, "
-    "filtered bulk answers, `refresh_interval` 5 s, 30 segments per merge tier, 5 000-document bulks, one concurrent "
-    "bulk, a 512 MB indexer heap.",
+    "- **Span indexer** (≥ 15 000 spans/s): met on a quiet machine (16 185 and 15 746 in two runs; 14 576 in a run with"
+    " other work on the cores). The indexer (~45–50) and Elasticsearch (~60–75) cost ~110 CPU-ms per 1000 spans "
+    "together, so 2 cores top out near 18 000 spans/s before the sender's own CPU, which shares them here. Kept: "
+    "documents written as JSON on the exporting thread (×1.3); tried, no gain beyond the noise: no doc values on the "
+    "attribute maps, filtered bulk answers, `refresh_interval` 5 s, 30 segments per merge tier, 5 000-document bulks, "
+    "one concurrent bulk, a 512 MB indexer heap.",
     "- **`make test`** (≤ 8 min): ~14 of its ~16 min are the system tests, each a real scenario on real backends "
     "(outages, failover with eight service JVMs, a three-node Elasticsearch, alert windows of real traffic); their "
     "setup is shared (one stack per run). Cut on 2026-12-04 (1 393 → 981 s): service starts no longer hash the jars, "
     "per-trace counts became one aggregation, browser pages load once, the faulty alert flows run at once, the crash "
-    "recovery and the refused exporters no longer wait out timeouts. 8 min would mean moving scenarios out of "
-    "`make test` or more cores.",
+    "recovery and the refused exporters no longer wait out timeouts. 8 min would mean moving scenarios out of `make "
+    "test` or more cores.",
 ]
 
 
@@ -751,9 +755,8 @@ def flow_cpu(sets):
                     print(f"warm {name}: {run['rps']:.0f} flows/s ({inst['flows']} flows)", flush=True)
         for rep in range(reps):
             for name, inst in named.items():
-                before = sum(proc_cpu(p) for p in inst["pids"])
-                run = probe(inst["ports"], "rate", SECONDS, cpus=None, RATE=RATE)
-                cpu_ms = (sum(proc_cpu(p) for p in inst["pids"]) - before) * 1000 / max(run["count"], 1)
+                run, cpu_ms = with_cpu_per_flow(
+                    inst["pids"], lambda: probe(inst["ports"], "rate", SECONDS, cpus=None, RATE=RATE))
                 inst["cpu_ms"].append(cpu_ms)
                 print(f"#{rep + 1} {name}: {cpu_ms:.2f} ms CPU/flow, p50 {run['p50']:.1f} ms, "
                       f"failed {run['failed']:.3f}", flush=True)
@@ -811,9 +814,8 @@ def warm_up_curves():
         for chunk in range(WARMUP_CURVE_CHUNKS):
             for name, deployment in deployments.items():
                 pids = [process.pid for process in deployment["processes"].values()]
-                before = sum(proc_cpu(p) for p in pids)
-                run = probe(deployment["ports"], "saturate", duration=WARMUP_CHUNK, VUS=8)
-                cpu_ms = (sum(proc_cpu(p) for p in pids) - before) * 1000 / max(run["count"], 1)
+                run, cpu_ms = with_cpu_per_flow(
+                    pids, lambda: probe(deployment["ports"], "saturate", duration=WARMUP_CHUNK, VUS=8))
                 db_mb = sum(f.stat().st_size for f in deployment["folder"].glob("*.mv.db")) / 1e6
                 deployment["chunks"].append({"at_s": time.monotonic() - began, "flows_per_s": run["rps"],
                                              "flows": run["count"], "cpu_ms_per_flow": cpu_ms, "db_mb": db_mb,
@@ -839,6 +841,13 @@ def warm_up_curves():
         "service_cpus": SERVICE_CPUS, "backend_cpus": BACKEND_CPUS, "configs": WARMUP_CONFIGS,
         "deployments": {n: {k: v for k, v in d.items() if k in ("ready_s", "chunks")} for n, d in deployments.items()}},
         indent=2))
+
+
+def with_cpu_per_flow(pids, run_k6):
+    """Runs one k6 probe; answers its result and the CPU-ms per answered flow that the processes `pids` spent on it."""
+    before = sum(proc_cpu(p) for p in pids)
+    run = run_k6()
+    return run, (sum(proc_cpu(p) for p in pids) - before) * 1000 / max(run["count"], 1)
 
 
 def proc_cpu(process_id):
