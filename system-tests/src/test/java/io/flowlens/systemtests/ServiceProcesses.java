@@ -26,6 +26,14 @@ final class ServiceProcesses implements AutoCloseable {
 
     static final List<String> SERVICES = List.of("users", "orders", "payments", "orchestrator");
 
+    /**
+     * What a labelled set's JVMs get on top of the shipped options (system property
+     * {@code flowlens.test.short-lived-java-opts}, C1 only in the pom): a JVM that lives one test class never earns
+     * back what C2 spends compiling its start and its first flows. A test's own FLOWLENS_JAVA_OPTS wins.
+     */
+    private static final Map<String, String> SHORT_LIVED_JVM =
+            Map.of("FLOWLENS_JAVA_OPTS", System.getProperty("flowlens.test.short-lived-java-opts", ""));
+
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Consumer<Map<String, String>>> launchers = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -39,7 +47,10 @@ final class ServiceProcesses implements AutoCloseable {
         return start(root, otlpEndpoint, extraEnvironment, "");
     }
 
-    /** A second set beside the first: {@code label} keeps its logs and databases apart. */
+    /**
+     * A second set beside the first, for one test class: {@code label} keeps its logs and databases apart. Unlike the
+     * suite's main set, it lives seconds to minutes, so it runs with {@link #SHORT_LIVED_JVM}.
+     */
     static ServiceProcesses start(Path root, String otlpEndpoint, Map<String, String> extraEnvironment, String label) {
         return start(root, otlpEndpoint, extraEnvironment, label, ServiceDatabases.h2Files());
     }
@@ -58,8 +69,11 @@ final class ServiceProcesses implements AutoCloseable {
             deleteRecursively(dataDir);
             ServiceJvm.ensureCaches(root);
             for (String service : SERVICES) {
-                services.launchers.put(service, overrides -> services.launch(root, service, logDir,
-                        otlpEndpoint, merged(merged(databases.environment(service, dataDir), extraEnvironment), overrides)));
+                Map<String, String> jvm = label.isEmpty() ? Map.of() : SHORT_LIVED_JVM;
+                Map<String, String> environment = merged(merged(jvm, databases.environment(service, dataDir)),
+                        extraEnvironment);
+                services.launchers.put(service, overrides -> services.launch(root, service, logDir, otlpEndpoint,
+                        merged(environment, overrides)));
                 services.launchers.get(service).accept(Map.of());
             }
             for (String service : SERVICES) {
