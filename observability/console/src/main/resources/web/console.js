@@ -254,6 +254,9 @@ async function mapView(params) {
     show(el("h1", {}, "Service map"),
         el("p", {class: "muted"}, "Calls between services over the last " + map.window
             + " (a CLIENT span answered by a SERVER span of another service; p95 of the caller's wait)."),
+        map.traceShare < 1 ? el("p", {id: "sampled", class: "note"}, "Estimated from "
+            + (100 * map.traceShare).toFixed(2) + " % of the traces: this window holds more calls than the map reads;"
+            + " calls and errors are scaled up, p95 is the sample's. A shorter window is exact.") : null,
         service ? el("p", {id: "service-filter"}, "Calls to and from ", el("b", {}, service), " · ",
             el("a", {href: "/dashboard?service=" + encodeURIComponent(service)}, "its dashboard"), " · ",
             el("a", {href: "/map"}, "all services")) : null,

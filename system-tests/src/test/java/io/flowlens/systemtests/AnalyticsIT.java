@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.restassured.RestAssured;
@@ -24,7 +26,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.both;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 
 /**
  * The {@code flowlens} CLI in-process against the real Elasticsearch of the system under test: a generated fixture
@@ -202,9 +209,50 @@ class AnalyticsIT {
     @Test
     void dependenciesFromClientServerLinks() {
         CliRun run = analytics("dependencies");
+        assertThat(run.out(), not(containsString("estimated")));
+        Map<List<String>, long[]> expected = edges(traceId -> true);
+        // the fixture has each kind of edge: service to service, to a database, unanswered, and across the end
+        assertThat(expected.keySet().containsAll(List.of(List.of("orders", "users"), List.of("users", "db:h2"),
+                List.of("orchestrator", "(no server span)"))), is(true));
+        assertThat(run.table("CALLER").size(), is(expected.size()));
+        expected.forEach((edge, count) -> assertThat(run.row("CALLER", edge.get(0), edge.get(1)),
+                is(List.of(edge.get(0), edge.get(1), String.valueOf(count[0]), String.valueOf(count[1]),
+                        percent(count[1], count[0])))));
+    }
+
+    /**
+     * A window with more CLIENT and SERVER spans than {@code --max-spans} (a busy hour) is measured on the whole
+     * traces whose id starts below a bound, the counts scaled up by the share; it used to fail, and the console's
+     * map with it.
+     */
+    @Test
+    void dependenciesOfAWindowBeyondMaxSpansAreEstimatedFromWholeTraces() {
+        long clientsAndServers = count(s -> s.kind().equals("CLIENT") || s.kind().equals("SERVER"));
+        CliRun run = analytics("dependencies", "--max-spans", String.valueOf(clientsAndServers / 2));
+        Matcher sample = Pattern.compile("estimated from the traces whose id starts below ([0-9a-f]{4}), ([0-9.]+) %")
+                .matcher(run.out());
+        assertThat(run.out(), sample.find(), is(true));
+        String below = sample.group(1);
+        double share = Integer.parseInt(below, 16) / 65536.0;
+        assertThat(sample.group(2), is(String.format(Locale.ROOT, "%.2f", 100 * share)));
+        assertThat("a sample, and one that fits", share, is(both(greaterThan(0.0)).and(lessThan(0.5))));
+
+        Map<List<String>, long[]> sampled = edges(traceId -> traceId.compareTo(below) < 0);
+        assertThat("the sample holds calls", sampled.isEmpty(), is(false));
+        assertThat(run.table("CALLER").size(), is(sampled.size()));
+        sampled.forEach((edge, count) -> {
+            long calls = Math.round(count[0] / share);
+            long errors = Math.round(count[1] / share);
+            assertThat(run.row("CALLER", edge.get(0), edge.get(1)), is(List.of(edge.get(0), edge.get(1),
+                    String.valueOf(calls), String.valueOf(errors), percent(errors, calls))));
+        });
+    }
+
+    /** Caller → callee: CLIENT spans in the window of the traces {@code traceIds} accepts, and how many erred. */
+    private static Map<List<String>, long[]> edges(Predicate<String> traceIds) {
         Map<List<String>, long[]> expected = new TreeMap<>(PAIRS);
         for (FixtureSpan client : inWindow) {
-            if (!client.kind().equals("CLIENT")) {
+            if (!client.kind().equals("CLIENT") || !traceIds.test(client.traceId())) {
                 continue;
             }
             FixtureSpan server = fixture.stream().filter(s -> s.kind().equals("SERVER")
@@ -216,13 +264,7 @@ class AnalyticsIT {
             count[0]++;
             count[1] += client.error() || (server != null && server.error()) ? 1 : 0;
         }
-        // the fixture has each kind of edge: service to service, to a database, unanswered, and across the end
-        assertThat(expected.keySet().containsAll(List.of(List.of("orders", "users"), List.of("users", "db:h2"),
-                List.of("orchestrator", "(no server span)"))), is(true));
-        assertThat(run.table("CALLER").size(), is(expected.size()));
-        expected.forEach((edge, count) -> assertThat(run.row("CALLER", edge.get(0), edge.get(1)),
-                is(List.of(edge.get(0), edge.get(1), String.valueOf(count[0]), String.valueOf(count[1]),
-                        percent(count[1], count[0])))));
+        return expected;
     }
 
     @Test

@@ -74,6 +74,11 @@ public final class SpanStore implements AutoCloseable {
         return search(s -> aggregations.apply(s.size(0).trackTotalHits(t -> t.enabled(true)).query(query)), Void.class);
     }
 
+    /** How many spans match {@code query}, exactly. */
+    public long count(Query query) throws IOException {
+        return aggregate(query, s -> s).hits().total().value();
+    }
+
     /**
      * Every span matching {@code query}, paged with {@code search_after} on (trace_id, span_id), which is unique
      * per span and needs no point-in-time. Fails past {@code maxSpans} rather than reading without bound: the

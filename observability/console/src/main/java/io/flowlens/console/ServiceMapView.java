@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import io.flowlens.analytics.DependencyReport;
 import io.flowlens.analytics.ServiceDependencies;
 import io.flowlens.analytics.ServiceErrors;
 
 /**
  * The service map: nodes (services, with their span and error counts; databases and unanswered calls as their own
- * nodes) and edges caller → callee with calls, error % and p95, as the analytics core measured them.
+ * nodes) and edges caller → callee with calls, error % and p95, as the analytics core measured them; {@code traceShare} below 1 when the edges were estimated from that share of the
+ * window's traces (a busy window).
  */
-public record ServiceMapView(String window, List<Node> nodes, List<Edge> edges) {
+public record ServiceMapView(String window, double traceShare, List<Node> nodes, List<Edge> edges) {
 
     /**
      * A box on the map: a service, a database or calls nobody answered.
@@ -26,7 +28,8 @@ public record ServiceMapView(String window, List<Node> nodes, List<Edge> edges) 
     public record Edge(String caller, String callee, long calls, long errors, double errorPercent, double p95Ms) {
     }
 
-    static ServiceMapView of(String window, List<ServiceErrors> services, List<ServiceDependencies.Call> calls) {
+    static ServiceMapView of(String window, List<ServiceErrors> services, DependencyReport.Dependencies dependencies) {
+        List<ServiceDependencies.Call> calls = dependencies.calls();
         Map<String, ServiceErrors> byName = new LinkedHashMap<>();
         services.forEach(s -> byName.put(s.service(), s));
         TreeSet<String> names = new TreeSet<>(byName.keySet());
@@ -43,7 +46,7 @@ public record ServiceMapView(String window, List<Node> nodes, List<Edge> edges) 
         }
         List<Edge> edges = calls.stream().map(c -> new Edge(c.caller(), c.callee(), c.calls(), c.errors(),
                 percent(c.errors(), c.calls()), c.p95Ms())).toList();
-        return new ServiceMapView(window, nodes, edges);
+        return new ServiceMapView(window, dependencies.traceShare(), nodes, edges);
     }
 
     private static String kind(String name) {

@@ -34,6 +34,8 @@ final class AnalyticsCommand implements Callable<Integer> {
     private static final Duration DEFAULT_WINDOW = Duration.ofMinutes(15);
     private static final String MAX_SPANS = "most CLIENT and SERVER spans to read (default ${DEFAULT-VALUE}); fails "
             + "rather than read more";
+    private static final String MAX_DEPENDENCY_SPANS = "most CLIENT and SERVER spans to read (default "
+            + "${DEFAULT-VALUE}); a window with more is estimated from a sample of whole traces that fits";
 
     private final CliContext context;
 
@@ -97,8 +99,9 @@ final class AnalyticsCommand implements Callable<Integer> {
     @Command(name = "dependencies", description = "Caller -> callee calls, errors and error %% from CLIENT -> SERVER parent "
             + "links; databases as db:<db.system>.")
     int dependencies(@Option(names = "--max-spans", paramLabel = "N", defaultValue = "200000",
-                             converter = CliOptions.PositiveInteger.class, description = MAX_SPANS) int maxSpans,
-                     @Mixin CliOptions.Window window, @Mixin CliOptions.Connection connection) throws IOException {
+                             converter = CliOptions.PositiveInteger.class, description = MAX_DEPENDENCY_SPANS)
+                     int maxSpans, @Mixin CliOptions.Window window, @Mixin CliOptions.Connection connection)
+            throws IOException {
         TimeWindow range = window.window(context.clock(), DEFAULT_WINDOW);
         try (SpanStore store = open(connection)) {
             reports().dependencies(range, new DependencyReport(store).measure(range, maxSpans));

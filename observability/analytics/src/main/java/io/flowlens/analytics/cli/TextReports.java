@@ -4,9 +4,11 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import io.flowlens.analytics.BusinessReport;
+import io.flowlens.analytics.DependencyReport;
 import io.flowlens.analytics.Figures;
 import io.flowlens.analytics.IndexedSpan;
 import io.flowlens.analytics.LatencyReport;
@@ -110,8 +112,14 @@ final class TextReports {
         table.print(out);
     }
 
-    void dependencies(TimeWindow window, List<ServiceDependencies.Call> calls) {
+    void dependencies(TimeWindow window, DependencyReport.Dependencies dependencies) {
         out.println("Service dependencies from CLIENT -> SERVER parent links, CLIENT spans started in window " + window);
+        if (dependencies.estimated()) {
+            out.printf(Locale.ROOT, "estimated from the traces whose id starts below %s, %.2f %% of them (the window "
+                    + "holds more than --max-spans CLIENT and SERVER spans): counts scaled up%n",
+                    dependencies.traceIdsBelow(), 100 * dependencies.traceShare());
+        }
+        List<ServiceDependencies.Call> calls = dependencies.calls();
         if (calls.isEmpty()) {
             out.println("no CLIENT spans in the window");
             return;
