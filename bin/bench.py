@@ -486,8 +486,11 @@ EXPLANATIONS = [
     "(outages, failover with eight service JVMs, a three-node Elasticsearch, alert windows of real traffic); their "
     "setup is shared (one stack per run). Cut on 2026-12-04 (1 393 → 981 s): service starts no longer hash the jars, "
     "per-trace counts became one aggregation, browser pages load once, the faulty alert flows run at once, the crash "
-    "recovery and the refused exporters no longer wait out timeouts. 8 min would mean moving scenarios out of `make "
-    "test` or more cores.",
+    "recovery and the refused exporters no longer wait out timeouts. The system tests are CPU-bound: 868 s of them "
+    "used ~1 130 CPU-s, 69 % of both cores (PROFILES.md, \"What the system tests spend\"), so running classes side by "
+    "side could win at most ~280 s, and only by overlapping the outage and timing scenarios with others. The service "
+    "sets a test class starts for itself run on C1 only (they never earn back C2's compiling): those classes went "
+    "from 496 to 413–425 s. 8 min would mean moving scenarios out of `make test` or more cores.",
 ]
 
 
