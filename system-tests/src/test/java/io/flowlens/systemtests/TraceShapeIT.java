@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,8 +57,9 @@ class TraceShapeIT {
             assertThat(answer.getString("outcome"), is(decline ? "PAYMENT_DECLINED" : "COMPLETED"));
         }
 
+        Map<String, List<TraceSpan>> traces = awaitCompleteTraces(system, flows.stream().map(Flow::traceId).toList());
         for (Flow flow : flows) {
-            List<TraceSpan> trace = awaitCompleteTrace(flow.traceId());
+            List<TraceSpan> trace = traces.get(flow.traceId());
             assertWellFormed(trace, flow);
             assertThat("span documents in Elasticsearch for " + flow.traceId(),
                     elasticsearchSpanCount(flow.traceId()), is((long) trace.size()));
@@ -159,19 +161,35 @@ class TraceShapeIT {
     }
 
     static List<TraceSpan> awaitCompleteTrace(SystemUnderTest system, String traceId) {
+        return awaitCompleteTraces(system, List.of(traceId)).get(traceId);
+    }
+
+    /**
+     * {@link #awaitCompleteTrace} for several traces at once, so they share the second of "unchanged" (one at a time,
+     * 24 flows waited 24 of it).
+     */
+    static Map<String, List<TraceSpan>> awaitCompleteTraces(SystemUnderTest system, List<String> traceIds) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        List<TraceSpan> previous = List.of();
+        Map<String, List<TraceSpan>> previous = Map.of();
         while (System.nanoTime() < deadline) {
-            List<TraceSpan> spans = system.jaeger().trace(traceId);
-            boolean shaped = FullFlowSystemIT.servicesOf(spans).size() == 4 && spans.stream().anyMatch(TraceSpan::isRoot);
-            if (shaped && spans.size() == previous.size()) {
-                return spans;
+            Map<String, List<TraceSpan>> traces = new LinkedHashMap<>();
+            boolean shaped = true;
+            boolean unchanged = true;
+            for (String traceId : traceIds) {
+                List<TraceSpan> spans = system.jaeger().trace(traceId);
+                traces.put(traceId, spans);
+                shaped &= FullFlowSystemIT.servicesOf(spans).size() == 4 && spans.stream().anyMatch(TraceSpan::isRoot);
+                unchanged &= previous.containsKey(traceId) && previous.get(traceId).size() == spans.size();
             }
-            previous = spans;
+            if (shaped && unchanged) {
+                return traces;
+            }
+            previous = traces;
             ServiceProcesses.sleep(shaped ? 1000 : 200);
         }
-        throw new AssertionError("trace " + traceId + " not complete within " + DEADLINE + ": "
-                + previous.stream().map(s -> s.service() + ":" + s.name()).toList());
+        Map<String, List<String>> last = new LinkedHashMap<>();
+        previous.forEach((id, spans) -> last.put(id, spans.stream().map(s -> s.service() + ":" + s.name()).toList()));
+        throw new AssertionError("traces not complete within " + DEADLINE + ": " + last);
     }
 
     private static long elasticsearchSpanCount(String traceId) {
