@@ -55,7 +55,7 @@ public final class DependencyReport {
 
         /** The sample: traces whose id starts below these four hex digits (read only when {@link #estimated}). */
         public String traceIdsBelow() {
-            return String.format(Locale.ROOT, "%04x", Math.round(traceShare * TRACE_ID_SLICES));
+            return traceIdPrefix(Math.round(traceShare * TRACE_ID_SLICES));
         }
     }
 
@@ -88,8 +88,13 @@ public final class DependencyReport {
 
     /** The spans of the traces whose id, read as hex, starts below {@code bound} of {@link #TRACE_ID_SLICES}. */
     private static Query sampled(Query spans, int bound) {
-        String below = String.format(Locale.ROOT, "%04x", bound);
+        String below = traceIdPrefix(bound);
         return SpanStore.all(spans, Query.of(q -> q.range(r -> r.term(t -> t.field(SpanFields.TRACE_ID).lt(below)))));
+    }
+
+    /** A slice as the first four hex digits of a trace id: the range bound and what the reports print. */
+    private static String traceIdPrefix(long slice) {
+        return String.format(Locale.ROOT, "%04x", slice);
     }
 
     /** SERVER children of the window's unanswered non-database CLIENT spans that started after the window. */

@@ -12,8 +12,8 @@ import io.flowlens.analytics.ServiceErrors;
 
 /**
  * The service map: nodes (services, with their span and error counts; databases and unanswered calls as their own
- * nodes) and edges caller → callee with calls, error % and p95, as the analytics core measured them; {@code traceShare} below 1 when the edges were estimated from that share of the
- * window's traces (a busy window).
+ * nodes) and edges caller → callee with calls, error % and p95, as the analytics core measured them;
+ * {@code traceShare} is below 1 when the edges were estimated from that share of the window's traces (a busy window).
  */
 public record ServiceMapView(String window, double traceShare, List<Node> nodes, List<Edge> edges) {
 
