@@ -170,7 +170,6 @@ class ServiceJvmIT {
         return key;
     }
 
-    /** Starts the users jar as the system tests do, waits for /health/ready 200, stops it; returns its log. */
     /** What a test looks at in a started service, while it is ready. */
     @FunctionalInterface
     private interface WhileReady {
@@ -181,6 +180,10 @@ class ServiceJvmIT {
         return assertStartsReady(scriptEnvironment, log, pid -> { });
     }
 
+    /**
+     * Starts the users jar as the system tests do, waits for /health/ready 200, lets {@code whileReady} look at the
+     * process, stops it; returns its log.
+     */
     private static String assertStartsReady(Map<String, String> scriptEnvironment, Path log, WhileReady whileReady)
             throws Exception {
         int port;
