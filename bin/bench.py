@@ -448,10 +448,11 @@ EXPLANATIONS = [
     "OpenTelemetry and the OpenAPI file; 19 % of it probes the jars of `libs/`. Four services are ~16 CPU-s on 2 cores,"
     " 8 s before any wait, so ≤ 5 s needs each start under ~2.5 CPU-s. Kept: the cache, no beans.xml schema validation,"
     " no Jackson 3 on the class path (Flyway loaded ~700 classes for it), a cache check that no longer hashes the jars "
-    "(0.4 s of every start), the compiler threads at nice 5 (C2 catches up after ready; four 9.3 → 8.2 s side by "
-    "side); tried: C1 only (halves start CPU, costs peak throughput), no JEP 515 replay, higher C2 thresholds (no "
-    "change: C2 compiles JDK methods a start calls far more often), the JDK HttpClient for OTLP. Left: a lighter stack"
-    " than CDI + Jersey; the compilers' share (C2 ~1.4 CPU-s of a start with four at once).",
+    "(0.4 s of every start); tried: C1 only (halves start CPU, costs peak throughput), no JEP 515 replay, higher C2 "
+    "thresholds (no change: C2 compiles JDK methods a start calls far more often), the compiler threads at nice 5 "
+    "(four 9.3 → 7.7–8.2 s, but under saturation the JIT then gets too little of the core: warm-up 123 → 245 s), the "
+    "JDK HttpClient for OTLP. Left: a lighter stack than CDI + Jersey; the compilers' share (C2 ~1.4 CPU-s of a start "
+    "with four at once).",
     "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across four"
     " JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where a "
     "flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`,"

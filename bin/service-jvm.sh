@@ -42,14 +42,6 @@ fi
 # second core while main waits for it) only to validate the jars' beans.xml files, which are fixed at build time and
 # parsed either way: ~0.5 CPU-s of a users start (perf/results/PROFILES.md, "Startup and memory levers").
 STARTUP_OPTS=(-Dorg.jboss.weld.xml.disableValidating=true)
-# The JIT's compiler threads at nice 5 (the services' own threads stay at 0). A start is CPU-bound on 2 cores and C2
-# is over a third of it (~1.4 of ~4 CPU-s, mostly JDK methods the start-up calls many thousand times); behind the
-# request and start-up threads, the compilers catch up after ready instead of before. Four services started together
-# were ready in 8.2 s instead of 9.3 (bench.py startup, 3 reps side by side), the first flows ran faster, the
-# saturated warm-up was no slower (perf/results/PROFILES.md, "Compiler threads behind the application"). A user who
-# is not root gets a one-line JVM warning that raising priorities may need permission; lowering them needs none.
-# Not part of a cache's key: when code is compiled does not change what the cache holds.
-SCHEDULING_OPTS=(-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=5)
 
 jar_of() { printf '%s\n' "$ROOT/$1/target/$1.jar"; }
 cache_of() { printf '%s\n' "${FLOWLENS_AOT_DIR:-$ROOT/$1/target}/$1.aot"; }
@@ -121,7 +113,7 @@ restore_mtimes() { # SERVICE
 cmd_options() { # SERVICE
     local svc="$1" extra=()
     ((${#MEMORY_OPTS[@]} == 0)) || printf '%s\n' "${MEMORY_OPTS[@]}"
-    printf '%s\n' "${STARTUP_OPTS[@]}" "${SCHEDULING_OPTS[@]}"
+    printf '%s\n' "${STARTUP_OPTS[@]}"
     if [[ "${FLOWLENS_AOT:-on}" != off ]] && aot_supported && [[ "$(cache_state "$svc")" == fresh ]]; then
         restore_mtimes "$svc"
         printf '%s\n' "-XX:AOTCache=$(cache_of "$svc")"

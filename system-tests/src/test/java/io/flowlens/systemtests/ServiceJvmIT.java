@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -126,35 +123,6 @@ class ServiceJvmIT {
         assertThat(log, log.contains("WELD-ENV-000020"), is(true));  // "Using jandex for bean discovery"
     }
 
-    @Test
-    void compilerThreadsRunBehindTheServicesOwnThreads(@TempDir Path logs) throws Exception {
-        // a start is CPU-bound and C2 is over a third of it: at nice 5 the compilers give way to the start-up and
-        // request threads (PROFILES.md, "Compiler threads behind the application")
-        assertThat(ServiceJvm.options(ROOT, "users", Map.of()), hasItem("-XX:CompilerThreadPriority=5"));
-        Map<String, List<Integer>> niceness = new HashMap<>();
-        assertStartsReady(Map.of(), logs.resolve("users.log"), pid -> niceness.putAll(threadNiceness(pid)));
-        List<Integer> compilers = niceness.entrySet().stream().filter(e -> e.getKey().matches("C[12] Compiler.*"))
-                .flatMap(e -> e.getValue().stream()).toList();
-        assertThat(niceness.toString(), compilers, not(empty()));
-        assertThat(niceness.toString(), compilers, everyItem(is(5)));
-        assertThat("the main thread keeps the default: " + niceness, niceness.get("java"), everyItem(is(0)));
-    }
-
-    /** Nice value of each thread of a process, by its name as the kernel knows it (15 characters at most). */
-    private static Map<String, List<Integer>> threadNiceness(long pid) throws IOException {
-        Map<String, List<Integer>> byName = new HashMap<>();
-        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                String stat = Files.readString(task.resolve("stat"));
-                // the fields after the name in parentheses: state is field 3, nice field 19 (proc(5))
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                byName.computeIfAbsent(Files.readString(task.resolve("comm")).strip(), name -> new ArrayList<>())
-                        .add(Integer.parseInt(fields[19 - 3]));
-            }
-        }
-        return byName;
-    }
-
     private static void assumeAotCache() {
         // bin/lib.sh picks the newest JDK (Temurin 25 on our machines): a run on an older one must fail, not skip
         assertThat("the JDK running the tests has the AOT cache (25+)", Runtime.version().feature(),
@@ -170,22 +138,8 @@ class ServiceJvmIT {
         return key;
     }
 
-    /** What a test looks at in a started service, while it is ready. */
-    @FunctionalInterface
-    private interface WhileReady {
-        void inspect(long pid) throws Exception;
-    }
-
+    /** Starts the users jar as the system tests do, waits for /health/ready 200, stops it; returns its log. */
     private static String assertStartsReady(Map<String, String> scriptEnvironment, Path log) throws Exception {
-        return assertStartsReady(scriptEnvironment, log, pid -> { });
-    }
-
-    /**
-     * Starts the users jar as the system tests do, waits for /health/ready 200, lets {@code whileReady} look at the
-     * process, stops it; returns its log.
-     */
-    private static String assertStartsReady(Map<String, String> scriptEnvironment, Path log, WhileReady whileReady)
-            throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -203,7 +157,6 @@ class ServiceJvmIT {
             Awaitility.await().atMost(READY).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .failFast("users exited", () -> !process.isAlive())
                     .until(() -> client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-            whileReady.inspect(process.pid());
         } finally {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
