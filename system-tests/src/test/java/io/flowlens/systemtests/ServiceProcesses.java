@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,8 +60,9 @@ final class ServiceProcesses implements AutoCloseable {
     static ServiceProcesses start(Path root, String otlpEndpoint, Map<String, String> extraEnvironment, String label,
                                   ServiceDatabases databases) {
         ServiceProcesses services = new ServiceProcesses();
-        for (String service : SERVICES) {
-            services.ports.put(service, freePort());
+        List<Integer> ports = freePorts(SERVICES.size());
+        for (int i = 0; i < SERVICES.size(); i++) {
+            services.ports.put(SERVICES.get(i), ports.get(i));
         }
         String suffix = label.isEmpty() ? "" : "-" + label;
         try {
@@ -240,6 +242,31 @@ final class ServiceProcesses implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 process.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * {@code count} different free ports: every socket stays open until all are chosen, since a port just closed may be
+     * handed out again at once (a fresh-clone run gave payments and the orchestrator of one set the same port; the
+     * orchestrator could not listen, and the test's requests reached payments).
+     */
+    static List<Integer> freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }
     }
