@@ -272,11 +272,7 @@ final class ServiceProcesses implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return freePorts(1).get(0);
     }
 
     static void sleep(long millis) {
