@@ -3,7 +3,6 @@ package io.flowlens.systemtests;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -136,7 +135,7 @@ public final class ConsoleViewLoadBenchmark {
 
     private static Process startConsole(Path root, String elasticsearch, String jaeger, String prefix)
             throws IOException {
-        consolePort = freePort();
+        consolePort = ServiceProcesses.freePort();
         Path log = Files.createDirectories(root.resolve("system-tests/target")).resolve("bench-console.log");
         ProcessBuilder builder = new ProcessBuilder(javaHome().resolve("bin/java").toString(), "-jar",
                 root.resolve("observability/console/target/console.jar").toString())
@@ -153,12 +152,6 @@ public final class ConsoleViewLoadBenchmark {
 
     private static Path javaHome() {
         return Path.of(System.getProperty("java.home"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Headless Chromium in real time, one page, driven over the DevTools protocol (JDK WebSocket, no extra library). */

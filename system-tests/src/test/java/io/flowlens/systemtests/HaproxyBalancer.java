@@ -26,8 +26,11 @@ final class HaproxyBalancer implements AutoCloseable {
 
     /** Free ports for the balancer, chosen before the instances start, since they call each other through it. */
     static Map<String, Integer> freePorts() {
+        List<Integer> free = ServiceProcesses.freePorts(ServiceProcesses.SERVICES.size());
         Map<String, Integer> ports = new HashMap<>();
-        ServiceProcesses.SERVICES.forEach(service -> ports.put(service, ServiceProcesses.freePort()));
+        for (int i = 0; i < free.size(); i++) {
+            ports.put(ServiceProcesses.SERVICES.get(i), free.get(i));
+        }
         return Map.copyOf(ports);
     }
 

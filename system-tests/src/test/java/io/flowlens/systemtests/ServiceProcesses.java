@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -34,6 +36,9 @@ final class ServiceProcesses implements AutoCloseable {
      */
     private static final Map<String, String> SHORT_LIVED_JVM =
             Map.of("FLOWLENS_JAVA_OPTS", System.getProperty("flowlens.test.short-lived-java-opts", ""));
+
+    /** Every port {@link #freePorts} chose in this JVM. */
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Consumer<Map<String, String>>> launchers = new LinkedHashMap<>();
@@ -247,27 +252,39 @@ final class ServiceProcesses implements AutoCloseable {
     }
 
     /**
-     * {@code count} different free ports: every socket stays open until all are chosen, since a port just closed may be
-     * handed out again at once (a fresh-clone run gave payments and the orchestrator of one set the same port; the
-     * orchestrator could not listen, and the test's requests reached payments).
+     * {@code count} different free ports, none handed out before in this JVM. Every probe socket stays open until all
+     * are chosen, since a port just closed may be handed out again at once (a fresh-clone run gave payments and the
+     * orchestrator of one set the same port; the orchestrator could not listen, and the test's requests reached
+     * payments); and a port chosen earlier may not be bound yet (the balancer's ports wait for both sets to start).
      */
-    static List<Integer> freePorts(int count) {
+    static synchronized List<Integer> freePorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
         try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0));
+            for (int probes = 0; ports.size() < count; probes++) {
+                if (probes == 100) {
+                    throw new IOException("no " + count + " fresh free ports in 100 probes");
+                }
+                ServerSocket socket = new ServerSocket(0);
+                sockets.add(socket);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    ports.add(socket.getLocalPort());
+                }
             }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+            return List.copyOf(ports);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            for (ServerSocket socket : sockets) {
-                try {
-                    socket.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
+            sockets.forEach(ServiceProcesses::closeProbe);
+        }
+    }
+
+    /** A probe that cannot be closed still chose its port; say so rather than fail the set. */
+    private static void closeProbe(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            System.err.println("cannot close the port probe " + socket + ": " + e);
         }
     }
 
