@@ -44,8 +44,11 @@ final class ServiceProcesses implements AutoCloseable {
     private final Map<String, Consumer<Map<String, String>>> launchers = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
+    /** Names this set's logs, data and span instances apart from the others' ({@code -label}, empty for the suite's). */
+    private final String suffix;
 
-    private ServiceProcesses() {
+    private ServiceProcesses(String suffix) {
+        this.suffix = suffix;
     }
 
     /** Starts all four, exporting spans by OTLP to {@code otlpEndpoint}, and waits until each is ready. */
@@ -64,12 +67,12 @@ final class ServiceProcesses implements AutoCloseable {
     /** A set whose services keep their data in {@code databases}, e.g. {@link PostgresDatabases}. */
     static ServiceProcesses start(Path root, String otlpEndpoint, Map<String, String> extraEnvironment, String label,
                                   ServiceDatabases databases) {
-        ServiceProcesses services = new ServiceProcesses();
+        String suffix = label.isEmpty() ? "" : "-" + label;
+        ServiceProcesses services = new ServiceProcesses(suffix);
         List<Integer> ports = freePorts(SERVICES.size());
         for (int i = 0; i < SERVICES.size(); i++) {
             services.ports.put(SERVICES.get(i), ports.get(i));
         }
-        String suffix = label.isEmpty() ? "" : "-" + label;
         try {
             Path logDir = Files.createDirectories(root.resolve("system-tests/target/service-logs" + suffix));
             Path dataDir = root.resolve("system-tests/target/service-data" + suffix);
@@ -77,8 +80,10 @@ final class ServiceProcesses implements AutoCloseable {
             ServiceJvm.ensureCaches(root);
             for (String service : SERVICES) {
                 Map<String, String> jvm = label.isEmpty() ? Map.of() : SHORT_LIVED_JVM;
-                Map<String, String> environment = merged(merged(jvm, databases.environment(service, dataDir)),
-                        extraEnvironment);
+                Map<String, String> instance = Map.of("OTEL_RESOURCE_ATTRIBUTES",
+                        "service.instance.id=" + services.instanceId(service));
+                Map<String, String> environment = merged(merged(merged(jvm, instance),
+                        databases.environment(service, dataDir)), extraEnvironment);
                 services.launchers.put(service, overrides -> services.launch(root, service, logDir, otlpEndpoint,
                         merged(environment, overrides)));
                 services.launchers.get(service).accept(Map.of());
@@ -98,6 +103,11 @@ final class ServiceProcesses implements AutoCloseable {
 
     String url(String service) {
         return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    /** The {@code service.instance.id} resource attribute of this set's spans of {@code service}. */
+    String instanceId(String service) {
+        return service + suffix;
     }
 
     int port(String service) {

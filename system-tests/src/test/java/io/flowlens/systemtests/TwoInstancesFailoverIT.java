@@ -134,6 +134,7 @@ class TwoInstancesFailoverIT {
         for (String service : ServiceProcesses.SERVICES.reversed()) {
             first.kill(service);
         }
+        long allDead = System.nanoTime();
         paymentsLatency(0);
         assertThat("the killed orchestrator never answered", cutOff.get(30, TimeUnit.SECONDS), is(-1));
         ServiceProcesses.sleep(10_000); // traffic on the survivors alone
@@ -181,21 +182,31 @@ class TwoInstancesFailoverIT {
                 recoveries.entrySet().stream().filter(e -> e.getValue() != 1).toList(), is(empty()));
 
         // every trace answered whole, but for those the kill may have cut off in the dead instances' span buffers: a
-        // SIGKILL loses what a JVM has not exported yet, the last batch delay (200 ms here) and an export under way,
-        // which on a loaded machine takes seconds (a run at load 15-25 found one of 249 traces not whole with a 1 s
-        // margin; its timing was not recorded then, the message below now says it)
+        // SIGKILL loses what a JVM has not exported yet. A service exports its spans in the order they end, so the
+        // latest span each dead instance did export marks how far it got; a flow answered before every dead instance's
+        // mark, or begun once all four were dead, must be whole (a fixed 5 s margin was a guess: a loaded run found a
+        // flow answered 6.3 s before the kill not whole)
+        Map<String, Instant> exportedUpTo = new TreeMap<>();
+        for (String service : ServiceProcesses.SERVICES) {
+            exportedUpTo.put(service, latestSpanStartBefore(first.instanceId(service), killedAt));
+        }
+        long wholeBefore = killed + Duration.between(killedAt,
+                exportedUpTo.values().stream().min(Instant::compareTo).orElseThrow()).toNanos();
         List<Flow> traced = flows.stream().filter(f -> f.status() == 200
-                && (f.answeredAtNanos() < killed - seconds(5) || startedAt(f) > killed)).toList();
+                && (f.answeredAtNanos() < wholeBefore || startedAt(f) > allDead)).toList();
         // each with its start and answer in ms from the kill, to tell a span buffer the kill took from a lost span
         List<String> incomplete = traced.stream().filter(f -> !wholeInJaeger(f.traceId()))
                 .map(f -> f.traceId() + " started " + (startedAt(f) - killed) / 1_000_000 + " answered "
                         + (f.answeredAtNanos() - killed) / 1_000_000).toList();
-        assertThat("traces not whole in Jaeger, of " + traced.size(), incomplete, is(empty()));
+        assertThat("traces not whole in Jaeger, of " + traced.size() + " (the dead instances' last exported span began,"
+                + " in ms from the kill: " + millisFrom(killedAt, exportedUpTo) + "; all dead at "
+                + (allDead - killed) / 1_000_000 + ")", incomplete, is(empty()));
 
         // how long the cut-off flows stayed undefined: from the kill to the last recovery's outcome
         long recoveredWithinMillis = rows.runs.values().stream().filter(run -> run.claimedBy() != null)
                 .mapToLong(run -> Duration.between(killedAt, run.finishedAt()).toMillis()).max().orElse(-1);
-        report(flows, k6Run, killed, restarting, restarted, recoveredWithinMillis, recovered.size(), rows);
+        report(flows, k6Run, killed, restarting, restarted, recoveredWithinMillis, recovered.size(), rows,
+                millisFrom(killedAt, exportedUpTo));
     }
 
     /** A full flow sent to the first orchestrator itself; its status, or -1 when the connection was lost. */
@@ -374,6 +385,30 @@ class TwoInstancesFailoverIT {
         return counts;
     }
 
+    /**
+     * When the latest span that {@code instanceId} began before {@code before} began, as flowlens-spans-* has it (after
+     * a refresh; the recovery waits above gave the pipeline tens of seconds). The test's own spans are there at least.
+     */
+    private static Instant latestSpanStartBefore(String instanceId, Instant before) {
+        RestAssured.given().baseUri(system.elasticsearch()).post("/flowlens-spans-*/_refresh?allow_no_indices=true");
+        Map<String, Object> query = Map.of("bool", Map.of("filter", List.of(
+                Map.of("term", Map.of("resource.service.instance.id", instanceId)),
+                Map.of("range", Map.of("@timestamp", Map.of("gte", testStart.toString(), "lt", before.toString()))))));
+        JsonPath answer = RestAssured.given().baseUri(system.elasticsearch()).contentType("application/json")
+                .body(Map.of("size", 0, "query", query, "aggs", Map.of("latest", Map.of("max", Map.of("field", "@timestamp")))))
+                .post("/flowlens-spans-*/_search?allow_no_indices=true").then().statusCode(200).extract().jsonPath();
+        // as text: JsonPath reads the numeric value as a float, whose steps at today's epoch millis are 131 s wide
+        String latest = answer.getString("aggregations.latest.value_as_string");
+        assertThat("spans of " + instanceId + " before the kill in flowlens-spans-*", latest != null, is(true));
+        return Instant.parse(latest);
+    }
+
+    private static Map<String, Long> millisFrom(Instant start, Map<String, Instant> times) {
+        Map<String, Long> millis = new TreeMap<>();
+        times.forEach((key, time) -> millis.put(key, Duration.between(start, time).toMillis()));
+        return millis;
+    }
+
     private static boolean wholeInJaeger(String traceId) {
         try {
             system.jaeger().awaitTrace(traceId, spans -> FullFlowSystemIT.servicesOf(spans).size() == 4,
@@ -424,7 +459,7 @@ class TwoInstancesFailoverIT {
     }
 
     private static void report(List<Flow> flows, K6Run k6Run, long killed, long restarting, long restarted, long recoveredWithinMillis,
-                               int recovered, Rows rows) throws Exception {
+                               int recovered, Rows rows, Map<String, Long> exportedUpTo) throws Exception {
         List<Flow> failover = flows.stream().filter(f -> f.answeredAtNanos() > killed && f.answeredAtNanos() < restarting)
                 .toList();
         List<Flow> failedInFailover = failover.stream().filter(f -> f.status() != 200).toList();
@@ -435,10 +470,10 @@ class TwoInstancesFailoverIT {
         String line = String.format("failover=two-instances-kill-one-of-each requests=%d by-status=%s"
                         + " failover-window-requests=%d failover-errors=%d errors-by-status=%s recovery-ms=%d"
                         + " restart-ms=%d errors-after-restart=%d runs-recovered=%d runs-recovered-within-ms-of-kill=%d"
-                        + " k6-requests=%d k6-failed=%d lost=0 duplicated=0 [%s]%n",
+                        + " k6-requests=%d k6-failed=%d lost=0 duplicated=0 killed-exported-up-to-ms=%s [%s]%n",
                 flows.size(), Flow.summary(flows), failover.size(), failedInFailover.size(), Flow.summary(failedInFailover),
                 lastErrorMillis, (restarted - restarting) / 1_000_000, afterRestartErrors, recovered,
-                recoveredWithinMillis, k6Run.requests(), k6Run.failed(), rows.summary());
+                recoveredWithinMillis, k6Run.requests(), k6Run.failed(), exportedUpTo, rows.summary());
         System.out.print(line);
         Files.writeString(system.root().resolve("system-tests/target/failover.txt"), line,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
