@@ -1,0 +1,4 @@
+/**
+ * The service process itself: what it does when it cannot serve.
+ */
+package io.flowlens.platform.server;
