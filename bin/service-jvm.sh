@@ -14,7 +14,8 @@
 # that). Caches live beside the jars (SERVICE/target/SERVICE.aot), never committed.
 #
 # Environment: JAVA_HOME (else bin/lib.sh's find_java21), FLOWLENS_AOT=off (no cache; bench's comparison),
-# FLOWLENS_AOT_DIR (where the caches are; default each service's target/), FLOWLENS_AOT_FLOWS (training flows, 300),
+# FLOWLENS_AOT_DIR (where the caches are; default each service's target/), FLOWLENS_AOT_FLOWS (training flows, an
+# experiment's knob: default AOT_TRAINING_FLOWS, and a cache trained with another count still counts as fresh),
 # FLOWLENS_JAVA_OPTS (more options, appended last, so they win), FLOWLENS_MEMORY_OPTS (replaces the heap and GC
 # options below; bench.py compares them with the JVM's defaults).
 set -euo pipefail
@@ -42,6 +43,13 @@ fi
 # second core while main waits for it) only to validate the jars' beans.xml files, which are fixed at build time and
 # parsed either way: ~0.5 CPU-s of a users start (perf/results/PROFILES.md, "Startup and memory levers").
 STARTUP_OPTS=(-Dorg.jboss.weld.xml.disableValidating=true)
+# Full flows the training run sends. The cache carries the method profiles of the training's end (JEP 515), and the
+# JIT compiles from them: profiles of a warm service make a faster service, not only a faster start. Side by side
+# (bin/bench.py warm-up, tracing off, pinned, 18 chunks of 10 s, two runs in swapped order), caches trained on 3000
+# flows against 300 ran the last six chunks at a median 86 vs 55 and 119 vs 70 flows/s, 11.5 vs 18.1 and 8.4 vs 14.0
+# CPU-ms per flow; 1000 flows came between (perf/results/PROFILES.md, "Training flows of the AOT cache"). Training
+# takes ~2 min instead of ~1.
+AOT_TRAINING_FLOWS=3000
 
 jar_of() { printf '%s\n' "$ROOT/$1/target/$1.jar"; }
 cache_of() { printf '%s\n' "${FLOWLENS_AOT_DIR:-$ROOT/$1/target}/$1.aot"; }
@@ -50,7 +58,7 @@ aot_supported() { [[ "$(java_major "$JAVA_HOME")" -ge 25 ]]; }
 
 # What, besides the class path, a cache depends on: the JDK and the options it was trained with (key and stamp share it).
 jvm_inputs() {
-    printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}"
+    printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}" "training flows $AOT_TRAINING_FLOWS"
     cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
 }
 
@@ -189,13 +197,13 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
         wait_http "http://127.0.0.1:${port[$svc]}/health/ready" 180 "$svc (AOT training)" "$work/$svc.log" "${pid[$svc]}"
     done
     log "AOT cache: four ready in $(elapsed "$t0"), running the flows"
-    local base="http://127.0.0.1:${port[orchestrator]}" flows="${FLOWLENS_AOT_FLOWS:-300}" urls=() i
+    local base="http://127.0.0.1:${port[orchestrator]}" flows="${FLOWLENS_AOT_FLOWS:-$AOT_TRAINING_FLOWS}" urls=() i
     for ((i = 0; i < flows; i++)); do
         if ((i % 10 == 9)); then urls+=("$base/demo/full-flow/2?amount=5000"); else urls+=("$base/demo/full-flow/$((1 + i % 3))"); fi
         ((i % 20 != 0)) || urls+=("$base/users/1" "$base/orders?limit=5" "$base/users/abc")
     done
-    # one curl, one connection: the cost is the services', not a process per request
-    curl -s -m 30 "${urls[@]}" >/dev/null || true
+    # one curl, one connection: the cost is the services', not a process per request; ~40 flows/s on a quiet machine
+    curl -s -m $((30 + flows / 10)) "${urls[@]}" >/dev/null || true
     curl -fsS -m 5 -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
         -d '{"enabled":true,"rate":1.0}' "http://127.0.0.1:${port[payments]}/admin/faults/ERRORS" >/dev/null || true
     urls=()
