@@ -463,23 +463,35 @@ EXPLANATIONS = [
     " so an answered write survives a kill; an idempotent POST commits twice, claim then work with its answer; 150–350 "
     "µs of CPU per commit measured alone). Then the JAX-RS server stack, the REST client (its `HttpURLConnection` "
     "connector 14 % of the orchestrator: Helidon's own connector is not served at 4.1.6) and JSON-B (5–8 %). Fault "
-    "Tolerance's per-call rebuild (22 % of the orchestrator) is gone (DownstreamPolicy). ≤ 10 ms needs less than a "
-    "quarter of today's CPU; no single item left is that large. Measured side by side (PROFILES.md \"What persisting "
-    "each commit costs a flow\", `bin/bench.py warm-up`): the same warm flow costs 8–9 ms on H2 in memory, ~12 ms at "
-    "`WRITE_DELAY=500` and 14–16 ms at `WRITE_DELAY=0`: durable commits are ~40 % of it.",
+    "Tolerance's per-call rebuild (22 % of the orchestrator) is gone (DownstreamPolicy). Measured side by side "
+    "(PROFILES.md \"What persisting each commit costs a flow\", `bin/bench.py warm-up`): the same warm flow costs 8–9 "
+    "ms on H2 in memory, ~12 ms at `WRITE_DELAY=500` and 14–16 ms at `WRITE_DELAY=0`: durable commits are ~40 % of it. "
+    "Kept 2026-12-04: AOT caches trained on 3000 full flows instead of 300, so the method profiles the JIT compiles "
+    "from are a warm service's (PROFILES.md \"Training flows of the AOT cache\"): side by side 0.60–0.64 × the CPU "
+    "per warm flow and 1.6–1.7 × the saturated rate; the last `make bench` before it had 24.6 ms per flow and 54.6 "
+    "flows/s with tracing off. What is left above 10 ms is mostly the durable commits.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
     "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
     "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
     "20 chunks; with up to 40 they settled after 123 s (off) and 71 s (OTLP), and `bin/bench.py warm-up` showed rates "
     "still climbing after 24 chunks (4 min of load each, three deployments sharing the core). The dips that restart the"
     " three-chunk rule come at the same chunk whatever the JVMs' age (the OTLP deployment's had run 3 min idle before "
-    "its warm-up), so they are not the once-a-minute sweepers; their cause is not proven.",
+    "its warm-up), so they are not the once-a-minute sweepers; their cause is not proven. The cache trained on 3000 "
+    "flows (2026-12-04) raised the rate the flow climbs to (tracing off: 53 → 180 flows/s at settling) but not the "
+    "speed of the climb: off settled after 232 s (123 before), and OTLP did not settle within 40 chunks, its rate "
+    "swinging 89–154 flows/s while the backends' core was 67–93 % busy indexing 4–6 000 spans/s (the first run with "
+    "the cache settled off after 122 s at 106 flows/s, OTLP on a plateau at 27 flows/s after 1366 flows, which is why"
+    " a deployment now counts as warm only after 3000 flows). What is left is the JIT compiling the flow under load, "
+    "and at these rates the backends' own noise.",
     "- **Tracing ratios** (CPU, throughput, p99): until 2026-12-04 both deployments traced (bin/bench.py gave "
     "`OTEL_SDK_DISABLED` only to the JVM options, never to the JVMs), so every earlier ratio compared OTLP with itself;"
     " each deployment now proves its mode on `/metrics`. The first honest runs: CPU 0.90 / 1.11, throughput 0.90 / "
     "0.84, p99 0.97 / 1.04 (run with 20 / 40 warm-up chunks); the backends' core is 4–8 % busy with tracing off against"
     " 45–61 % with OTLP. The services' own cost is span creation, the batch processor and the OTLP export on the same "
-    "core as the work; the spread between repetitions (±20 %) is still JIT state.",
+    "core as the work; the spread between repetitions (±20 %) is still JIT state. With the cache trained on 3000 "
+    "flows both deployments run 130–180 flows/s, so the OTLP one sends the backends 4–6 000 spans/s (their core 67–93 "
+    "% busy) and its p99 at 15 flows/s doubled (2.24) while it had not settled; CPU 1.07 and throughput 0.80 in the "
+    "same run.",
     "- **RSS** (≤ 200 MB): met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
     "metaspace is ~5 MB.",
