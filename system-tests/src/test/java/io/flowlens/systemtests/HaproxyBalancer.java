@@ -26,12 +26,7 @@ final class HaproxyBalancer implements AutoCloseable {
 
     /** Free ports for the balancer, chosen before the instances start, since they call each other through it. */
     static Map<String, Integer> freePorts() {
-        List<Integer> free = ServiceProcesses.freePorts(ServiceProcesses.SERVICES.size());
-        Map<String, Integer> ports = new HashMap<>();
-        for (int i = 0; i < free.size(); i++) {
-            ports.put(ServiceProcesses.SERVICES.get(i), free.get(i));
-        }
-        return Map.copyOf(ports);
+        return Map.copyOf(ServiceProcesses.freePortPerService());
     }
 
     /** The services' variables that send their calls through the balancer on {@code ports}. */

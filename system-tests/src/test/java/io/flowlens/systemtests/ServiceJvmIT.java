@@ -1,7 +1,6 @@
 package io.flowlens.systemtests;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -140,10 +139,7 @@ class ServiceJvmIT {
 
     /** Starts the users jar as the system tests do, waits for /health/ready 200, stops it; returns its log. */
     private static String assertStartsReady(Map<String, String> scriptEnvironment, Path log) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = ServiceProcesses.freePort();
         List<String> command = ServiceJvm.command(ROOT, "users", scriptEnvironment);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -69,10 +69,7 @@ final class ServiceProcesses implements AutoCloseable {
                                   ServiceDatabases databases) {
         String suffix = label.isEmpty() ? "" : "-" + label;
         ServiceProcesses services = new ServiceProcesses(suffix);
-        List<Integer> ports = freePorts(SERVICES.size());
-        for (int i = 0; i < SERVICES.size(); i++) {
-            services.ports.put(SERVICES.get(i), ports.get(i));
-        }
+        services.ports.putAll(freePortPerService());
         try {
             Path logDir = Files.createDirectories(root.resolve("system-tests/target/service-logs" + suffix));
             Path dataDir = root.resolve("system-tests/target/service-data" + suffix);
@@ -300,6 +297,16 @@ final class ServiceProcesses implements AutoCloseable {
 
     static int freePort() {
         return freePorts(1).get(0);
+    }
+
+    /** A different free port for each of {@link #SERVICES}, in their order. */
+    static Map<String, Integer> freePortPerService() {
+        List<Integer> free = freePorts(SERVICES.size());
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (int i = 0; i < SERVICES.size(); i++) {
+            ports.put(SERVICES.get(i), free.get(i));
+        }
+        return ports;
     }
 
     static void sleep(long millis) {
