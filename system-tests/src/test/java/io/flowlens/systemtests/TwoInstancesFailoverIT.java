@@ -190,6 +190,7 @@ class TwoInstancesFailoverIT {
         for (String service : ServiceProcesses.SERVICES) {
             exportedUpTo.put(service, latestSpanStartBefore(first.instanceId(service), killedAt));
         }
+        Map<String, Long> exportedUpToMillis = millisFrom(killedAt, exportedUpTo);
         long wholeBefore = killed + Duration.between(killedAt,
                 exportedUpTo.values().stream().min(Instant::compareTo).orElseThrow()).toNanos();
         List<Flow> traced = flows.stream().filter(f -> f.status() == 200
@@ -199,14 +200,14 @@ class TwoInstancesFailoverIT {
                 .map(f -> f.traceId() + " started " + (startedAt(f) - killed) / 1_000_000 + " answered "
                         + (f.answeredAtNanos() - killed) / 1_000_000).toList();
         assertThat("traces not whole in Jaeger, of " + traced.size() + " (the dead instances' last exported span began,"
-                + " in ms from the kill: " + millisFrom(killedAt, exportedUpTo) + "; all dead at "
+                + " in ms from the kill: " + exportedUpToMillis + "; all dead at "
                 + (allDead - killed) / 1_000_000 + ")", incomplete, is(empty()));
 
         // how long the cut-off flows stayed undefined: from the kill to the last recovery's outcome
         long recoveredWithinMillis = rows.runs.values().stream().filter(run -> run.claimedBy() != null)
                 .mapToLong(run -> Duration.between(killedAt, run.finishedAt()).toMillis()).max().orElse(-1);
         report(flows, k6Run, killed, restarting, restarted, recoveredWithinMillis, recovered.size(), rows,
-                millisFrom(killedAt, exportedUpTo));
+                exportedUpToMillis);
     }
 
     /** A full flow sent to the first orchestrator itself; its status, or -1 when the connection was lost. */
