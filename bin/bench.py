@@ -469,7 +469,12 @@ EXPLANATIONS = [
     "Kept 2026-12-04: AOT caches trained on 3000 full flows instead of 300, so the method profiles the JIT compiles "
     "from are a warm service's (PROFILES.md \"Training flows of the AOT cache\"): side by side 0.60–0.64 × the CPU "
     "per warm flow and 1.6–1.7 × the saturated rate; the last `make bench` before it had 24.6 ms per flow and 54.6 "
-    "flows/s with tracing off. What is left above 10 ms is mostly the durable commits.",
+    "flows/s with tracing off. The goal's figure is taken at 15 flows/s, and there the same warm JVMs cost 1.4–2 × "
+    "what they cost saturated (PROFILES.md \"A flow's CPU at 15 flows/s and at saturation\": 8.6–15.7 against "
+    "5.1–8.8 ms in the same minutes): each request wakes parked threads "
+    "in another process (~50 context switches per flow against ~30), and C2 keeps compiling at 0.8–3.4 "
+    "ms per flow; at 15 flows/s H2 in memory was not told apart from durable files (13.0 against 11.3–15.7 ms). "
+    "Tried there and not kept: the training sent over 4 connections, 6000 training flows, H2 `PAGE_SIZE=1024`.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
     "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
     "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
