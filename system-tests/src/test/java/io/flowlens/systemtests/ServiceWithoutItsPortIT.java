@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -17,20 +18,22 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 /**
- * A service whose port is taken fails its start: the process ends with a non-zero exit code and says why, so a
- * supervisor or {@code bin/services.sh} sees a failed start. Helidon 4.1.6 alone ended such a JVM with exit code 0
- * (the platform's {@code ListeningOrFail} makes it fail).
+ * A process whose port is taken fails its start: it ends with a non-zero exit code and says why, so a supervisor,
+ * {@code bin/services.sh} or {@code bin/stack.sh} sees a failed start. Helidon 4.1.6 alone ended such a JVM with exit
+ * code 0 ({@code server-check}'s {@code ListeningOrFail} makes it fail): a service, and the span indexer and the
+ * console, which do not take the services' platform.
  */
 class ServiceWithoutItsPortIT {
 
     private static final Path ROOT = Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();
 
-    @Test
-    void aServiceWhosePortIsTakenExitsWithAnError(@TempDir Path dir) throws Exception {
-        Path log = dir.resolve("users.log");
+    @ParameterizedTest
+    @ValueSource(strings = {"users", "span-indexer", "console"})
+    void aProcessWhosePortIsTakenExitsWithAnError(String name, @TempDir Path dir) throws Exception {
+        Path log = dir.resolve(name + ".log");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            List<String> command = ServiceJvm.command(ROOT, "users", Map.of());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command(name)).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().putAll(Map.of("SERVER_PORT", String.valueOf(taken.getLocalPort()),
                     "SERVER_HOST", "127.0.0.1", "OTEL_SDK_DISABLED", "true", "FLOWLENS_DB_URL", "jdbc:h2:mem:users"));
             Process process = builder.start();
@@ -39,10 +42,19 @@ class ServiceWithoutItsPortIT {
                 process.destroyForcibly();
             }
             String output = Files.readString(log);
-            assertThat("users ended on its own:\n" + output, ended, is(true));
+            assertThat(name + " ended on its own:\n" + output, ended, is(true));
             assertThat(output, process.exitValue(), is(not(0)));
             assertThat(output, containsString("Address already in use"));
             assertThat(output, containsString("the web server is not listening"));
         }
+    }
+
+    /** A service as the project starts it; the indexer and the console as {@code bin/stack.sh} does (their jar). */
+    private static List<String> command(String name) {
+        if (name.equals("users")) {
+            return ServiceJvm.command(ROOT, name, Map.of());
+        }
+        Path jar = ROOT.resolve("observability").resolve(name).resolve("target").resolve(name + ".jar");
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
     }
 }
