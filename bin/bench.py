@@ -204,28 +204,39 @@ def probe(ports, mode, duration=SECONDS, cpus=BACKEND_CPUS, **extra):
               **extra)
 
 
-def warm_up(ports):
-    """Saturates full flows in WARMUP_CHUNK chunks until the last three chunks' flows/s are within 5 % of each other
-    and at least WARMUP_MIN_FLOWS flows ran (or WARMUP_MAX_CHUNKS ran out). The warm-up time is when the first of
-    those three chunks began: from then on the rate was settled.
+def warm_up(deployments):
+    """Saturates full flows in WARMUP_CHUNK chunks, the deployments in turns (one chunk each per round), until for
+    every one the last three of its chunks' flows/s are within 5 % of each other and at least WARMUP_MIN_FLOWS flows
+    ran (or WARMUP_MAX_CHUNKS rounds ran out). A deployment's warm-up time is when the first of its three settled
+    chunks began, on the clock of the whole warm-up, so it includes the other deployments' chunks in between.
 
     The full flow crosses four JVMs and several hundred methods; without the AOT cache's profiles the JIT needed
     minutes of load (a hand run: 21 -> 29 -> 45 -> 66 -> 84 -> 95 -> 94 flows/s in 35 s chunks, CPU per flow 93 ->
-    20 ms), so a measurement after a fixed short warm-up compares JIT states rather than configurations."""
-    def settled():
-        last = rates[-3:]
-        return len(last) == 3 and max(last) - min(last) <= 0.05 * max(last) and flows >= WARMUP_MIN_FLOWS
+    20 ms), so a measurement after a fixed short warm-up compares JIT states rather than configurations. In turns, not
+    one deployment after the other (issue 15: configurations interleaved): warmed alone, a deployment saturates the
+    core its JIT compiles on without a pause. Warmed so, tracing off measured 12.1 ms per flow at 15 flows/s after
+    34 131 flows (`make bench` of 17c7a47); two deployments of the same build warmed in turns, 14 chunks each (~13 700
+    flows), measured 4.5-9 ms (PROFILES.md, "A flow's CPU at 15 flows/s and at saturation")."""
+    def settled(w):
+        last = w["rates"][-3:]
+        return len(last) == 3 and max(last) - min(last) <= 0.05 * max(last) and w["flows"] >= WARMUP_MIN_FLOWS
 
-    began, rates, starts, flows = time.monotonic(), [], [], 0
+    began = time.monotonic()
+    state = {name: {"rates": [], "starts": [], "flows": 0, "settled_s": None} for name in deployments}
     for _ in range(WARMUP_MAX_CHUNKS):
-        starts.append(time.monotonic() - began)
-        run = probe(ports, "saturate", duration=WARMUP_CHUNK, VUS=8)
-        rates.append(run["rps"])
-        flows += run["count"]
-        if settled():
+        for name, deployment in deployments.items():
+            w = state[name]
+            w["starts"].append(time.monotonic() - began)
+            run = probe(deployment["ports"], "saturate", duration=WARMUP_CHUNK, VUS=8)
+            w["rates"].append(run["rps"])
+            w["flows"] += run["count"]
+            if w["settled_s"] is None and settled(w):
+                w["settled_s"] = w["starts"][-3]
+        if all(w["settled_s"] is not None for w in state.values()):
             break
-    return {"rates": rates, "flows": flows, "seconds": time.monotonic() - began, "settled": settled(),
-            "settled_s": starts[-3] if settled() else time.monotonic() - began}
+    seconds = time.monotonic() - began
+    return {name: {"rates": w["rates"], "flows": w["flows"], "seconds": seconds, "settled": w["settled_s"] is not None,
+                   "settled_s": seconds if w["settled_s"] is None else w["settled_s"]} for name, w in state.items()}
 
 
 def overhead():
@@ -244,10 +255,10 @@ def overhead():
             folder.mkdir()
             processes, ports, ready = launch(SERVICES, env, folder, cpus=SERVICE_CPUS)
             deployments[name] = {"processes": processes, "ports": ports, "ready_s": ready, "runs": []}
-        for name, deployment in deployments.items():
-            quiet(BACKEND_CPUS)
-            deployment["warm_up"] = warm_up(deployment["ports"])
-            w = deployment["warm_up"]
+        quiet(BACKEND_CPUS)
+        for name, w in warm_up(deployments).items():
+            deployment = deployments[name]
+            deployment["warm_up"] = w
             # a configuration that did not reach the JVMs would compare tracing with itself (it once did: the
             # environment went only to bin/service-jvm.sh), so each deployment shows on /metrics that it is what it says
             deployment["spans_exported"] = spans_exported(deployment["ports"])
@@ -367,8 +378,9 @@ def write(results, ingest_runs, seconds):
         f"them) on their own ports and empty H2 databases. All eight are pinned to core(s) {SERVICE_CPUS} (`taskset`, "
         f"so each JVM sizes itself for them); Elasticsearch, Jaeger, the span indexer and k6 to core(s) "
         f"{BACKEND_CPUS}, the three backends at nice 10 so that k6 gets its CPU first whatever they index. Warm-up: "
-        f"saturating full flows in {WARMUP_CHUNK} chunks until three chunks agree within 5 % and at least "
-        f"{WARMUP_MIN_FLOWS} flows ran; the warm-up time is when those three began. Then {REPS} interleaved "
+        f"saturating full flows in {WARMUP_CHUNK} chunks, the deployments in turns, until for each three of its chunks "
+        f"agree within 5 % and at least {WARMUP_MIN_FLOWS} flows ran; its warm-up time is when those three began, on "
+        f"the clock of the whole warm-up (the other deployment's chunks in between count). Then {REPS} interleaved "
         f"repetitions of: {RATE} flows/s for {SECONDS} (latency; CPU = utime+stime of the deployment's four processes "
         "÷ flows), and 8 closed-loop VUs for the same time (throughput). Median (min–max).",
         "",
