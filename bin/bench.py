@@ -468,7 +468,10 @@ EXPLANATIONS = [
     "thresholds (no change: C2 compiles JDK methods a start calls far more often), the compiler threads at nice 5 "
     "(four 9.3 → 7.7–8.2 s, but under saturation the JIT then gets too little of the core: warm-up 123 → 245 s), the "
     "JDK HttpClient for OTLP. Left: a lighter stack than CDI + Jersey; the compilers' share (C2 ~1.4 CPU-s of a start "
-    "with four at once).",
+    "with four at once)."
+    " 2026-12-04, the run after 5e8b8e4: users 1.20 s and four 5.11 s (5.1–5.2), against 1.65 and 6.82 s "
+    "in the run before, with no change to a start in between but freshly trained caches: read it as this machine's "
+    "spread between runs, not as a lever.",
     "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across four"
     " JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where a "
     "flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`,"
@@ -486,7 +489,9 @@ EXPLANATIONS = [
     "5.1–8.8 ms in the same minutes): each request wakes parked threads "
     "in another process (~50 context switches per flow against ~30), and C2 keeps compiling at 0.8–3.4 "
     "ms per flow; at 15 flows/s H2 in memory was not told apart from durable files (13.0 against 11.3–15.7 ms). "
-    "Tried there and not kept: the training sent over 4 connections, 6000 training flows, H2 `PAGE_SIZE=1024`.",
+    "Tried there and not kept: the training sent over 4 connections, 6000 training flows, H2 `PAGE_SIZE=1024`."
+    " Met since the deployments warm up in turns (2026-12-04, after 5e8b8e4): 8.24 ms (8.14–9.17) "
+    "with tracing off, 235.8 flows/s saturated; warmed alone, the deployment before measured 12.1 ms.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
     "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
     "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
@@ -499,7 +504,10 @@ EXPLANATIONS = [
     "swinging 89–154 flows/s while the backends' core was 67–93 % busy indexing 4–6 000 spans/s (the first run with "
     "the cache settled off after 122 s at 106 flows/s, OTLP on a plateau at 27 flows/s after 1366 flows, which is why"
     " a deployment now counts as warm only after 3000 flows). What is left is the JIT compiling the flow under load, "
-    "and at these rates the backends' own noise.",
+    "and at these rates the backends' own noise."
+    " With the deployments in turns (after 5e8b8e4) both settled: tracing off after 243 s and OTLP after "
+    "172 s on the clock of the whole warm-up, which counts the other deployment's chunks (each deployment's own load "
+    "until then: 120 and 80 s), at 201 and 170 flows/s.",
     "- **Tracing ratios** (CPU, throughput, p99): until 2026-12-04 both deployments traced (bin/bench.py gave "
     "`OTEL_SDK_DISABLED` only to the JVM options, never to the JVMs), so every earlier ratio compared OTLP with itself;"
     " each deployment now proves its mode on `/metrics`. The first honest runs: CPU 0.90 / 1.11, throughput 0.90 / "
@@ -508,7 +516,12 @@ EXPLANATIONS = [
     "core as the work; the spread between repetitions (±20 %) is still JIT state. With the cache trained on 3000 "
     "flows both deployments run 130–180 flows/s, so the OTLP one sends the backends 4–6 000 spans/s (their core 67–93 "
     "% busy) and its p99 at 15 flows/s doubled (2.24) while it had not settled; CPU 1.07 and throughput 0.80 in the "
-    "same run.",
+    "same run."
+    " With the warm-up in turns (after 5e8b8e4): CPU 1.25 (10.30 against 8.24 ms; OTLP 7.51–10.40), "
+    "throughput 0.88, p99 1.35 (35.7 against 26.3 ms, both spread 16–60 ms over the three probes of ~300 flows, so a "
+    "p99 is the third-slowest flow). OTLP costs 2.1 ms more per flow here against 0.9 ms "
+    "in the run before, and one OTLP probe (7.51 ms) was below every tracing-off one, so the spread between probes "
+    "is as large as the difference; under OTLP saturation the backends' core was 97–99 % busy.",
     "- **RSS** (≤ 200 MB): met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
     "metaspace is ~5 MB.",
