@@ -137,8 +137,7 @@ public final class ConsoleViewLoadBenchmark {
             throws IOException {
         consolePort = ServiceProcesses.freePort();
         Path log = Files.createDirectories(root.resolve("system-tests/target")).resolve("bench-console.log");
-        ProcessBuilder builder = new ProcessBuilder(javaHome().resolve("bin/java").toString(), "-jar",
-                root.resolve("observability/console/target/console.jar").toString())
+        ProcessBuilder builder = new ProcessBuilder(ServiceJvm.observabilityJar(root, "console"))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(Map.of("SERVER_PORT", String.valueOf(consolePort),
                 "FLOWLENS_ELASTICSEARCH_URL", elasticsearch, "FLOWLENS_JAEGER_URL", jaeger,
@@ -148,10 +147,6 @@ public final class ConsoleViewLoadBenchmark {
                 HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + consolePort + "/health")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         return process;
-    }
-
-    private static Path javaHome() {
-        return Path.of(System.getProperty("java.home"));
     }
 
     /** Headless Chromium in real time, one page, driven over the DevTools protocol (JDK WebSocket, no extra library). */

@@ -73,6 +73,15 @@ final class ServiceJvm {
         return command;
     }
 
+    /**
+     * The command line that starts one of observability's own jars ({@code span-indexer}, {@code console}) on the
+     * tests' JDK; they take no options from bin/service-jvm.sh.
+     */
+    static List<String> observabilityJar(Path root, String module) {
+        return List.of(java().toString(), "-jar",
+                root.resolve("observability").resolve(module).resolve("target").resolve(module + ".jar").toString());
+    }
+
     static ProcessBuilder script(Path root, Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>(List.of("bash", root.resolve("bin/service-jvm.sh").toString()));
         command.addAll(List.of(args));

@@ -54,7 +54,6 @@ class ServiceWithoutItsPortIT {
         if (name.equals("users")) {
             return ServiceJvm.command(ROOT, name, Map.of());
         }
-        Path jar = ROOT.resolve("observability").resolve(name).resolve("target").resolve(name + ".jar");
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
+        return ServiceJvm.observabilityJar(ROOT, name);
     }
 }
