@@ -380,7 +380,8 @@ def write(results, ingest_runs, seconds):
         f"{BACKEND_CPUS}, the three backends at nice 10 so that k6 gets its CPU first whatever they index. Warm-up: "
         f"saturating full flows in {WARMUP_CHUNK} chunks, the deployments in turns, until for each three of its chunks "
         f"agree within 5 % and at least {WARMUP_MIN_FLOWS} flows ran; its warm-up time is when those three began, on "
-        f"the clock of the whole warm-up (the other deployment's chunks in between count). Then {REPS} interleaved "
+        f"the clock of the whole warm-up (the other deployment's chunks in between count); one that settled first "
+        f"keeps its turns until the other has, and its flows and last rate count those chunks. Then {REPS} interleaved "
         f"repetitions of: {RATE} flows/s for {SECONDS} (latency; CPU = utime+stime of the deployment's four processes "
         "÷ flows), and 8 closed-loop VUs for the same time (throughput). Median (min–max).",
         "",
