@@ -29,7 +29,7 @@ echo "== Trace $SUCCESS_TRACE of the completed flow, read back from Jaeger"
 "$HERE/waterfall.py" "$SUCCESS_TRACE" "$JAEGER"
 echo
 echo "== The same trace in flowlens-spans-* (Jaeger -> span indexer -> Elasticsearch), one flat document per span"
-# Polled with a deadline: Jaeger batches, then the indexer's bulk request lands within a second or two.
+# Polled with a deadline: the services batch their spans for up to 2 s, then Jaeger and the indexer's bulk request.
 python3 - "$SUCCESS_TRACE" "$JAEGER" "$ES" <<'PY'
 import json, sys, time, urllib.request
 trace, jaeger, es = sys.argv[1:4]
