@@ -270,12 +270,14 @@ def overhead():
             for name, deployment in deployments.items():
                 pids = [process.pid for process in deployment["processes"].values()]
                 quiet(BACKEND_CPUS)
-                fixed, cpu_ms = with_cpu_per_flow(pids, lambda: probe(deployment["ports"], "rate", RATE=RATE))
+                fixed, by_thread = with_cpu_by_thread(pids, lambda: probe(deployment["ports"], "rate", RATE=RATE))
+                cpu_ms = sum(by_thread.values())
                 quiet(BACKEND_CPUS)
                 cores = core_times()
                 saturated = probe(deployment["ports"], "saturate", VUS=8)
                 after = core_times()
-                run = {"fixed": fixed, "cpu_ms_per_flow": cpu_ms, "saturated": saturated,
+                run = {"fixed": fixed, "cpu_ms_per_flow": cpu_ms, "cpu_ms_per_flow_by_thread": by_thread,
+                       "saturated": saturated,
                        "services_busy": busy_share(cores, after, SERVICE_CPUS),
                        "backends_busy": busy_share(cores, after, BACKEND_CPUS),
                        "k6_share": saturated["k6_cpu_s"] / saturated["seconds"] / len(cpu_list(BACKEND_CPUS))}
@@ -402,6 +404,22 @@ def write(results, ingest_runs, seconds):
         "Read the last three columns for where the bottleneck was: at saturation the services' core should be ~100 % "
         "busy in both configurations, and the backends' core (k6 beside the backends) not, so the load generator was "
         "not what limited the flows/s.",
+        "",
+        f"The CPU per flow at {RATE} flows/s, split by the threads that spent it (`/proc/<pid>/task`; median of the "
+        "repetitions, so the parts need not add up to the median above): the request threads (the carriers of "
+        "Helidon's virtual threads), the JIT compilers, the span export (OkHttp's dispatcher and the batch span "
+        "processor) and everything else (GC, I/O pollers, timers). The span export is what tracing costs outside "
+        "the requests; the request threads carry the rest of it, creating and propagating the spans, within the "
+        "difference that two deployments of one build show anyway (PROFILES.md, \"The services' own export\").",
+        "",
+        "| configuration | " + " | ".join(group for group, _ in THREAD_GROUPS) + " | other |",
+        "|---|" + "---|" * (len(THREAD_GROUPS) + 1),
+    ]
+    for name, d in results.items():
+        lines.append(f"| {name} | " + " | ".join(
+            fmt(stat(d, lambda r, g=group: r["cpu_ms_per_flow_by_thread"][g]), 2)
+            for group in [group for group, _ in THREAD_GROUPS] + ["other"]) + " |")
+    lines += [
         "",
         "## Span ingest into Elasticsearch",
         "",
@@ -898,9 +916,45 @@ def warm_up_curves():
 
 def with_cpu_per_flow(pids, run_k6):
     """Runs one k6 probe; answers its result and the CPU-ms per answered flow that the processes `pids` spent on it."""
-    before = sum(proc_cpu(p) for p in pids)
+    run, by_thread = with_cpu_by_thread(pids, run_k6)
+    return run, sum(by_thread.values())
+
+
+# Threads by name (/proc/<pid>/task/*/comm, 15 characters): the carriers of Helidon's virtual threads, which run the
+# requests; the JIT; the span exporter (OkHttp's dispatcher and the batch span processor's worker).
+THREAD_GROUPS = (("request threads", ("ForkJoinPool",)), ("JIT compilers", ("CompilerThre",)),
+                 ("span export", ("okhttp", "OkHttp", "BatchSpanProcess")))
+
+
+def with_cpu_by_thread(pids, run_k6):
+    """Runs one k6 probe; answers its result and the CPU-ms per answered flow that the processes `pids` spent on it,
+    split by THREAD_GROUPS. "other" is the processes' whole CPU less the named groups, so the parts add up to it
+    (it also holds a named thread that ended during the probe, e.g. a compiler thread the JVM retired)."""
+    before_total, before = sum(proc_cpu(p) for p in pids), thread_cpu(pids)
     run = run_k6()
-    return run, (sum(proc_cpu(p) for p in pids) - before) * 1000 / max(run["count"], 1)
+    after_total, after = sum(proc_cpu(p) for p in pids), thread_cpu(pids)
+    flows = max(run["count"], 1)
+    split = dict.fromkeys([group for group, _ in THREAD_GROUPS], 0.0)
+    for thread, (group, seconds) in after.items():
+        if group in split:
+            split[group] += (seconds - before.get(thread, (group, 0.0))[1]) * 1000 / flows
+    split["other"] = (after_total - before_total) * 1000 / flows - sum(split.values())
+    return run, split
+
+
+def thread_cpu(pids):
+    """{(pid, tid): (group, CPU seconds so far)} for every thread of the processes `pids`."""
+    threads = {}
+    for process_id in pids:
+        for task in pathlib.Path(f"/proc/{process_id}/task").iterdir():
+            try:
+                name = (task / "comm").read_text().strip()
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the thread ended between the listing and the read
+                continue
+            group = next((group for group, marks in THREAD_GROUPS if any(m in name for m in marks)), "other")
+            threads[(process_id, task.name)] = (group, (int(fields[11]) + int(fields[12])) / TICKS)
+    return threads
 
 
 def proc_cpu(process_id):
