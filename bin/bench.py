@@ -490,7 +490,8 @@ EXPLANATIONS = [
     "with four at once)."
     " 2026-12-04, the run after 5e8b8e4: users 1.20 s and four 5.11 s (5.1–5.2), against 1.65 and 6.82 s "
     "in the run before, with no change to a start in between but freshly trained caches: read it as this machine's "
-    "spread between runs, not as a lever.",
+    "spread between runs, not as a lever. 2026-12-05, the next run with nothing changed in a start: users 1.26 s, four "
+    "5.32 s (5.2–5.7).",
     "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across four"
     " JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where a "
     "flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`,"
@@ -510,7 +511,8 @@ EXPLANATIONS = [
     "ms per flow; at 15 flows/s H2 in memory was not told apart from durable files (13.0 against 11.3–15.7 ms). "
     "Tried there and not kept: the training sent over 4 connections, 6000 training flows, H2 `PAGE_SIZE=1024`."
     " Met since the deployments warm up in turns (2026-12-04, after 5e8b8e4): 8.24 ms (8.14–9.17) "
-    "with tracing off, 235.8 flows/s saturated; warmed alone, the deployment before measured 12.1 ms.",
+    "with tracing off, 235.8 flows/s saturated; warmed alone, the deployment before measured 12.1 ms. 2026-12-05: "
+    "8.07 ms (6.58–8.44), 257.2 flows/s.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
     "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
     "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
@@ -526,7 +528,8 @@ EXPLANATIONS = [
     "and at these rates the backends' own noise."
     " With the deployments in turns (after 5e8b8e4) both settled: tracing off after 243 s and OTLP after "
     "172 s on the clock of the whole warm-up, which counts the other deployment's chunks (each deployment's own load "
-    "until then: 120 and 80 s), at 201 and 170 flows/s.",
+    "until then: 120 and 80 s), at 201 and 170 flows/s. 2026-12-05: off after 223 s, OTLP after 273 s (22 536 and "
+    "20 350 flows).",
     "- **Tracing ratios** (CPU, throughput, p99): until 2026-12-04 both deployments traced (bin/bench.py gave "
     "`OTEL_SDK_DISABLED` only to the JVM options, never to the JVMs), so every earlier ratio compared OTLP with itself;"
     " each deployment now proves its mode on `/metrics`. The first honest runs: CPU 0.90 / 1.11, throughput 0.90 / "
@@ -540,16 +543,30 @@ EXPLANATIONS = [
     "throughput 0.88, p99 1.35 (35.7 against 26.3 ms, both spread 16–60 ms over the three probes of ~300 flows, so a "
     "p99 is the third-slowest flow). OTLP costs 2.1 ms more per flow here against 0.9 ms "
     "in the run before, and one OTLP probe (7.51 ms) was below every tracing-off one, so the spread between probes "
-    "is as large as the difference; under OTLP saturation the backends' core was 97–99 % busy.",
+    "is as large as the difference; under OTLP saturation the backends' core was 97–99 % busy."
+    " 2026-12-05, with the services exporting every 2 s instead of every 500 ms (an export costs ~1 ms of CPU whatever"
+    " it carries; PROFILES.md \"The services' own export\"): CPU 1.15 (9.30 against 8.07 ms), throughput 0.77 (197.8 "
+    "against 257.2 flows/s), p99 2.13 (36.5 against 17.2 ms). Split by thread at 15 flows/s (the table above), the "
+    "span export is 0.13 ms per flow; the request threads (6.71 against 6.35 ms), the compilers and the rest (GC, "
+    "pollers) differ by about as much as two deployments of one build do. What the pinning does not remove: the two "
+    "cores share caches and memory bandwidth. A loop copying memory on core 1 made the same tracing-off JVMs on core 0"
+    " spend 1.58 × the CPU per flow at 15 flows/s and lose 14 % of their saturated rate (PROFILES.md \"What the other "
+    "core does to the services\"), and the OTLP deployment is measured while Elasticsearch indexes its spans on core "
+    "1 (91–98 % busy saturated) and the tracing-off one while it idles. A fair ratio needs the same backend load in "
+    "both measurements (both deployments probed at once at the fixed rate; the OTLP spans replayed to the backends "
+    "while tracing off is saturated); not built yet.",
     "- **RSS** (≤ 200 MB): met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
-    "metaspace is ~5 MB.",
+    "metaspace is ~5 MB. 2026-12-05: 201 MB (the orchestrator 201–203); four fresh sets side by side, 4 times, "
+    "exporting every 500 ms and every 2 s: max 203 and 202 MB, the orchestrator 194–205 MB in both, so the goal is met "
+    "or missed by the run's spread.",
     "- **Span indexer** (≥ 15 000 spans/s): met on a quiet machine (16 185 and 15 746 in two runs; 14 576 in a run with"
     " other work on the cores). The indexer (~45–50) and Elasticsearch (~60–75) cost ~110 CPU-ms per 1000 spans "
     "together, so 2 cores top out near 18 000 spans/s before the sender's own CPU, which shares them here. Kept: "
     "documents written as JSON on the exporting thread (×1.3); tried, no gain beyond the noise: no doc values on the "
     "attribute maps, filtered bulk answers, `refresh_interval` 5 s, 30 segments per merge tier, 5 000-document bulks, "
-    "one concurrent bulk, a 512 MB indexer heap.",
+    "one concurrent bulk, a 512 MB indexer heap. 2026-12-05: 14 459 (13 589–19 138): the first repetition is the "
+    "slowest for every writer (13 589, 14 174, 14 602, 14 970), and the indexer's three runs spread by 40 %.",
     "- **`make test`** (≤ 8 min): ~14 of its ~16 min are the system tests, each a real scenario on real backends "
     "(outages, failover with eight service JVMs, a three-node Elasticsearch, alert windows of real traffic); their "
     "setup is shared (one stack per run). Cut on 2026-12-04 (1 393 → 981 s): service starts no longer hash the jars, "
