@@ -409,8 +409,9 @@ def write(results, ingest_runs, seconds):
         "repetitions, so the parts need not add up to the median above): the request threads (the carriers of "
         "Helidon's virtual threads), the JIT compilers, the span export (OkHttp's dispatcher and the batch span "
         "processor) and everything else (GC, I/O pollers, timers). The span export is what tracing costs outside "
-        "the requests; the request threads carry the rest of it, creating and propagating the spans, within the "
-        "difference that two deployments of one build show anyway (PROFILES.md, \"The services' own export\").",
+        "the requests; inside them (creating and propagating the spans) it is in the request threads, where "
+        "PROFILES.md (\"The services' own export\", 2026-12-05) found it smaller than the difference between two "
+        "deployments of one build.",
         "",
         "| configuration | " + " | ".join(group for group, _ in THREAD_GROUPS) + " | other |",
         "|---|" + "---|" * (len(THREAD_GROUPS) + 1),
@@ -554,7 +555,8 @@ EXPLANATIONS = [
     "core does to the services\"), and the OTLP deployment is measured while Elasticsearch indexes its spans on core "
     "1 (91–98 % busy saturated) and the tracing-off one while it idles. A fair ratio needs the same backend load in "
     "both measurements (both deployments probed at once at the fixed rate; the OTLP spans replayed to the backends "
-    "while tracing off is saturated); not built yet.",
+    "while tracing off is saturated); not built yet. A first test of the first half (PROFILES.md, same section): CPU "
+    "1.09 (1.05–1.14 over 4 pairs) probed at once against 1.22 (1.11–1.34) in turns, on the same JVMs.",
     "- **RSS** (≤ 200 MB): met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
     "metaspace is ~5 MB. 2026-12-05: 201 MB (the orchestrator 201–203); four fresh sets side by side, 4 times, "
