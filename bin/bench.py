@@ -413,13 +413,13 @@ def write(results, ingest_runs, seconds):
         "PROFILES.md (\"The services' own export\", 2026-12-05) found it smaller than the difference between two "
         "deployments of one build.",
         "",
-        "| configuration | " + " | ".join(group for group, _ in THREAD_GROUPS) + " | other |",
+        "| configuration | " + " | ".join(THREAD_GROUP_NAMES) + " | other |",
         "|---|" + "---|" * (len(THREAD_GROUPS) + 1),
     ]
     for name, d in results.items():
         lines.append(f"| {name} | " + " | ".join(
             fmt(stat(d, lambda r, g=group: r["cpu_ms_per_flow_by_thread"][g]), 2)
-            for group in [group for group, _ in THREAD_GROUPS] + ["other"]) + " |")
+            for group in THREAD_GROUP_NAMES + ["other"]) + " |")
     lines += [
         "",
         "## Span ingest into Elasticsearch",
@@ -943,6 +943,7 @@ def with_cpu_per_flow(pids, run_k6):
 # requests; the JIT; the span exporter (OkHttp's dispatcher and the batch span processor's worker).
 THREAD_GROUPS = (("request threads", ("ForkJoinPool",)), ("JIT compilers", ("CompilerThre",)),
                  ("span export", ("okhttp", "OkHttp", "BatchSpanProcess")))
+THREAD_GROUP_NAMES = [group for group, _ in THREAD_GROUPS]
 
 
 def with_cpu_by_thread(pids, run_k6):
@@ -953,7 +954,7 @@ def with_cpu_by_thread(pids, run_k6):
     run = run_k6()
     after_total, after = sum(proc_cpu(p) for p in pids), thread_cpu(pids)
     flows = max(run["count"], 1)
-    split = dict.fromkeys([group for group, _ in THREAD_GROUPS], 0.0)
+    split = dict.fromkeys(THREAD_GROUP_NAMES, 0.0)
     for thread, (group, seconds) in after.items():
         if group in split:
             split[group] += (seconds - before.get(thread, (group, 0.0))[1]) * 1000 / flows
@@ -968,17 +969,22 @@ def thread_cpu(pids):
         for task in pathlib.Path(f"/proc/{process_id}/task").iterdir():
             try:
                 name = (task / "comm").read_text().strip()
-                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+                seconds = stat_cpu(task / "stat")
             except OSError:  # the thread ended between the listing and the read
                 continue
             group = next((group for group, marks in THREAD_GROUPS if any(m in name for m in marks)), "other")
-            threads[(process_id, task.name)] = (group, (int(fields[11]) + int(fields[12])) / TICKS)
+            threads[(process_id, task.name)] = (group, seconds)
     return threads
 
 
 def proc_cpu(process_id):
-    fields = pathlib.Path(f"/proc/{process_id}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+    return stat_cpu(pathlib.Path(f"/proc/{process_id}/stat"))
+
+
+def stat_cpu(stat_file):
+    """CPU seconds (utime + stime) of a process's or a thread's /proc stat file."""
+    fields = stat_file.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def console():
