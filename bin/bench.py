@@ -4,8 +4,9 @@ and benchmarks.json's `summary`), in three parts:
   - startup and footprint (startup() below): the service jars as bin/services.sh starts them, with and without their
     AOT cache and with the JVM's default heap and GC: one service alone, the four at once, RSS after load;
   - tracing overhead (overhead()): tracing off and OTLP to Jaeger side by side, the services pinned to one core and
-    Jaeger, the span indexer, Elasticsearch and k6 to the other; JIT warm-up to a settled rate, then in turns full
-    flows at a fixed rate (p50/p99, CPU per flow of the four processes, /proc) and at saturation (flows/s);
+    Jaeger, the span indexer, Elasticsearch and k6 to the other; JIT warm-up to a settled rate, then both probed at
+    once with full flows at a fixed rate (p50/p99, CPU per flow of the four processes, /proc) and at saturation
+    (flows/s), and each saturated alone;
   - span ingest (SpanIngestBenchmark): spans/s into Elasticsearch through the running span indexer, the in-process
     exporter and Jaeger's own writer.
 Writes perf/results/BENCHMARKS.md and perf/results/benchmarks.json (BENCH_OUT names another folder, e.g. for a short
@@ -91,13 +92,14 @@ def cpu_seconds():
 
 
 def k6(target, mode, duration=SECONDS, cpus=None, **extra):
-    """One perf/k6/bench.js run (on `cpus` if given); its req/s, latency, failures and k6's own CPU seconds."""
-    summary = STACK / "bench-summary.json"
-    args = [str(K6), "run", "--quiet", "--no-usage-report", "-e", f"TARGET={target}", "-e", f"MODE={mode}",
-            "-e", f"DURATION={duration}", "-e", f"SUMMARY_JSON={summary}"]
-    for key, value in extra.items():
-        args += ["-e", f"{key}={value}"]
-    with tempfile.TemporaryFile() as errors:
+    """One perf/k6/bench.js run (on `cpus` if given); its req/s, latency, failures and k6's own CPU seconds. Each run
+    writes its summary to a folder of its own, so two can run at once (overhead() probes both deployments so)."""
+    with tempfile.TemporaryDirectory(prefix="flowlens-k6-") as folder, tempfile.TemporaryFile() as errors:
+        summary = pathlib.Path(folder) / "summary.json"
+        args = [str(K6), "run", "--quiet", "--no-usage-report", "-e", f"TARGET={target}", "-e", f"MODE={mode}",
+                "-e", f"DURATION={duration}", "-e", f"SUMMARY_JSON={summary}"]
+        for key, value in extra.items():
+            args += ["-e", f"{key}={value}"]
         began = time.monotonic()
         process = subprocess.Popen((["taskset", "-c", cpus] if cpus else []) + args + [str(ROOT / "perf/k6/bench.js")],
                                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
@@ -106,7 +108,7 @@ def k6(target, mode, duration=SECONDS, cpus=None, **extra):
         if process.returncode != 0:
             errors.seek(0)
             raise RuntimeError(f"k6 failed ({process.returncode}): {errors.read().decode()[-2000:]}")
-    metrics = json.loads(summary.read_text())["metrics"]
+        metrics = json.loads(summary.read_text())["metrics"]
     duration_ms = metrics["http_req_duration"]["values"]
     return {"rps": metrics["http_reqs"]["values"]["rate"], "p50": duration_ms["med"], "p99": duration_ms["p(99)"],
             "failed": metrics["http_req_failed"]["values"]["rate"], "count": metrics["http_reqs"]["values"]["count"],
@@ -242,9 +244,15 @@ def warm_up(deployments):
 def overhead():
     """Tracing off vs OTLP to Jaeger, both deployments running side by side, the services of both pinned to
     SERVICE_CPUS and Jaeger, the span indexer, Elasticsearch and k6 to BACKEND_CPUS (issue 15: the ratios measure the
-    services alone). Each deployment is warmed until settled, then measured in turns REPS times: RATE flows/s for
-    SECONDS (p50, p99, CPU of its four processes per flow), then saturated by 8 closed-loop VUs (flows/s), with the
-    busy share of both core sets and k6's own CPU recorded to show where the bottleneck was."""
+    services alone). Each deployment is warmed until settled, then REPS times: both probed at once at RATE flows/s
+    for SECONDS (p50, p99, CPU of its four processes per flow), both saturated at once by 8 closed-loop VUs each
+    (flows/s and each one's share of the services' core), then each saturated alone (its own capacity, with the busy
+    share of both core sets and k6's own CPU recorded to show where the bottleneck was).
+
+    The ratios come from the probes at once. The two cores share caches and memory bandwidth: a loop copying memory on
+    the backends' core made the same tracing-off JVMs cost 1.58 x the CPU per flow (PROFILES.md "What the other core
+    does to the services"), and the JVMs drift between probes a minute apart. Probed in turns, tracing off was
+    measured while Elasticsearch idled and OTLP while it indexed; at once, both see the same backends and moment."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped run still stops what it started
     backends = pin_backends(BACKEND_CPUS)
     work = pathlib.Path(tempfile.mkdtemp(prefix="flowlens-bench-"))
@@ -266,25 +274,38 @@ def overhead():
                 sys.exit(f"{name}: the services exported {deployment['spans_exported']:.0f} spans during the warm-up")
             print(f"{name}: warm-up settled after {w['settled_s']:.0f} s ({w['flows']} flows; flows/s "
                   f"{' '.join(f'{r:.0f}' for r in w['rates'])}){'' if w['settled'] else ', NOT settled'}", flush=True)
-        for rep in range(REPS):  # configurations interleaved, so a drift of the machine touches both alike
-            for name, deployment in deployments.items():
-                pids = [process.pid for process in deployment["processes"].values()]
+        for rep in range(REPS):
+            quiet(BACKEND_CPUS)
+            fixed = at_once(deployments, lambda d: probe(d["ports"], "rate", RATE=RATE))
+            quiet(BACKEND_CPUS)
+            cores = core_times()
+            together = at_once(deployments, lambda d: probe(d["ports"], "saturate", VUS=8))
+            after = core_times()
+            for name, deployment in deployments.items():  # then each alone: its own capacity, and the bottleneck
                 quiet(BACKEND_CPUS)
-                fixed, by_thread = with_cpu_by_thread(pids, lambda: probe(deployment["ports"], "rate", RATE=RATE))
-                cpu_ms = sum(by_thread.values())
-                quiet(BACKEND_CPUS)
-                cores = core_times()
+                alone_cores = core_times()
                 saturated = probe(deployment["ports"], "saturate", VUS=8)
-                after = core_times()
-                run = {"fixed": fixed, "cpu_ms_per_flow": cpu_ms, "cpu_ms_per_flow_by_thread": by_thread,
-                       "saturated": saturated,
-                       "services_busy": busy_share(cores, after, SERVICE_CPUS),
-                       "backends_busy": busy_share(cores, after, BACKEND_CPUS),
-                       "k6_share": saturated["k6_cpu_s"] / saturated["seconds"] / len(cpu_list(BACKEND_CPUS))}
-                deployment["runs"].append(run)
-                print(f"{name} #{rep + 1}: {cpu_ms:.1f} ms CPU/flow, p99 {fixed['p99']:.0f} ms at {RATE}/s, "
-                      f"{saturated['rps']:.1f} flows/s saturated (services' core {run['services_busy']:.0%} busy, "
-                      f"backends' {run['backends_busy']:.0%}, k6 {run['k6_share']:.0%})", flush=True)
+                alone_after = core_times()
+                run, by_thread = fixed[name]
+                shared, shared_split = together[name]
+                deployment["runs"].append({
+                    "fixed": run, "cpu_ms_per_flow": sum(by_thread.values()), "cpu_ms_per_flow_by_thread": by_thread,
+                    "saturated_at_once": {**shared, "cpu_ms_per_flow": sum(shared_split.values()),
+                                          "core_share": sum(shared_split.values()) * shared["count"] / 1000
+                                          / shared["seconds"] / len(cpu_list(SERVICE_CPUS)),
+                                          "services_busy": busy_share(cores, after, SERVICE_CPUS),
+                                          "backends_busy": busy_share(cores, after, BACKEND_CPUS)},
+                    "saturated": saturated,
+                    "services_busy": busy_share(alone_cores, alone_after, SERVICE_CPUS),
+                    "backends_busy": busy_share(alone_cores, alone_after, BACKEND_CPUS),
+                    "k6_share": saturated["k6_cpu_s"] / saturated["seconds"] / len(cpu_list(BACKEND_CPUS))})
+            for name, deployment in deployments.items():
+                r = deployment["runs"][-1]
+                print(f"{name} #{rep + 1}: {r['cpu_ms_per_flow']:.1f} ms CPU/flow, p99 {r['fixed']['p99']:.0f} ms at "
+                      f"{RATE}/s; saturated {r['saturated_at_once']['rps']:.1f} flows/s at once "
+                      f"({r['saturated_at_once']['core_share']:.0%} of the services' core), {r['saturated']['rps']:.1f} "
+                      f"alone (services' core {r['services_busy']:.0%} busy, backends' {r['backends_busy']:.0%}, "
+                      f"k6 {r['k6_share']:.0%})", flush=True)
     finally:
         for deployment in deployments.values():
             stop(deployment["processes"])
@@ -323,6 +344,10 @@ def write(results, ingest_runs, seconds):
     def stat(deployment, get):
         return spread([get(r) for r in deployment["runs"]])
 
+    def ratios(get):
+        """OTLP ÷ off, one per repetition: the two deployments were probed at once, so each pair shares its moment."""
+        return [get(b) / get(a) for a, b in zip(off["runs"], on["runs"])]
+
     def writer(name):
         return [r for r in ingest_runs if r["writer"] == name and r["run"] != "warmup"]
 
@@ -334,10 +359,9 @@ def write(results, ingest_runs, seconds):
         "ready_s_all": startup_summary.get("ready_s_all"),
         "warmup_s": max(d["warm_up"]["settled_s"] for d in results.values()),
         "cpu_ms_per_flow_off": median(off, lambda r: r["cpu_ms_per_flow"]),
-        "cpu_ratio_otlp": median(on, lambda r: r["cpu_ms_per_flow"]) / median(off, lambda r: r["cpu_ms_per_flow"]),
-        "throughput_ratio_otlp_pinned": median(on, lambda r: r["saturated"]["rps"])
-                                        / median(off, lambda r: r["saturated"]["rps"]),
-        "p99_ratio_otlp": median(on, lambda r: r["fixed"]["p99"]) / median(off, lambda r: r["fixed"]["p99"]),
+        "cpu_ratio_otlp": statistics.median(ratios(lambda r: r["cpu_ms_per_flow"])),
+        "throughput_ratio_otlp_pinned": statistics.median(ratios(lambda r: r["saturated_at_once"]["rps"])),
+        "p99_ratio_otlp": statistics.median(ratios(lambda r: r["fixed"]["p99"])),
         "rss_mb_max": startup_summary.get("rss_mb_max"),
         "indexer_spans_per_s": indexer["median"],
         "make_test_warm_s": test_run["seconds"] if test_run else None,
@@ -383,27 +407,55 @@ def write(results, ingest_runs, seconds):
         f"saturating full flows in {WARMUP_CHUNK} chunks, the deployments in turns, until for each three of its chunks "
         f"agree within 5 % and at least {WARMUP_MIN_FLOWS} flows ran; its warm-up time is when those three began, on "
         f"the clock of the whole warm-up (the other deployment's chunks in between count); one that settled first "
-        f"keeps its turns until the other has, and its flows and last rate count those chunks. Then {REPS} interleaved "
-        f"repetitions of: {RATE} flows/s for {SECONDS} (latency; CPU = utime+stime of the deployment's four processes "
-        "÷ flows), and 8 closed-loop VUs for the same time (throughput). Median (min–max).",
+        f"keeps its turns until the other has, and its flows and last rate count those chunks. Then {REPS} "
+        f"repetitions of: both deployments at once (one k6 each) at {RATE} flows/s for {SECONDS} (latency; CPU = "
+        "utime+stime of the deployment's own four processes ÷ its flows); both at once saturated by 8 closed-loop VUs "
+        "each for the same time (each one's flows/s and share of the services' core); then each saturated alone, in "
+        "turns (its own capacity, and where the bottleneck was). Median (min–max).",
         "",
-        f"| configuration | warm-up s (flows/s first → settled, flows) | flows/s saturated | p50 ms at {RATE}/s | "
-        f"p99 ms at {RATE}/s | CPU ms per flow | services' core busy | backends' core busy | k6's share of it |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "Why at once: the two cores share caches and memory bandwidth, so what Elasticsearch does on the backends' core "
+        "changes what the same services cost on theirs (a loop copying memory there: 1.58 × the CPU per flow; "
+        "PROFILES.md \"What the other core does to the services\"), and the same JVMs drift between probes a minute "
+        "apart. Probed in turns, tracing off is measured while the backends idle and OTLP while they index its spans; "
+        "probed at once, both see the same backends at the same moment, and the ratios below pair each repetition's "
+        "two probes. Saturated at once, the deployments split the services' core as the scheduler gives it (the share "
+        "column shows how evenly), so the flows/s ratio is what the same CPU buys with tracing against without.",
+        "",
+        f"| configuration | warm-up s (flows/s first → settled, flows) | p50 ms at {RATE}/s | p99 ms at {RATE}/s | "
+        "CPU ms per flow | flows/s saturated at once | share of the services' core at once | flows/s saturated alone | "
+        "services' core busy alone | backends' core busy alone | k6's share of it |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, d in results.items():
         w = d["warm_up"]
         lines.append(
             f"| {name} | {w['settled_s']:.0f} ({w['rates'][0]:.0f} → {w['rates'][-1]:.0f}, {w['flows']}"
-            f"{'' if w['settled'] else ', NOT settled'}) | {fmt(stat(d, lambda r: r['saturated']['rps']))} | "
-            f"{fmt(stat(d, lambda r: r['fixed']['p50']))} | {fmt(stat(d, lambda r: r['fixed']['p99']))} | "
-            f"{fmt(stat(d, lambda r: r['cpu_ms_per_flow']), 2)} | {fmt(stat(d, lambda r: r['services_busy'] * 100), 0)} % | "
+            f"{'' if w['settled'] else ', NOT settled'}) | {fmt(stat(d, lambda r: r['fixed']['p50']))} | "
+            f"{fmt(stat(d, lambda r: r['fixed']['p99']))} | {fmt(stat(d, lambda r: r['cpu_ms_per_flow']), 2)} | "
+            f"{fmt(stat(d, lambda r: r['saturated_at_once']['rps']))} | "
+            f"{fmt(stat(d, lambda r: r['saturated_at_once']['core_share'] * 100), 0)} % | "
+            f"{fmt(stat(d, lambda r: r['saturated']['rps']))} | {fmt(stat(d, lambda r: r['services_busy'] * 100), 0)} % | "
             f"{fmt(stat(d, lambda r: r['backends_busy'] * 100), 0)} % | {fmt(stat(d, lambda r: r['k6_share'] * 100), 0)} % |")
     lines += [
         "",
-        "Read the last three columns for where the bottleneck was: at saturation the services' core should be ~100 % "
+        "Read the last three columns for where the bottleneck was: saturated alone, the services' core should be ~100 % "
         "busy in both configurations, and the backends' core (k6 beside the backends) not, so the load generator was "
         "not what limited the flows/s.",
+        "",
+        "OTLP ÷ off per repetition (the goals table takes the median of each row):",
+        "",
+        "| ratio | " + " | ".join(f"#{i + 1}" for i in range(len(off["runs"]))) + " | median |",
+        "|---|" + "---|" * (len(off["runs"]) + 1),
+    ]
+    for label, get, alone in ((f"CPU per flow at {RATE}/s, at once", lambda r: r["cpu_ms_per_flow"], None),
+                              (f"p99 at {RATE}/s, at once", lambda r: r["fixed"]["p99"], None),
+                              ("flows/s saturated at once", lambda r: r["saturated_at_once"]["rps"],
+                               lambda r: r["saturated"]["rps"])):
+        paired = ratios(get)
+        compared = f" (alone, in turns: {statistics.median(ratios(alone)):.2f})" if alone else ""
+        lines.append(f"| {label} | " + " | ".join(f"{x:.2f}" for x in paired)
+                     + f" | {statistics.median(paired):.2f}{compared} |")
+    lines += [
         "",
         f"The CPU per flow at {RATE} flows/s, split by the threads that spent it (`/proc/<pid>/task`; median of the "
         "repetitions, so the parts need not add up to the median above): the request threads (the carriers of "
@@ -950,16 +1002,38 @@ def with_cpu_by_thread(pids, run_k6):
     """Runs one k6 probe; answers its result and the CPU-ms per answered flow that the processes `pids` spent on it,
     split by THREAD_GROUPS. "other" is the processes' whole CPU less the named groups, so the parts add up to it
     (it also holds a named thread that ended during the probe, e.g. a compiler thread the JVM retired)."""
-    before_total, before = sum(proc_cpu(p) for p in pids), thread_cpu(pids)
+    before = cpu_snapshot(pids)
     run = run_k6()
-    after_total, after = sum(proc_cpu(p) for p in pids), thread_cpu(pids)
-    flows = max(run["count"], 1)
+    return run, cpu_split(before, cpu_snapshot(pids), run["count"])
+
+
+def at_once(deployments, run_k6):
+    """Runs run_k6(deployment) for every deployment at the same time, one k6 each, so all of them see the same moment:
+    the same backend load, JIT and machine state. Answers {name: (run, CPU-ms per flow split by thread)}, each from
+    its own processes and its own flows."""
+    pids = {name: [process.pid for process in d["processes"].values()] for name, d in deployments.items()}
+    before = {name: cpu_snapshot(p) for name, p in pids.items()}
+    with concurrent.futures.ThreadPoolExecutor(len(deployments)) as pool:
+        futures = {name: pool.submit(run_k6, d) for name, d in deployments.items()}
+        runs = {name: future.result() for name, future in futures.items()}
+    return {name: (runs[name], cpu_split(before[name], cpu_snapshot(p), runs[name]["count"])) for name, p in pids.items()}
+
+
+def cpu_snapshot(pids):
+    """(CPU seconds of the processes `pids`, thread_cpu(pids)) at this moment."""
+    return sum(proc_cpu(p) for p in pids), thread_cpu(pids)
+
+
+def cpu_split(before, after, flows):
+    """CPU-ms per flow between two cpu_snapshot()s, split by THREAD_GROUPS plus "other"."""
+    (before_total, before_threads), (after_total, after_threads) = before, after
+    flows = max(flows, 1)
     split = dict.fromkeys(THREAD_GROUP_NAMES, 0.0)
-    for thread, (group, seconds) in after.items():
+    for thread, (group, seconds) in after_threads.items():
         if group in split:
-            split[group] += (seconds - before.get(thread, (group, 0.0))[1]) * 1000 / flows
+            split[group] += (seconds - before_threads.get(thread, (group, 0.0))[1]) * 1000 / flows
     split["other"] = (after_total - before_total) * 1000 / flows - sum(split.values())
-    return run, split
+    return split
 
 
 def thread_cpu(pids):
