@@ -91,9 +91,9 @@ def cpu_seconds():
     return sum(proc_cpu(pid(service)) for service in SERVICES)
 
 
-def k6(target, mode, duration=SECONDS, cpus=None, **extra):
-    """One perf/k6/bench.js run (on `cpus` if given); its req/s, latency, failures and k6's own CPU seconds. Each run
-    writes its summary to a folder of its own, so two can run at once (overhead() probes both deployments so)."""
+def k6(target, mode, duration=SECONDS, cpus=None, script="bench.js", niceness=0, **extra):
+    """One perf/k6 `script` run (on `cpus` if given, at `niceness`); its req/s, latency, failures and k6's own CPU
+    seconds. Each run writes its summary to a folder of its own, so two can run at once (overhead() runs them so)."""
     with tempfile.TemporaryDirectory(prefix="flowlens-k6-") as folder, tempfile.TemporaryFile() as errors:
         summary = pathlib.Path(folder) / "summary.json"
         args = [str(K6), "run", "--quiet", "--no-usage-report", "-e", f"TARGET={target}", "-e", f"MODE={mode}",
@@ -101,8 +101,8 @@ def k6(target, mode, duration=SECONDS, cpus=None, **extra):
         for key, value in extra.items():
             args += ["-e", f"{key}={value}"]
         began = time.monotonic()
-        process = subprocess.Popen((["taskset", "-c", cpus] if cpus else []) + args + [str(ROOT / "perf/k6/bench.js")],
-                                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen((["taskset", "-c", cpus] if cpus else []) + ["nice", "-n", str(niceness)] + args
+                                   + [str(ROOT / "perf/k6" / script)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
         _, status, usage = os.wait4(process.pid, 0)  # wait4: the rusage of this one child
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
@@ -274,44 +274,108 @@ def overhead():
                 sys.exit(f"{name}: the services exported {deployment['spans_exported']:.0f} spans during the warm-up")
             print(f"{name}: warm-up settled after {w['settled_s']:.0f} s ({w['flows']} flows; flows/s "
                   f"{' '.join(f'{r:.0f}' for r in w['rates'])}){'' if w['settled'] else ', NOT settled'}", flush=True)
+        off, on = deployments["tracing off"], deployments["OTLP to Jaeger"]
+        trace = capture_trace(work / "trace.json")
+        spans_per_flow = on["spans_exported"] / on["warm_up"]["flows"]
         for rep in range(REPS):
             quiet(BACKEND_CPUS)
             fixed = at_once(deployments, lambda d: probe(d["ports"], "rate", RATE=RATE))
-            quiet(BACKEND_CPUS)
-            cores = core_times()
-            together = at_once(deployments, lambda d: probe(d["ports"], "saturate", VUS=8))
-            after = core_times()
-            for name, deployment in deployments.items():  # then each alone: its own capacity, and the bottleneck
-                quiet(BACKEND_CPUS)
-                alone_cores = core_times()
-                saturated = probe(deployment["ports"], "saturate", VUS=8)
-                alone_after = core_times()
+            for name, deployment in deployments.items():
                 run, by_thread = fixed[name]
-                shared, shared_split = together[name]
-                deployment["runs"].append({
-                    "fixed": run, "cpu_ms_per_flow": sum(by_thread.values()), "cpu_ms_per_flow_by_thread": by_thread,
-                    "saturated_at_once": {**shared, "cpu_ms_per_flow": sum(shared_split.values()),
-                                          "core_share": sum(shared_split.values()) * shared["count"] / 1000
-                                          / shared["seconds"] / len(cpu_list(SERVICE_CPUS)),
-                                          "services_busy": busy_share(cores, after, SERVICE_CPUS),
-                                          "backends_busy": busy_share(cores, after, BACKEND_CPUS)},
-                    "saturated": saturated,
-                    "services_busy": busy_share(alone_cores, alone_after, SERVICE_CPUS),
-                    "backends_busy": busy_share(alone_cores, alone_after, BACKEND_CPUS),
-                    "k6_share": saturated["k6_cpu_s"] / saturated["seconds"] / len(cpu_list(BACKEND_CPUS))})
+                deployment["runs"].append({"fixed": run, "cpu_ms_per_flow": sum(by_thread.values()),
+                                           "cpu_ms_per_flow_by_thread": by_thread})
+            quiet(BACKEND_CPUS)
+            alone, by_thread = with_cpu_by_thread(pids_of(off), lambda: probe(off["ports"], "rate", RATE=RATE))
+            off["runs"][-1]["fixed_alone"] = {**alone, "cpu_ms_per_flow": sum(by_thread.values()),
+                                              "cpu_ms_per_flow_by_thread": by_thread}
+            # saturated alone, OTLP first: the span stream it sends the backends is what the replay then sends them
+            # while tracing off is saturated, so that both meet the same indexing on the other core
+            on["runs"][-1]["saturated"] = saturate_alone(on)
+            on["runs"][-1]["saturated"]["spans_per_s"] = on["runs"][-1]["saturated"]["rps"] * spans_per_flow
+            off["runs"][-1]["saturated"] = saturate_alone(off, replay=(trace, on["runs"][-1]["saturated"]["spans_per_s"]))
+            off["runs"][-1]["saturated_idle_backends"] = saturate_alone(off)
             for name, deployment in deployments.items():
                 r = deployment["runs"][-1]
-                print(f"{name} #{rep + 1}: {r['cpu_ms_per_flow']:.1f} ms CPU/flow, p99 {r['fixed']['p99']:.0f} ms at "
-                      f"{RATE}/s; saturated {r['saturated_at_once']['rps']:.1f} flows/s at once "
-                      f"({r['saturated_at_once']['core_share']:.0%} of the services' core), {r['saturated']['rps']:.1f} "
-                      f"alone (services' core {r['services_busy']:.0%} busy, backends' {r['backends_busy']:.0%}, "
-                      f"k6 {r['k6_share']:.0%})", flush=True)
+                sat = r["saturated"]
+                alone = f"; alone {r['fixed_alone']['cpu_ms_per_flow']:.1f} ms" if "fixed_alone" in r else ""
+                beside = (f"replay {sat['replay']['spans_per_s']:.0f} of {sat['replay']['target_spans_per_s']:.0f} "
+                          f"spans/s; idle backends {r['saturated_idle_backends']['rps']:.1f} flows/s"
+                          if "replay" in sat else f"{sat['spans_per_s']:.0f} spans/s")
+                print(f"{name} #{rep + 1}: at once {r['cpu_ms_per_flow']:.1f} ms CPU/flow, p99 {r['fixed']['p99']:.0f} "
+                      f"ms at {RATE}/s{alone}; saturated alone {sat['rps']:.1f} flows/s (services' core "
+                      f"{sat['services_busy']:.0%} busy, backends' {sat['backends_busy']:.0%}, k6 {sat['k6_share']:.0%}, "
+                      f"{beside})", flush=True)
     finally:
         for deployment in deployments.values():
             stop(deployment["processes"])
         unpin_backends(backends)
         shutil.rmtree(work, ignore_errors=True)
     return {name: {k: v for k, v in d.items() if k != "processes"} for name, d in deployments.items()}
+
+
+def pids_of(deployment):
+    return [process.pid for process in deployment["processes"].values()]
+
+
+def saturate_alone(deployment, replay=None):
+    """One deployment saturated by 8 closed-loop VUs, the busy share of both core sets and k6's share of its core.
+    With `replay` = (trace file, spans/s), perf/k6/replay.js sends the backends that many spans/s of copies of the
+    trace meanwhile, at nice 10 beside them (it stands in for spans arriving over the network, after the flows' k6)."""
+    quiet(BACKEND_CPUS)
+    cores = core_times()
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        replayed = pool.submit(replay_spans, *replay) if replay else None
+        run = probe(deployment["ports"], "saturate", VUS=8)
+        sent = replayed.result() if replayed else None
+    after = core_times()
+    return {**run, "services_busy": busy_share(cores, after, SERVICE_CPUS),
+            "backends_busy": busy_share(cores, after, BACKEND_CPUS),
+            "k6_share": run["k6_cpu_s"] / run["seconds"] / len(cpu_list(BACKEND_CPUS)), **({"replay": sent} if sent else {})}
+
+
+REPLAY_BATCH = 10  # traces per OTLP request: the services send ~1 request per service every 2 s, each of many traces
+
+
+def replay_spans(trace, spans_per_s):
+    """perf/k6/replay.js for SECONDS: copies of `trace` (capture_trace) to Jaeger's OTLP/HTTP at `spans_per_s`."""
+    spans = trace["spans"]
+    per_10s = max(1, round(spans_per_s * 10 / spans / REPLAY_BATCH))
+    run = k6("otlp", "replay", cpus=BACKEND_CPUS, script="replay.js", niceness=10, TRACE_FILE=trace["file"],
+             TRACE_ID=trace["id"], RATE=per_10s, BATCH=REPLAY_BATCH,
+             OTLP_URL=f"http://127.0.0.1:{os.environ.get('JAEGER_OTLP_HTTP_PORT', '4318')}")
+    if run["failed"] > 0:
+        raise RuntimeError(f"span replay: {run['failed']:.1%} of its OTLP requests failed")
+    return {"target_spans_per_s": spans_per_s, "spans_per_s": run["rps"] * REPLAY_BATCH * spans,
+            "k6_cpu_s": run["k6_cpu_s"]}
+
+
+def capture_trace(file, timeout=60):
+    """The newest full-flow trace the OTLP deployment sent Jaeger (its warm-up just ended), as /api/v3/traces/{id}
+    answers it, written to `file` for perf/k6/replay.js: {"file", "id", "spans"}."""
+    query = f"http://127.0.0.1:{os.environ.get('JAEGER_QUERY_PORT', '16686')}/api/v3"
+    deadline = time.monotonic() + timeout
+    while True:
+        now = time.time()
+        window = "&".join(f"query.start_time_{edge}={time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(at))}"
+                          for edge, at in (("min", now - 120), ("max", now + 60)))
+        try:
+            with urllib.request.urlopen(f"{query}/traces?query.service_name=orchestrator&query.operation_name="
+                                        f"GET%20/demo/full-flow/%7BuserId%7D&query.search_depth=1&{window}",
+                                        timeout=10) as response:
+                found = json.loads(response.read())["result"]["resourceSpans"]
+            trace_id = found[0]["scopeSpans"][0]["spans"][0]["traceId"]
+            with urllib.request.urlopen(f"{query}/traces/{trace_id}", timeout=10) as response:
+                body = response.read()
+            resources = json.loads(body)["result"]["resourceSpans"]
+            if {r["resource"]["attributes"][0]["value"]["stringValue"] for r in resources} == set(SERVICES):
+                file.write_bytes(body)
+                return {"file": str(file), "id": trace_id,
+                        "spans": sum(len(scope["spans"]) for r in resources for scope in r["scopeSpans"])}
+        except (urllib.error.URLError, KeyError, IndexError, json.JSONDecodeError):
+            pass  # not yet searchable (Jaeger writes in batches; Elasticsearch refreshes every second)
+        if time.monotonic() > deadline:
+            sys.exit("no full-flow trace of the OTLP deployment in Jaeger to replay")
+        time.sleep(1)
 
 
 def spans_exported(ports):
@@ -345,7 +409,7 @@ def write(results, ingest_runs, seconds):
         return spread([get(r) for r in deployment["runs"]])
 
     def ratios(get):
-        """OTLP ÷ off, one per repetition: the two deployments were probed at once, so each pair shares its moment."""
+        """OTLP ÷ off, one per repetition, each pair measured at once or back to back under the same backend load."""
         return [get(b) / get(a) for a, b in zip(off["runs"], on["runs"])]
 
     def writer(name):
@@ -358,9 +422,9 @@ def write(results, ingest_runs, seconds):
         "ready_s_single": startup_summary.get("ready_s_single"),
         "ready_s_all": startup_summary.get("ready_s_all"),
         "warmup_s": max(d["warm_up"]["settled_s"] for d in results.values()),
-        "cpu_ms_per_flow_off": median(off, lambda r: r["cpu_ms_per_flow"]),
+        "cpu_ms_per_flow_off": median(off, lambda r: r["fixed_alone"]["cpu_ms_per_flow"]),
         "cpu_ratio_otlp": statistics.median(ratios(lambda r: r["cpu_ms_per_flow"])),
-        "throughput_ratio_otlp_pinned": statistics.median(ratios(lambda r: r["saturated_at_once"]["rps"])),
+        "throughput_ratio_otlp_pinned": statistics.median(ratios(lambda r: r["saturated"]["rps"])),
         "p99_ratio_otlp": statistics.median(ratios(lambda r: r["fixed"]["p99"])),
         "rss_mb_max": startup_summary.get("rss_mb_max"),
         "indexer_spans_per_s": indexer["median"],
@@ -409,55 +473,65 @@ def write(results, ingest_runs, seconds):
         f"the clock of the whole warm-up (the other deployment's chunks in between count); one that settled first "
         f"keeps its turns until the other has, and its flows and last rate count those chunks. Then {REPS} "
         f"repetitions of: both deployments at once (one k6 each) at {RATE} flows/s for {SECONDS} (latency; CPU = "
-        "utime+stime of the deployment's own four processes ÷ its flows); both at once saturated by 8 closed-loop VUs "
-        "each for the same time (each one's flows/s and share of the services' core); then each saturated alone, in "
-        "turns (its own capacity, and where the bottleneck was). Median (min–max).",
+        "utime+stime of the deployment's own four processes ÷ its flows); tracing off alone at the same rate (its CPU "
+        "per flow as it runs in service, the goals table's figure); then each saturated alone by 8 closed-loop VUs for "
+        "the same time (flows/s): OTLP first, then tracing off while perf/k6/replay.js sends the backends as many "
+        "spans/s as OTLP just sent them (copies of one of its real full-flow traces from Jaeger, fresh trace ids, at "
+        "nice 10 beside them), then tracing off once more with the backends idle. Median (min–max).",
         "",
-        "Why at once: the two cores share caches and memory bandwidth, so what Elasticsearch does on the backends' core "
-        "changes what the same services cost on theirs (a loop copying memory there: 1.58 × the CPU per flow; "
-        "PROFILES.md \"What the other core does to the services\"), and the same JVMs drift between probes a minute "
-        "apart. Probed in turns, tracing off is measured while the backends idle and OTLP while they index its spans; "
-        "probed at once, both see the same backends at the same moment, and the ratios below pair each repetition's "
-        "two probes. Saturated at once, the deployments split the services' core as the scheduler gives it (the share "
-        "column shows how evenly), so the flows/s ratio is what the same CPU buys with tracing against without.",
+        "Why so: the two cores share caches and memory bandwidth, so what Elasticsearch does on the backends' core "
+        "changes what the same services cost on theirs (a loop copying memory there: 1.58 × the CPU per flow and "
+        "0.86 × the saturated rate; PROFILES.md \"What the other core does to the services\"), and the same JVMs drift "
+        "between probes a minute apart. Probed in turns with nothing beside them, tracing off would be measured while "
+        "the backends idle and OTLP while they index its spans. At the fixed rate the two deployments are probed at "
+        "once (same backends, same moment) and the ratios pair each repetition's two probes; saturated, each needs the "
+        "core to itself (probed at once, they split it and throttle each other: PROFILES.md), so the backends get "
+        "OTLP's span stream replayed while tracing off runs.",
         "",
-        f"| configuration | warm-up s (flows/s first → settled, flows) | p50 ms at {RATE}/s | p99 ms at {RATE}/s | "
-        "CPU ms per flow | flows/s saturated at once | share of the services' core at once | flows/s saturated alone | "
-        "services' core busy alone | backends' core busy alone | k6's share of it |",
+        f"| configuration | warm-up s (flows/s first → settled, flows) | p50 ms at {RATE}/s, at once | p99 ms at {RATE}/s, "
+        f"at once | CPU ms per flow at once | CPU ms per flow alone | flows/s saturated alone | spans/s to the backends "
+        "meanwhile | services' core busy | backends' core busy | k6's share of it |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, d in results.items():
+    rows = [(name, d, lambda r: r["saturated"]) for name, d in results.items()]
+    rows.insert(1, ("tracing off, backends idle", off, lambda r: r["saturated_idle_backends"]))
+    for name, d, saturated in rows:
         w = d["warm_up"]
+        same = name != "tracing off, backends idle"
+        sent = (lambda r: saturated(r)["replay"]["spans_per_s"]) if d is off and same else \
+            (lambda r: saturated(r)["spans_per_s"]) if d is on else (lambda r: 0)
         lines.append(
-            f"| {name} | {w['settled_s']:.0f} ({w['rates'][0]:.0f} → {w['rates'][-1]:.0f}, {w['flows']}"
-            f"{'' if w['settled'] else ', NOT settled'}) | {fmt(stat(d, lambda r: r['fixed']['p50']))} | "
-            f"{fmt(stat(d, lambda r: r['fixed']['p99']))} | {fmt(stat(d, lambda r: r['cpu_ms_per_flow']), 2)} | "
-            f"{fmt(stat(d, lambda r: r['saturated_at_once']['rps']))} | "
-            f"{fmt(stat(d, lambda r: r['saturated_at_once']['core_share'] * 100), 0)} % | "
-            f"{fmt(stat(d, lambda r: r['saturated']['rps']))} | {fmt(stat(d, lambda r: r['services_busy'] * 100), 0)} % | "
-            f"{fmt(stat(d, lambda r: r['backends_busy'] * 100), 0)} % | {fmt(stat(d, lambda r: r['k6_share'] * 100), 0)} % |")
+            (f"| {name} | {w['settled_s']:.0f} ({w['rates'][0]:.0f} → {w['rates'][-1]:.0f}, {w['flows']}"
+             f"{'' if w['settled'] else ', NOT settled'}) | {fmt(stat(d, lambda r: r['fixed']['p50']))} | "
+             f"{fmt(stat(d, lambda r: r['fixed']['p99']))} | {fmt(stat(d, lambda r: r['cpu_ms_per_flow']), 2)} | "
+             f"{fmt(stat(d, lambda r: r['fixed_alone']['cpu_ms_per_flow']), 2) if d is off else '—'} | "
+             if same else f"| {name} | | | | | | ")
+            + f"{fmt(stat(d, lambda r: saturated(r)['rps']))} | {fmt(stat(d, sent), 0)} | "
+            f"{fmt(stat(d, lambda r: saturated(r)['services_busy'] * 100), 0)} % | "
+            f"{fmt(stat(d, lambda r: saturated(r)['backends_busy'] * 100), 0)} % | "
+            f"{fmt(stat(d, lambda r: saturated(r)['k6_share'] * 100), 0)} % |")
     lines += [
         "",
-        "Read the last three columns for where the bottleneck was: saturated alone, the services' core should be ~100 % "
-        "busy in both configurations, and the backends' core (k6 beside the backends) not, so the load generator was "
-        "not what limited the flows/s.",
+        "Read the last three columns for where the bottleneck was: saturated, the services' core should be ~100 % busy "
+        "in every row, and the backends' core (k6 beside the backends) not always, so the load generator was not what "
+        "limited the flows/s; the spans/s column shows whether the replay kept up with what OTLP sent.",
         "",
-        "OTLP ÷ off per repetition (the goals table takes the median of each row):",
+        "OTLP ÷ off per repetition (the goals table takes the median of each of the first three rows):",
         "",
         "| ratio | " + " | ".join(f"#{i + 1}" for i in range(len(off["runs"]))) + " | median |",
         "|---|" + "---|" * (len(off["runs"]) + 1),
     ]
-    for label, get, alone in ((f"CPU per flow at {RATE}/s, at once", lambda r: r["cpu_ms_per_flow"], None),
-                              (f"p99 at {RATE}/s, at once", lambda r: r["fixed"]["p99"], None),
-                              ("flows/s saturated at once", lambda r: r["saturated_at_once"]["rps"],
-                               lambda r: r["saturated"]["rps"])):
-        paired = ratios(get)
-        compared = f" (alone, in turns: {statistics.median(ratios(alone)):.2f})" if alone else ""
-        lines.append(f"| {label} | " + " | ".join(f"{x:.2f}" for x in paired)
-                     + f" | {statistics.median(paired):.2f}{compared} |")
+    for label, get_off, get_on in (
+            (f"CPU per flow at {RATE}/s, at once", lambda r: r["cpu_ms_per_flow"], None),
+            (f"p99 at {RATE}/s, at once", lambda r: r["fixed"]["p99"], None),
+            ("flows/s saturated alone, tracing off beside the replay", lambda r: r["saturated"]["rps"], None),
+            ("flows/s saturated alone, tracing off with the backends idle (in turns, no replay)",
+             lambda r: r["saturated_idle_backends"]["rps"], lambda r: r["saturated"]["rps"])):
+        paired = [(get_on or get_off)(b) / get_off(a) for a, b in zip(off["runs"], on["runs"])]
+        lines.append(f"| {label} | " + " | ".join(f"{x:.2f}" for x in paired) + f" | {statistics.median(paired):.2f} |")
     lines += [
         "",
-        f"The CPU per flow at {RATE} flows/s, split by the threads that spent it (`/proc/<pid>/task`; median of the "
+        f"The CPU per flow at {RATE} flows/s (probed at once), split by the threads that spent it (`/proc/<pid>/task`; median of the "
         "repetitions, so the parts need not add up to the median above): the request threads (the carriers of "
         "Helidon's virtual threads), the JIT compilers, the span export (OkHttp's dispatcher and the batch span "
         "processor) and everything else (GC, I/O pollers, timers). The span export is what tracing costs outside "
