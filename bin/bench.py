@@ -318,17 +318,18 @@ def pids_of(deployment):
 
 
 def saturate_alone(deployment, replay=None):
-    """One deployment saturated by 8 closed-loop VUs, the busy share of both core sets and k6's share of its core.
+    """One deployment saturated by 8 closed-loop VUs: flows/s, its CPU per flow by thread, the busy share of both core
+    sets and k6's share of its core.
     With `replay` = (trace file, spans/s), perf/k6/replay.js sends the backends that many spans/s of copies of the
     trace meanwhile, at nice 10 beside them (it stands in for spans arriving over the network, after the flows' k6)."""
     quiet(BACKEND_CPUS)
     cores = core_times()
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         replayed = pool.submit(replay_spans, *replay) if replay else None
-        run = probe(deployment["ports"], "saturate", VUS=8)
+        run, by_thread = with_cpu_by_thread(pids_of(deployment), lambda: probe(deployment["ports"], "saturate", VUS=8))
         sent = replayed.result() if replayed else None
     after = core_times()
-    return {**run, "services_busy": busy_share(cores, after, SERVICE_CPUS),
+    return {**run, "cpu_ms_per_flow_by_thread": by_thread, "services_busy": busy_share(cores, after, SERVICE_CPUS),
             "backends_busy": busy_share(cores, after, BACKEND_CPUS),
             "k6_share": run["k6_cpu_s"] / run["seconds"] / len(cpu_list(BACKEND_CPUS)), **({"replay": sent} if sent else {})}
 
@@ -532,20 +533,24 @@ def write(results, ingest_runs, seconds):
         lines.append(f"| {label} | " + " | ".join(f"{x:.2f}" for x in paired) + f" | {statistics.median(paired):.2f} |")
     lines += [
         "",
-        f"The CPU per flow at {RATE} flows/s (probed at once), split by the threads that spent it (`/proc/<pid>/task`; median of the "
-        "repetitions, so the parts need not add up to the median above): the request threads (the carriers of "
-        "Helidon's virtual threads), the JIT compilers, the span export (OkHttp's dispatcher and the batch span "
-        "processor) and everything else (GC, I/O pollers, timers). The span export is what tracing costs outside "
-        "the requests; inside them (creating and propagating the spans) it is in the request threads, where "
-        "PROFILES.md (\"The services' own export\", 2026-12-05) found it smaller than the difference between two "
-        "deployments of one build.",
+        f"The CPU per flow at {RATE} flows/s (probed at once) and saturated alone, split by the threads that spent it "
+        "(`/proc/<pid>/task`; median of the repetitions, so the parts need not add up to the medians above): the "
+        "request threads (the carriers of Helidon's virtual threads), the JIT compilers, the span export (OkHttp's "
+        "dispatcher and the batch span processor) and everything else (GC, I/O pollers, timers). The span export is "
+        "what tracing costs outside the requests; inside them (creating, ending and propagating the spans) it is in "
+        "the request threads. At 15 flows/s PROFILES.md (\"The services' own export\", 2026-12-05) found that smaller "
+        "than the difference between two deployments of one build; saturated, a flow costs least and it shows most.",
         "",
         "| configuration | " + " | ".join(THREAD_GROUP_NAMES) + " | other |",
         "|---|" + "---|" * (len(THREAD_GROUPS) + 1),
     ]
     for name, d in results.items():
-        lines.append(f"| {name} | " + " | ".join(
+        lines.append(f"| {name}, {RATE} flows/s at once | " + " | ".join(
             fmt(stat(d, lambda r, g=group: r["cpu_ms_per_flow_by_thread"][g]), 2)
+            for group in THREAD_GROUP_NAMES + ["other"]) + " |")
+    for name, d in results.items():
+        lines.append(f"| {name}, saturated alone{' beside the replay' if d is off else ''} | " + " | ".join(
+            fmt(stat(d, lambda r, g=group: r["saturated"]["cpu_ms_per_flow_by_thread"][g]), 2)
             for group in THREAD_GROUP_NAMES + ["other"]) + " |")
     lines += [
         "",
