@@ -245,14 +245,16 @@ def overhead():
     """Tracing off vs OTLP to Jaeger, both deployments running side by side, the services of both pinned to
     SERVICE_CPUS and Jaeger, the span indexer, Elasticsearch and k6 to BACKEND_CPUS (issue 15: the ratios measure the
     services alone). Each deployment is warmed until settled, then REPS times: both probed at once at RATE flows/s
-    for SECONDS (p50, p99, CPU of its four processes per flow), both saturated at once by 8 closed-loop VUs each
-    (flows/s and each one's share of the services' core), then each saturated alone (its own capacity, with the busy
-    share of both core sets and k6's own CPU recorded to show where the bottleneck was).
+    for SECONDS (p50, p99, CPU of its four processes per flow), tracing off alone at that rate (its CPU per flow as it
+    runs in service), then each saturated alone by 8 closed-loop VUs (flows/s, CPU by thread, the busy share of both
+    core sets and k6's own CPU, to show where the bottleneck was): OTLP, tracing off beside a replay of OTLP's span
+    stream, tracing off with the backends idle.
 
-    The ratios come from the probes at once. The two cores share caches and memory bandwidth: a loop copying memory on
-    the backends' core made the same tracing-off JVMs cost 1.58 x the CPU per flow (PROFILES.md "What the other core
-    does to the services"), and the JVMs drift between probes a minute apart. Probed in turns, tracing off was
-    measured while Elasticsearch idled and OTLP while it indexed; at once, both see the same backends and moment."""
+    Why: the two cores share caches and memory bandwidth (a loop copying memory on the backends' core made the same
+    tracing-off JVMs cost 1.58 x the CPU per flow: PROFILES.md "What the other core does to the services"), and the
+    JVMs drift between probes a minute apart. Probed in turns with nothing beside them, tracing off would be measured
+    while Elasticsearch idles and OTLP while it indexes. At the fixed rate both are probed at once; saturated, at once
+    they throttle each other (PROFILES.md), so tracing off gets OTLP's spans replayed beside it instead."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped run still stops what it started
     backends = pin_backends(BACKEND_CPUS)
     work = pathlib.Path(tempfile.mkdtemp(prefix="flowlens-bench-"))
@@ -368,7 +370,7 @@ def capture_trace(file, timeout=60):
             with urllib.request.urlopen(f"{query}/traces/{trace_id}", timeout=10) as response:
                 body = response.read()
             resources = json.loads(body)["result"]["resourceSpans"]
-            if {r["resource"]["attributes"][0]["value"]["stringValue"] for r in resources} == set(SERVICES):
+            if {service_name(r["resource"]) for r in resources} == set(SERVICES):
                 file.write_bytes(body)
                 return {"file": str(file), "id": trace_id,
                         "spans": sum(len(scope["spans"]) for r in resources for scope in r["scopeSpans"])}
@@ -377,6 +379,11 @@ def capture_trace(file, timeout=60):
         if time.monotonic() > deadline:
             sys.exit("no full-flow trace of the OTLP deployment in Jaeger to replay")
         time.sleep(1)
+
+
+def service_name(resource):
+    """service.name of an OTLP/JSON resource."""
+    return next(a["value"]["stringValue"] for a in resource["attributes"] if a["key"] == "service.name")
 
 
 def spans_exported(ports):
