@@ -52,10 +52,15 @@ while time.time() < deadline:
     time.sleep(0.5)
 for doc in docs:
     d = doc["_source"]
-    print(f"  {d['service']:<13} {d['kind']:<9} {d['duration_ms']:>8.1f} ms  {d['name']}")
+    print(f"  {d['resource'].get('service.instance.id', '(no instance id)'):<13} {d['kind']:<9} "
+          f"{d['duration_ms']:>8.1f} ms  {d['name']}")
 print(f"{len(docs)} documents for the {spans} spans Jaeger stored"
       + ("" if len(docs) >= spans else "  (missing: see bin/stack.sh status, bin/stack.sh logs indexer)"))
-sys.exit(0 if len(docs) >= spans else 1)
+# bin/services.sh names every JVM (service.instance.id), so the spans of two instances of a service stay apart
+unnamed = sum(1 for doc in docs if "service.instance.id" not in doc["_source"]["resource"])
+if unnamed:
+    print(f"{unnamed} documents without resource.service.instance.id")
+sys.exit(0 if len(docs) >= spans and not unnamed else 1)
 PY
 echo
 echo "Look further:"

@@ -106,10 +106,15 @@ start_one() {
                   FLOWLENS_DB_PASSWORD="$(cat "$("$HERE/stack.sh" secret-file postgres)")")
     fi
     mapfile -t java_opts < <("$HERE/service-jvm.sh" options "$svc")  # heap, GC, AOT cache, FLOWLENS_JAVA_OPTS
+    # service.instance.id tells the JVMs of one service apart in every span (users-1 and users-2 behind the balancer;
+    # the stack's name first unless it is the default one); attributes set by the caller come last, so they win.
+    local instance_id="$unit"
+    [[ "$INSTANCE" == default ]] || instance_id="$INSTANCE/$unit"
     # The services read these through MicroProfile Config (env names map to the property keys).
     start_detached "$STATE/$unit.pid" "$STATE/$unit.log" env \
         SERVER_PORT="$port" \
         OTEL_EXPORTER_OTLP_ENDPOINT="$OTLP_ENDPOINT" \
+        OTEL_RESOURCE_ATTRIBUTES="service.instance.id=$instance_id${OTEL_RESOURCE_ATTRIBUTES:+,$OTEL_RESOURCE_ATTRIBUTES}" \
         USERS_MP_REST_URL="http://127.0.0.1:$USERS_PORT" \
         ORDERS_MP_REST_URL="http://127.0.0.1:$ORDERS_PORT" \
         PAYMENTS_MP_REST_URL="http://127.0.0.1:$PAYMENTS_PORT" \
