@@ -57,6 +57,10 @@ K6 = STACK / "bin" / "k6"
 REPS = int(os.environ.get("BENCH_REPS", "3"))
 RATE = int(os.environ.get("BENCH_RATE", "15"))
 SECONDS = os.environ.get("BENCH_SECONDS", "20s")
+# The probes at once at RATE flows/s, whose p99 is a tracing goal: at 20 s a p99 was the third-slowest of 300 flows and
+# the pairs' ratios spread 0.71-1.66 in one run; 60 s makes it the ninth of 900 (two deployments at once cost no more
+# time than one of them alone did in turns).
+AT_ONCE_SECONDS = os.environ.get("BENCH_AT_ONCE_SECONDS", "60s")
 WARMUP_CHUNK = os.environ.get("BENCH_WARMUP_CHUNK", "10s")
 # 40 chunks (~8 min per deployment): with tracing really off in one deployment, neither settled within 20 on a quiet
 # machine (2026-12-04), and bin/bench.py warm-up showed rates still climbing after 24
@@ -245,10 +249,10 @@ def overhead():
     """Tracing off vs OTLP to Jaeger, both deployments running side by side, the services of both pinned to
     SERVICE_CPUS and Jaeger, the span indexer, Elasticsearch and k6 to BACKEND_CPUS (issue 15: the ratios measure the
     services alone). Each deployment is warmed until settled, then REPS times: both probed at once at RATE flows/s
-    for SECONDS (p50, p99, CPU of its four processes per flow), tracing off alone at that rate (its CPU per flow as it
-    runs in service), then each saturated alone by 8 closed-loop VUs (flows/s, CPU by thread, the busy share of both
-    core sets and k6's own CPU, to show where the bottleneck was): OTLP, tracing off beside a replay of OTLP's span
-    stream, tracing off with the backends idle.
+    for AT_ONCE_SECONDS (p50, p99, CPU of its four processes per flow), tracing off alone at that rate for SECONDS
+    (its CPU per flow as it runs in service), then each saturated alone by 8 closed-loop VUs for SECONDS (flows/s, CPU
+    by thread, the busy share of both core sets and k6's own CPU, to show where the bottleneck was): OTLP, tracing off
+    beside a replay of OTLP's span stream, tracing off with the backends idle.
 
     Why: the two cores share caches and memory bandwidth (a loop copying memory on the backends' core made the same
     tracing-off JVMs cost 1.58 x the CPU per flow: PROFILES.md "What the other core does to the services"), and the
@@ -281,7 +285,7 @@ def overhead():
         spans_per_flow = on["spans_exported"] / on["warm_up"]["flows"]
         for rep in range(REPS):
             quiet(BACKEND_CPUS)
-            fixed = at_once(deployments, lambda d: probe(d["ports"], "rate", RATE=RATE))
+            fixed = at_once(deployments, lambda d: probe(d["ports"], "rate", duration=AT_ONCE_SECONDS, RATE=RATE))
             for name, deployment in deployments.items():
                 run, by_thread = fixed[name]
                 deployment["runs"].append({"fixed": run, "cpu_ms_per_flow": sum(by_thread.values()),
@@ -480,10 +484,10 @@ def write(results, ingest_runs, seconds):
         f"agree within 5 % and at least {WARMUP_MIN_FLOWS} flows ran; its warm-up time is when those three began, on "
         f"the clock of the whole warm-up (the other deployment's chunks in between count); one that settled first "
         f"keeps its turns until the other has, and its flows and last rate count those chunks. Then {REPS} "
-        f"repetitions of: both deployments at once (one k6 each) at {RATE} flows/s for {SECONDS} (latency; CPU = "
-        "utime+stime of the deployment's own four processes ÷ its flows); tracing off alone at the same rate (its CPU "
-        "per flow as it runs in service, the goals table's figure); then each saturated alone by 8 closed-loop VUs for "
-        "the same time (flows/s): OTLP first, then tracing off while perf/k6/replay.js sends the backends as many "
+        f"repetitions of: both deployments at once (one k6 each) at {RATE} flows/s for {AT_ONCE_SECONDS} (latency; "
+        "CPU = utime+stime of the deployment's own four processes ÷ its flows); tracing off alone at the same rate for "
+        f"{SECONDS} (its CPU per flow as it runs in service, the goals table's figure); then each saturated alone by 8 "
+        f"closed-loop VUs for {SECONDS} (flows/s): OTLP first, then tracing off while perf/k6/replay.js sends the backends as many "
         "spans/s as OTLP just sent them (copies of one of its real full-flow traces from Jaeger, fresh trace ids, at "
         "nice 10 beside them), then tracing off once more with the backends idle. Median (min–max).",
         "",
