@@ -420,9 +420,10 @@ def write(results, ingest_runs, seconds):
     def stat(deployment, get):
         return spread([get(r) for r in deployment["runs"]])
 
-    def ratios(get):
-        """OTLP ÷ off, one per repetition, each pair measured at once or back to back under the same backend load."""
-        return [get(b) / get(a) for a, b in zip(off["runs"], on["runs"])]
+    def ratios(get, get_on=None):
+        """OTLP ÷ off, one per repetition, each pair measured at once or back to back under the same backend load
+        (`get_on` reads OTLP's side where it differs from tracing off's)."""
+        return [(get_on or get)(b) / get(a) for a, b in zip(off["runs"], on["runs"])]
 
     def writer(name):
         return [r for r in ingest_runs if r["writer"] == name and r["run"] != "warmup"]
@@ -540,7 +541,7 @@ def write(results, ingest_runs, seconds):
             ("flows/s saturated alone, tracing off beside the replay", lambda r: r["saturated"]["rps"], None),
             ("flows/s saturated alone, tracing off with the backends idle (in turns, no replay)",
              lambda r: r["saturated_idle_backends"]["rps"], lambda r: r["saturated"]["rps"])):
-        paired = [(get_on or get_off)(b) / get_off(a) for a, b in zip(off["runs"], on["runs"])]
+        paired = ratios(get_off, get_on)
         lines.append(f"| {label} | " + " | ".join(f"{x:.2f}" for x in paired) + f" | {statistics.median(paired):.2f} |")
     lines += [
         "",
@@ -1125,7 +1126,7 @@ def at_once(deployments, run_k6):
     """Runs run_k6(deployment) for every deployment at the same time, one k6 each, so all of them see the same moment:
     the same backend load, JIT and machine state. Answers {name: (run, CPU-ms per flow split by thread)}, each from
     its own processes and its own flows."""
-    pids = {name: [process.pid for process in d["processes"].values()] for name, d in deployments.items()}
+    pids = {name: pids_of(d) for name, d in deployments.items()}
     before = {name: cpu_snapshot(p) for name, p in pids.items()}
     with concurrent.futures.ThreadPoolExecutor(len(deployments)) as pool:
         futures = {name: pool.submit(run_k6, d) for name, d in deployments.items()}
