@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import io.restassured.RestAssured;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -38,6 +39,7 @@ import static org.hamcrest.Matchers.startsWith;
  * (`--window` applies to every rule; longer on a machine where a flow takes longer) keep the test short; the rules are
  * the shipped ones.
  */
+@ResourceLock(Lanes.SIDE)
 class AlertsOnRealTrafficIT {
 
     private static final Duration SEARCHABLE = Duration.ofSeconds(30);
@@ -47,7 +49,7 @@ class AlertsOnRealTrafficIT {
 
     @Test
     void healthyTrafficWithDeclinesFiresNothingAndInjectedFaultsFireErrorRateAndSlowSpans() {
-        SystemUnderTest system = SystemUnderTest.get();
+        SystemUnderTest system = SystemUnderTest.side();
 
         String quietPrefix = "alerts-quiet-" + UUID.randomUUID().toString().substring(0, 8);
         try (ServiceProcesses quiet = services(system, quietPrefix, Map.of(), "alerts-quiet")) {
@@ -110,9 +112,17 @@ class AlertsOnRealTrafficIT {
         }
 
         String faultyPrefix = "alerts-faulty-" + UUID.randomUUID().toString().substring(0, 8);
+        // 2.2 s on every hop puts orders' answer (its own 2.2 s and users' 2.2 s) past the orchestrator's 3 s timeout,
+        // and a flow got through only by its retries finding the first attempt's stored answer; on a busy box (the
+        // other lane's classes beside this one) every attempt timed out and no flow reached payments. 8 s per attempt
+        // and per read lets every flow reach every service, so each rule has spans to judge; the recovery delay must
+        // outlast the longest flow those timeouts allow (6 calls x (4 x 8 s + 3 x 0.7 s) = 204.6 s).
         Map<String, String> faults = Map.of(
                 "FLOWLENS_FAULT_ERRORS_ENABLED", "true", "FLOWLENS_FAULT_ERRORS_RATE", "0.3",
-                "FLOWLENS_FAULT_LATENCY_ENABLED", "true", "FLOWLENS_FAULT_LATENCY_LATENCY_MS", "2200");
+                "FLOWLENS_FAULT_LATENCY_ENABLED", "true", "FLOWLENS_FAULT_LATENCY_LATENCY_MS", "2200",
+                "IO_FLOWLENS_ORCHESTRATOR_DOWNSTREAMSERVICES_TIMEOUT_VALUE", "8000",
+                "FLOWLENS_FLOW_RECOVERY_AFTER", "PT4M", "USERS_MP_REST_READTIMEOUT", "8000",
+                "ORDERS_MP_REST_READTIMEOUT", "8000", "PAYMENTS_MP_REST_READTIMEOUT", "8000");
         try (ServiceProcesses faulty = services(system, faultyPrefix, faults, "alerts-faulty")) {
             long started = System.nanoTime();
             // all six at once: with 2.2 s injected on every hop a flow takes seconds, and one after the other they
@@ -156,7 +166,7 @@ class AlertsOnRealTrafficIT {
         env.put("OTEL_TRACES_EXPORTER", "otlp,elasticsearch");
         env.put("OTEL_EXPORTER_ELASTICSEARCH_ENDPOINT", system.elasticsearch());
         env.put("OTEL_EXPORTER_ELASTICSEARCH_INDEX_PREFIX", prefix);
-        return ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT, env, label);
+        return ServiceProcesses.start(system.root(), system.otlp(), env, label);
     }
 
     private static long timed(Runnable action) {

@@ -24,6 +24,7 @@ import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.both;
@@ -38,6 +39,7 @@ import static org.hamcrest.Matchers.not;
  * of span documents under a test-only prefix, and every printed number compared with what this test computes from
  * the fixture itself.
  */
+@ResourceLock(Lanes.MAIN)
 class AnalyticsIT {
 
     private static final String PREFIX = "analytics-fixture-spans";

@@ -32,6 +32,7 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -48,6 +49,7 @@ import static org.hamcrest.Matchers.not;
  * person would check on each view. Screenshots of every view land in
  * system-tests/target/console/.
  */
+@ResourceLock(Lanes.MAIN)
 class ConsoleIT {
 
     private static final Pattern SPAN_ROW = Pattern.compile("class=\"span-row[^\"]*\" data-span-id=\"([0-9a-f]+)\"");

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -19,6 +20,7 @@ import static org.hamcrest.Matchers.is;
  * schemathesis against each running service's served contract, every check on, a fixed seed and a bounded number of
  * examples: 0 server errors, 0 answers the contract does not allow, every invalid request rejected with a 4xx.
  */
+@ResourceLock(Lanes.MAIN)
 class ContractFuzzIT {
 
     private static final int EXAMPLES = 40;

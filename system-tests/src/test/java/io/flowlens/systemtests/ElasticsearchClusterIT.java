@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -31,6 +32,7 @@ import static org.hamcrest.Matchers.is;
  * nothing is counted as given up on either path, and once the node is back the cluster turns green. Figures go to
  * target/outages.txt.
  */
+@ResourceLock(Lanes.SIDE)
 class ElasticsearchClusterIT {
 
     /** Beside the main instance (0), the secured (50) and the private-checkout one (60). */

@@ -30,6 +30,7 @@ import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -42,6 +43,7 @@ import static org.hamcrest.Matchers.lessThan;
  * prefix: documents and template, no self-tracing, a hung Elasticsearch (through {@link TcpProxy}) that must not
  * block callers nor lose uncounted spans, and a flush on shutdown.
  */
+@ResourceLock(Lanes.MAIN)
 class ElasticsearchSpanExporterIT {
 
     private static SystemUnderTest system;

@@ -37,15 +37,15 @@ final class HaproxyBalancer implements AutoCloseable {
     }
 
     /** Starts HAProxy on {@code ports} over the instances of {@code sets}; answers once every service answers ready. */
-    static HaproxyBalancer start(Path root, Map<String, Integer> ports, List<ServiceProcesses> sets) {
-        Map<String, String> environment = new HashMap<>(SystemUnderTest.instanceEnvironment());
+    static HaproxyBalancer start(SystemUnderTest system, Map<String, Integer> ports, List<ServiceProcesses> sets) {
+        Map<String, String> environment = new HashMap<>(system.environment());
         for (String service : ServiceProcesses.SERVICES) {
             String name = service.toUpperCase(Locale.ROOT);
             environment.put(name + "_PORT", String.valueOf(ports.get(service)));
             environment.put(name + "_INSTANCE_PORTS", String.join(" ",
                     sets.stream().map(set -> String.valueOf(set.port(service))).toList()));
         }
-        HaproxyBalancer balancer = new HaproxyBalancer(root, ports, environment);
+        HaproxyBalancer balancer = new HaproxyBalancer(system.root(), ports, environment);
         balancer.run("start");
         return balancer;
     }

@@ -10,11 +10,13 @@ import java.util.concurrent.TimeUnit;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 /** perf/k6/smoke.js against the system under test: every endpoint once, strict checks, thresholds enforced by k6. */
+@ResourceLock(Lanes.MAIN)
 class K6SmokeIT {
 
     /** Every check perf/k6/smoke.js makes: 8 on the four services, 10 through the gateway, 3 on full flows. */

@@ -27,6 +27,7 @@ import io.flowlens.analytics.KqlQuery;
 import io.flowlens.systemtests.KibanaSavedObjects.SavedObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static java.util.Map.entry;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -48,6 +49,7 @@ import static org.hamcrest.Matchers.not;
  * {@code query_string} by the analytics core's {@link KqlQuery} (the console's search box uses the same); on the
  * subset the saved objects use, that changes only ranges and keyword case, and KqlQuery refuses anything else.
  */
+@ResourceLock(Lanes.MAIN)
 class KibanaSavedObjectsIT {
 
     private static final String DATA_VIEW_ID = "flowlens-spans";

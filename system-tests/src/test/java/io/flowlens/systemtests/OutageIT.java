@@ -28,6 +28,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -40,6 +41,7 @@ import static org.hamcrest.Matchers.lessThan;
  * answering (degraded with problem+json where a dependency is really needed), no answered flow is lost or
  * duplicated, undelivered spans are counted, and everything recovers. Figures go to target/outages.txt.
  */
+@ResourceLock(Lanes.MAIN)
 class OutageIT {
 
     private static final Duration OUTAGE = Duration.ofSeconds(6);

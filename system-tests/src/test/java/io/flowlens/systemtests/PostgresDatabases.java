@@ -37,7 +37,7 @@ final class PostgresDatabases implements ServiceDatabases {
     static PostgresDatabases fresh(SystemUnderTest system, String label) {
         system.postgres(StackCommand.UP);
         String suffix = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
-        PostgresDatabases databases = new PostgresDatabases(SystemUnderTest.PG_PORT, password(system), suffix);
+        PostgresDatabases databases = new PostgresDatabases(system.postgresPort(), password(system), suffix);
         try (Connection admin = databases.connect("postgres"); Statement statement = admin.createStatement()) {
             for (String service : ServiceProcesses.SERVICES) {
                 statement.execute("DROP DATABASE IF EXISTS " + databases.name(service) + " WITH (FORCE)");
@@ -76,7 +76,7 @@ final class PostgresDatabases implements ServiceDatabases {
     private static String password(SystemUnderTest system) {
         ProcessBuilder builder = new ProcessBuilder(List.of("bash", system.root().resolve("bin/stack.sh").toString(),
                 "secret-file", "postgres")).directory(system.root().toFile());
-        builder.environment().putAll(SystemUnderTest.instanceEnvironment());
+        builder.environment().putAll(system.environment());
         try {
             Process process = builder.start();
             String path = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

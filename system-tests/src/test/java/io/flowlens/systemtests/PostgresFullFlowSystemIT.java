@@ -16,6 +16,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -27,6 +28,7 @@ import static org.hamcrest.Matchers.not;
  * {@link FullFlowSystemIT}'s tests with the four services on PostgreSQL (the stack's own cluster, a fresh database per
  * service that the unchanged Flyway migrations fill), plus what only PostgreSQL can show: the rows and the spans.
  */
+@ResourceLock(Lanes.MAIN)
 class PostgresFullFlowSystemIT extends FullFlowSystemIT {
 
     private static PostgresDatabases databases;

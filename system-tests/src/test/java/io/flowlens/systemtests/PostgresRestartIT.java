@@ -16,6 +16,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -31,6 +32,7 @@ import static org.hamcrest.Matchers.lessThan;
  * payment rows in the state it reported (no answered write lost), no order has two payments and no flow two orders
  * (no duplicate from a retry that crossed the outage).
  */
+@ResourceLock(Lanes.MAIN)
 class PostgresRestartIT {
 
     private static final Duration OUTAGE = Duration.ofSeconds(6);

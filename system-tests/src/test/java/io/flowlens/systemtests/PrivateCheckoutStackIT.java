@@ -12,6 +12,7 @@ import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -23,6 +24,7 @@ import static org.hamcrest.Matchers.startsWith;
  * stack must come up anyway. The instance's state folder is the private one; the installed Jaeger, k6 and downloads
  * are linked from the project's {@code .stack/} so that nothing is built twice.
  */
+@ResourceLock(Lanes.SIDE)
 class PrivateCheckoutStackIT {
 
     private static final int SHIFT = 60;

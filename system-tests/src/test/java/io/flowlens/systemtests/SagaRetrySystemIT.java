@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -36,6 +37,7 @@ import static org.hamcrest.Matchers.is;
  * </ul>
  * Evidence comes from Jaeger (how many times payments.authorize ran) and from the services' own answers.
  */
+@ResourceLock(Lanes.SIDE)
 class SagaRetrySystemIT {
 
     private static final String TOKEN = UUID.randomUUID().toString();
@@ -54,7 +56,7 @@ class SagaRetrySystemIT {
 
     /** This class's set of services on {@code databases} ({@link PostgresSagaRetrySystemIT} passes PostgreSQL). */
     static void startOn(ServiceDatabases databases, String label) {
-        system = SystemUnderTest.get();
+        system = SystemUnderTest.side();
         Map<String, String> env = new HashMap<>();
         env.put("FLOWLENS_ADMIN_TOKEN", TOKEN);
         env.put("IO_FLOWLENS_ORCHESTRATOR_DOWNSTREAMSERVICES_TIMEOUT_VALUE", String.valueOf(TIMEOUT_MS));
@@ -63,7 +65,7 @@ class SagaRetrySystemIT {
         env.put("FLOWLENS_FLOW_RECOVERY_AFTER", "PT" + RECOVERY_AFTER.toSeconds() + "S");
         env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_INITIAL_DELAY", "1");
         env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_DELAY", "1");
-        services = ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT, env, label,
+        services = ServiceProcesses.start(system.root(), system.otlp(), env, label,
                 databases);
     }
 

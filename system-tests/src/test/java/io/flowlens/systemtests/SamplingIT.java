@@ -14,6 +14,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
@@ -28,6 +29,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
  * trace is complete and a dropped one leaves no span anywhere. Their spans take the way every span takes: OTLP to
  * Jaeger, on to the span indexer, into {@code flowlens-spans-*}; the test counts them by its own trace ids.
  */
+@ResourceLock(Lanes.MAIN)
 class SamplingIT {
 
     private static final int FLOWS = 300;

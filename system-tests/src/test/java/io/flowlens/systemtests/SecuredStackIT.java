@@ -24,6 +24,7 @@ import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -37,6 +38,7 @@ import static org.hamcrest.Matchers.is;
  * file and may do nothing else (403), Jaeger stores spans with its user over https and hands them to the indexer,
  * which writes them to flowlens-spans-*, and no password reaches a log. Every request of the test itself trusts only that CA.
  */
+@ResourceLock(Lanes.SIDE)
 class SecuredStackIT {
 
     private static final int SHIFT = 50;

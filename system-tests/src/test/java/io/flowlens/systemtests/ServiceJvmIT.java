@@ -17,6 +17,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.everyItem;
@@ -30,6 +31,7 @@ import static org.hamcrest.Matchers.startsWith;
  * The AOT cache bin/service-jvm.sh hands the services costs speed only: a service starts and answers ready with its
  * cache missing, stale (built for another class path), or corrupt, and uses a fresh one.
  */
+@ResourceLock(Lanes.SIDE)
 class ServiceJvmIT {
 
     private static final Path ROOT = Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -23,6 +24,7 @@ import static org.hamcrest.Matchers.not;
  * code 0 ({@code server-check}'s {@code ListeningOrFail} makes it fail): a service, and the span indexer and the
  * console, which do not take the services' platform.
  */
+@ResourceLock(Lanes.SIDE)
 class ServiceWithoutItsPortIT {
 
     private static final Path ROOT = Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();

@@ -15,6 +15,7 @@ import io.restassured.RestAssured;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
@@ -25,6 +26,7 @@ import static org.hamcrest.Matchers.is;
  * queue and retries them, so once the indexer is back every span of every flow, counted trace by trace against what
  * Jaeger stored, is in {@code flowlens-spans-*}, and Jaeger counted no span as failed or not enqueued on that path.
  */
+@ResourceLock(Lanes.MAIN)
 class SpanIndexerOutageIT {
 
     private static final Duration OUTAGE = Duration.ofSeconds(10);

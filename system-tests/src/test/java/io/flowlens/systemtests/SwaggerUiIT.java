@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.yaml.snakeyaml.Yaml;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -22,6 +23,7 @@ import static org.hamcrest.Matchers.is;
  * Each service's Swagger UI, rendered by headless Chromium (Debian's chromium, installed by bin/stack.sh install),
  * shows every operation of its contract; a screenshot per service lands in target/swagger-ui/ for a person to look at.
  */
+@ResourceLock(Lanes.MAIN)
 class SwaggerUiIT {
 
     /** Where Helidon's /openapi/ui redirects: SmallRye's Swagger UI page, whose assets are served from the jar. */

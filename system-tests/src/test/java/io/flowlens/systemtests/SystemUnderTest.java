@@ -14,6 +14,10 @@ import java.util.concurrent.TimeUnit;
  * web console through the project's own {@code bin/stack.sh} (a separate instance on test ports, so a running
  * {@code make up} is not disturbed), then the four services exporting to that Jaeger, which sends every span on to the
  * indexer. Anything that cannot start fails the tests with its log tail; nothing skips.
+ *
+ * <p>The side lane ({@link Lanes#SIDE}) has a stack instance of its own, {@link #side()}, with no services: its
+ * classes start their own sets against it, and the main lane's outages (Elasticsearch, Jaeger, the indexer,
+ * PostgreSQL stopped) do not reach them.
  */
 final class SystemUnderTest {
 
@@ -23,6 +27,9 @@ final class SystemUnderTest {
      */
     private static final int OFFSET = Integer.getInteger("flowlens.test.port-offset", 0);
     private static final String INSTANCE = "system-tests";
+    /** The side lane's instance, beside the secured (50), private-checkout (60) and cluster (70) ones. */
+    private static final String SIDE_INSTANCE = "side-tests";
+    private static final int SIDE_SHIFT = 80;
 
     static final int ES_PORT = 19200 + OFFSET;
     static final int OTLP_HTTP_PORT = 14318 + OFFSET;
@@ -35,27 +42,52 @@ final class SystemUnderTest {
     /** Started only by the Postgres* tests ({@link #postgres}); {@code bin/stack.sh down} stops it with the rest. */
     static final int PG_PORT = 15433 + OFFSET;
 
-    private static SystemUnderTest instance;
+    /** One lock per instance: the side lane's first class need not wait for the main stack's start, or the reverse. */
+    private static final Object MAIN_LOCK = new Object();
+    private static final Object SIDE_LOCK = new Object();
+    private static SystemUnderTest main;
+    private static SystemUnderTest side;
 
     private final Path root;
     private final ServiceProcesses services;
+    private final String name;
+    private final int shift;
 
-    private SystemUnderTest(Path root, ServiceProcesses services) {
+    private SystemUnderTest(Path root, ServiceProcesses services, String name, int shift) {
         this.root = root;
         this.services = services;
+        this.name = name;
+        this.shift = shift;
     }
 
-    static synchronized SystemUnderTest get() {
-        if (instance == null) {
-            Path root = repositoryRoot();
-            stack(root, "up");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stack(root, "down")));
-            // one export per service, as bin/services.sh starts them: the documents come through the indexer
-            ServiceProcesses services = ServiceProcesses.start(root, "http://127.0.0.1:" + OTLP_HTTP_PORT, Map.of());
-            Runtime.getRuntime().addShutdownHook(new Thread(services::close));
-            instance = new SystemUnderTest(root, services);
+    /** The main stack and the suite's main service set, for the main lane's classes. */
+    static SystemUnderTest get() {
+        synchronized (MAIN_LOCK) {
+            if (main == null) {
+                Path root = repositoryRoot();
+                stack(root, "up");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stack(root, "down")));
+                // one export per service, as bin/services.sh starts them: the documents come through the indexer
+                ServiceProcesses services = ServiceProcesses.start(root, "http://127.0.0.1:" + OTLP_HTTP_PORT, Map.of());
+                Runtime.getRuntime().addShutdownHook(new Thread(services::close));
+                main = new SystemUnderTest(root, services, INSTANCE, 0);
+            }
+            return main;
         }
-        return instance;
+    }
+
+    /** The side lane's stack: the same backends on ports of their own, and no services. */
+    static SystemUnderTest side() {
+        synchronized (SIDE_LOCK) {
+            if (side == null) {
+                Path root = repositoryRoot();
+                Map<String, String> environment = instanceEnvironment(SIDE_INSTANCE, SIDE_SHIFT);
+                stack(root, "up", environment);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stack(root, "down", environment)));
+                side = new SystemUnderTest(root, null, SIDE_INSTANCE, SIDE_SHIFT);
+            }
+            return side;
+        }
     }
 
     /** The checkout the tests run in (system property {@code flowlens.root}, else the module's parent). */
@@ -64,19 +96,27 @@ final class SystemUnderTest {
     }
 
     ServiceProcesses services() {
+        if (services == null) {
+            throw new IllegalStateException("the " + name + " stack runs no services; start a set against it");
+        }
         return services;
     }
 
     String orchestrator() {
-        return services.url("orchestrator");
+        return services().url("orchestrator");
     }
 
     JaegerQuery jaeger() {
-        return new JaegerQuery("http://127.0.0.1:" + QUERY_PORT);
+        return new JaegerQuery("http://127.0.0.1:" + (QUERY_PORT + shift));
+    }
+
+    /** Jaeger's OTLP/HTTP receiver, where a service set sends its spans. */
+    String otlp() {
+        return "http://127.0.0.1:" + (OTLP_HTTP_PORT + shift);
     }
 
     String elasticsearch() {
-        return "http://127.0.0.1:" + ES_PORT;
+        return "http://127.0.0.1:" + (ES_PORT + shift);
     }
 
     Path root() {
@@ -85,32 +125,42 @@ final class SystemUnderTest {
 
     /** The span indexer behind Jaeger: {@code /metrics} has its counts and the exporter's. */
     String indexer() {
-        return "http://127.0.0.1:" + INDEXER_PORT;
+        return "http://127.0.0.1:" + (INDEXER_PORT + shift);
     }
 
     /** Jaeger's own Prometheus metrics, e.g. {@code otelcol_exporter_send_failed_spans_total{exporter="..."}}. */
     String jaegerMetrics() {
-        return "http://127.0.0.1:" + METRICS_PORT + "/metrics";
+        return "http://127.0.0.1:" + (METRICS_PORT + shift) + "/metrics";
     }
 
     /** The web console the stack started (observability/console). */
     String console() {
-        return "http://127.0.0.1:" + CONSOLE_PORT;
+        return "http://127.0.0.1:" + (CONSOLE_PORT + shift);
     }
 
     /** The stack instance's own folder: data, logs and pid files of its Elasticsearch, Jaeger and span indexer. */
     Path instanceDir() {
-        return root.resolve(".stack/instances").resolve(instanceEnvironment(INSTANCE, 0).get("FLOWLENS_INSTANCE"));
+        return root.resolve(".stack/instances").resolve(environment().get("FLOWLENS_INSTANCE"));
     }
 
-    /** Runs {@code bin/stack.sh <command>} against the test instance; a failure carries the script's output. */
+    /** The port of this instance's PostgreSQL. */
+    int postgresPort() {
+        return PG_PORT + shift;
+    }
+
+    /** The environment {@code bin/stack.sh} and {@code bin/services.sh} address this instance with. */
+    Map<String, String> environment() {
+        return instanceEnvironment(name, shift);
+    }
+
+    /** Runs {@code bin/stack.sh <command>} against the main test instance; a failure carries the script's output. */
     static void stack(Path root, String command) {
         stack(root, command, instanceEnvironment());
     }
 
-    /** The test instance's PostgreSQL: started, or stopped as a crash of the database server would look to a client. */
+    /** This instance's PostgreSQL: started, or stopped as a crash of the database server would look to a client. */
     void postgres(PostgresDatabases.StackCommand command) {
-        stack(root, "postgres " + command.argument);
+        stack(root, "postgres " + command.argument, environment());
     }
 
     /** The environment of the test instance itself. */

@@ -17,6 +17,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -32,6 +33,7 @@ import static org.hamcrest.Matchers.not;
  * {@code jaeger-span-*} indices as Jaeger's API returns, and in our own {@code flowlens-spans-*} documents written by
  * the services' Elasticsearch exporter.
  */
+@ResourceLock(Lanes.MAIN)
 class TraceShapeIT {
 
     private static final int FLOWS = 24;

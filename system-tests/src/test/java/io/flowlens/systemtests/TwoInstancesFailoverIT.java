@@ -30,6 +30,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -44,6 +45,7 @@ import static org.hamcrest.Matchers.is;
  * run exactly once), no order or payment is lost or duplicated (the rows against the flows' answers), and every
  * answered trace is whole in Jaeger. Figures go to target/failover.txt.
  */
+@ResourceLock(Lanes.SIDE)
 class TwoInstancesFailoverIT {
 
     private static final Duration RECOVERY_AFTER = Duration.ofSeconds(40);
@@ -62,7 +64,7 @@ class TwoInstancesFailoverIT {
     @BeforeAll
     static void start() {
         testStart = Instant.now();
-        system = SystemUnderTest.get();
+        system = SystemUnderTest.side();
         databases = PostgresDatabases.fresh(system, "two_instances");
         Map<String, Integer> ports = HaproxyBalancer.freePorts();
         Map<String, String> env = new HashMap<>(HaproxyBalancer.downstreamsThrough(ports));
@@ -73,10 +75,10 @@ class TwoInstancesFailoverIT {
         env.put("FLOWLENS_FLOW_RECOVERY_AFTER", "PT" + RECOVERY_AFTER.toSeconds() + "S");
         env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_INITIAL_DELAY", "1");
         env.put("IO_FLOWLENS_ORCHESTRATOR_FLOWRECOVERY_ROUND_SCHEDULE_DELAY", "1");
-        String otlp = "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT;
+        String otlp = system.otlp();
         first = ServiceProcesses.start(system.root(), otlp, env, "two-instances-1", databases);
         second = ServiceProcesses.start(system.root(), otlp, env, "two-instances-2", databases);
-        balancer = HaproxyBalancer.start(system.root(), ports, List.of(first, second));
+        balancer = HaproxyBalancer.start(system, ports, List.of(first, second));
         // fresh JVMs (see PostgresFullFlowSystemIT): warm both orchestrators, which take turns, until flows get through
         String orchestrator = balancer.url("orchestrator");
         Awaitility.await("flows through the balancer").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
