@@ -637,7 +637,8 @@ EXPLANATIONS = [
     "in the run before, with no change to a start in between but freshly trained caches: read it as this machine's "
     "spread between runs, not as a lever. 2026-12-05, the next run with nothing changed in a start: users 1.26 s, four "
     "5.32 s (5.2–5.7); the three after it, still unchanged: four 4.76 s, 5.15 s (4.7–6.1) and 4.96 s (4.7–6.2); then 5.72 s (5.5–7.0) in a run where every figure of the "
-    "machine was slower (see CPU per flow).",
+    "machine was slower (see CPU per flow)."
+    " Then, after the system tests' change (2f40aa2, nothing in a start): users 1.42 s, four 5.98 s (4.6–6.9).",
     "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across four"
     " JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where a "
     "flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`,"
@@ -662,7 +663,8 @@ EXPLANATIONS = [
     "(7.04–11.16), and 7.54 ms (6.64–7.67) in the run after; then 11.33 ms (10.6–13.1) in a run (after f07ba21) "
     "where the same build was slower throughout: saturated 164–190 flows/s against ~200, four starts 5.72 s against "
     "4.96, with nothing else running, so read the goal as met or missed by this machine's state between runs. Probed at once with the OTLP deployment, the same JVMs cost 10.6 ms: eight JVMs on one core at "
-    "30 flows/s in all evict each other's caches, which is why the goal's figure is taken alone.",
+    "30 flows/s in all evict each other's caches, which is why the goal's figure is taken alone."
+    " After 2f40aa2 (no change to a flow): 10.33 ms (7.67–10.56), saturated 162–168 flows/s: missed by 0.33 ms, again on a slower machine state.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
     "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
     "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
@@ -721,7 +723,8 @@ EXPLANATIONS = [
     " Third run (after f07ba21, the probes at once 60 s long, so a p99 is the ninth-slowest of 900 flows): CPU 0.94, "
     "p99 0.97 (0.84–1.04 over the pairs, against 0.71–1.66 at 20 s), throughput 0.83 (0.76–0.89), missed; saturated, "
     "OTLP's request threads spent 5.55 ms per flow against 5.11 and its span export 0.10 ms. Across the three runs the "
-    "throughput ratio was 0.87, 1.05 and 0.83 on one build.",
+    "throughput ratio was 0.87, 1.05 and 0.83 on one build."
+    " Fourth run (after 2f40aa2, which changed only the tests): CPU 1.00 (0.90–1.03), p99 1.01 (0.90–1.02), throughput 0.98 (0.82, 0.98, 1.17), all three met; with the backends idle instead of the replay, 0.90 (0.74–1.06). Four runs of one build: 0.87, 1.05, 0.83, 0.98.",
     "- **RSS** (≤ 200 MB): met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
     "metaspace is ~5 MB. 2026-12-05: 201 MB (the orchestrator 201–203); four fresh sets side by side, 4 times, "
@@ -735,16 +738,18 @@ EXPLANATIONS = [
     "attribute maps, filtered bulk answers, `refresh_interval` 5 s, 30 segments per merge tier, 5 000-document bulks, "
     "one concurrent bulk, a 512 MB indexer heap. 2026-12-05: 14 459 (13 589–19 138): the first repetition is the "
     "slowest for every writer (13 589, 14 174, 14 602, 14 970), and the indexer's three runs spread by 40 %; in the "
-    "run after, 14 069 (13 833–16 059), and then 15 511 (14 496–20 583) and 15 274 (12 536–19 010).",
-    "- **`make test`** (≤ 8 min): ~14 of its ~16 min are the system tests, each a real scenario on real backends "
-    "(outages, failover with eight service JVMs, a three-node Elasticsearch, alert windows of real traffic); their "
-    "setup is shared (one stack per run). Cut on 2026-12-04 (1 393 → 981 s): service starts no longer hash the jars, "
-    "per-trace counts became one aggregation, browser pages load once, the faulty alert flows run at once, the crash "
-    "recovery and the refused exporters no longer wait out timeouts. The system tests are CPU-bound: 868 s of them "
-    "used ~1 130 CPU-s, 69 % of both cores (PROFILES.md, \"What the system tests spend\"), so running classes side by "
-    "side could win at most ~280 s, and only by overlapping the outage and timing scenarios with others. The service "
-    "sets a test class starts for itself run on C1 only (they never earn back C2's compiling): those classes went "
-    "from 496 to 413–425 s. 8 min would mean moving scenarios out of `make test` or more cores.",
+    "run after, 14 069 (13 833–16 059), and then 15 511 (14 496–20 583) and 15 274 (12 536–19 010)."
+    " After 2f40aa2: 14 897 (13 780–19 126), missed by 103.",
+    "- **`make test`** (≤ 8 min): most of it is the system tests, each a real scenario on real backends (outages, "
+    "failover with eight service JVMs, a three-node Elasticsearch, alert windows of real traffic). Cut on 2026-12-04 "
+    "(1 393 → 981 s): service starts no longer hash the jars, per-trace counts became one aggregation, browser pages "
+    "load once, the faulty alert flows run at once, the crash recovery and the refused exporters no longer wait out "
+    "timeouts, and the service sets a test class starts for itself run on C1 only. On 2026-12-05 the system test "
+    "classes run in two lanes side by side (the side lane on a stack of its own), 650 → 563 s, and the modules before "
+    "them build and test two at a time (`-T 1C`), 108 → 85 s; a fresh clone's `.ci/run` then took 722 s, against "
+    "825–967 s before, and `make test` with warm caches 567 s, against 856. The system tests are now CPU-bound: 89 % of both cores, ~1 000 CPU-s, of which Elasticsearch "
+    "(eight nodes over the run) is the largest share, 348 (PROFILES.md, \"The system tests in two lanes\"). 8 min "
+    "would take less CPU per scenario, Elasticsearch's first, moving scenarios out of `make test`, or more cores.",
 ]
 
 
