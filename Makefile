@@ -35,7 +35,7 @@ test-steps: # make test's steps (bin/timed.sh records how long a green run took;
 	shellcheck bin/*.sh bin/flowlens .ci/run
 	$(MVN) -T 1C install
 
-scale-test: ## the scale system tests (PostgreSQL, two instances behind HAProxy, an Elasticsearch cluster) with their longer variants (a rolling restart), ~25 min
+scale-test: ## the scale system tests (PostgreSQL, two instances behind HAProxy, an Elasticsearch cluster) with their longer variants (a rolling restart), ~6 min
 	bin/stack.sh install
 	$(MVN) install -DskipTests -q
 	$(MVN) verify -pl system-tests -Dit.test='Postgres*,*Instances*,*Cluster*' -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dflowlens.test.scale=true

@@ -37,7 +37,7 @@ class PostgresFullFlowSystemIT extends FullFlowSystemIT {
     static void start() {
         system = SystemUnderTest.get();
         databases = PostgresDatabases.fresh(system, "full_flow");
-        services = ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT,
+        services = ServiceProcesses.start(system.root(), system.otlp(),
                 Map.of(), "full-flow-postgres", databases);
         // Fresh JVMs, unlike the shared set the H2 variant finds warmed by earlier classes: on a loaded machine their
         // first requests can outlast the orchestrator's 3 s per call. Warm them until a flow gets through, so the

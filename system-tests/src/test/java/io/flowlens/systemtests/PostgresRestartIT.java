@@ -52,7 +52,7 @@ class PostgresRestartIT {
     static void start() {
         system = SystemUnderTest.get();
         databases = PostgresDatabases.fresh(system, "restart");
-        services = ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT,
+        services = ServiceProcesses.start(system.root(), system.otlp(),
                 Map.of(), "postgres-restart", databases);
     }
 

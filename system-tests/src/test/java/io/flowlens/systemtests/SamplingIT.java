@@ -41,7 +41,7 @@ class SamplingIT {
     @BeforeAll
     static void start() {
         system = SystemUnderTest.get();
-        sampled = ServiceProcesses.start(system.root(), "http://127.0.0.1:" + SystemUnderTest.OTLP_HTTP_PORT,
+        sampled = ServiceProcesses.start(system.root(), system.otlp(),
                 Map.of("OTEL_TRACES_SAMPLER", "parentbased_traceidratio",
                         "OTEL_TRACES_SAMPLER_ARG", String.valueOf(RATIO)),
                 "sampling");
