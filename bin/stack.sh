@@ -25,6 +25,9 @@
 # keystore, file-realm users and roles), Jaeger and the span indexer logging in with their own users. The
 # passwords are generated on first use into FLOWLENS_SECRETS_DIR (default ~/.config/flowlens/<instance>, mode 600),
 # outside the repository; nothing prints them.
+#
+# FLOWLENS_STACK_JAVA_OPTS: more options for every JVM of the stack (each Elasticsearch node, the span indexer, the
+# console), after their own. The system tests set -XX:TieredStopAtLevel=1 (the root pom's flowlens.test.jvm-opts).
 set -euo pipefail
 
 # shellcheck source=bin/lib.sh
@@ -493,7 +496,7 @@ start_es_node() {
     # env -i: a caller's JAVA_TOOL_OPTIONS or ES_* variables must not leak into the node.
     if ! (close_lock_fds; cd "$ES_STATE/logs" && as_es_user env -i PATH="/usr/bin:/bin" HOME="$ES_STATE/tmp" LANG=C.UTF-8 \
             ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" ES_TMPDIR="$ES_STATE/tmp" \
-            ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
+            ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP${FLOWLENS_STACK_JAVA_OPTS:+ $FLOWLENS_STACK_JAVA_OPTS}" \
             "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE" \
             -E cluster.name="$ES_CLUSTER" \
             -E node.name="$ES_NODE_NAME" \
@@ -691,7 +694,7 @@ start_jar() {
     mkdir -p "$(dirname "$pidfile")"
     t0="$(now_ms)"
     log "$name: starting on 127.0.0.1:$port ($what)"
-    read -ra java_opts <<<"$opts"  # several options, split on spaces
+    read -ra java_opts <<<"$opts ${FLOWLENS_STACK_JAVA_OPTS:-}"  # several options, split on spaces
     start_detached "$pidfile" "$logfile" env SERVER_PORT="$port" SERVER_HOST=127.0.0.1 "$@" \
         "$java_home/bin/java" "${java_opts[@]}" -jar "$jar"
     pid="$(tr -dc '0-9' <"$pidfile")"
