@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +45,8 @@ class AlertsOnRealTrafficIT {
 
     private static final Duration SEARCHABLE = Duration.ofSeconds(30);
     private static final int TIMED_FLOWS = 3;
+    /** The steady traffic's pace: 5 flows a second, 30 requests, well below what a set serves here. */
+    private static final Duration PACE = Duration.ofMillis(200);
     private static final List<String> SERVICES = List.of("orchestrator", "users", "orders", "payments");
     private static final Pattern WORST = Pattern.compile(".*, worst ([0-9.]+) ms$");
 
@@ -64,25 +67,36 @@ class AlertsOnRealTrafficIT {
                 slowestNanos = Math.max(slowestNanos, took);
                 warmNanos += took;
             }
+            // Paced traffic: a flow every PACE (or every warm flow's time and a half, if that is longer), not one after
+            // the other. Back to back, the rate followed this machine's load: beside the other lane's classes it fell
+            // to a third within one 3 s window, and traffic-anomaly fired on healthy traffic (72 requests against a
+            // baseline of 226). Paced, a flow can take up to the period before the rate drops, and a late one is
+            // caught up on.
+            long periodNanos = Math.max(PACE.toNanos(), (long) (1.5 * warmNanos / TIMED_FLOWS));
             // A window must hold a whole flow, or one with the users call near its start and the rest near its end
             // leaves the users service without spans in the last window; and twice the requests the traffic-anomaly
             // rule needs in a window before it judges (min-baseline 30 SERVER spans, 6 per flow). 3 s unless this
             // machine is slower than that (a loaded CI box): then the windows grow and the traffic with them, and
             // the rules are the same.
-            double flowSeconds = warmNanos / (double) TIMED_FLOWS / 1e9;
             long windowSeconds = Math.max(3, Math.max(2 * Duration.ofNanos(slowestNanos).toSeconds() + 1,
-                    (long) Math.ceil(2 * 30 / 6.0 * flowSeconds)));
+                    (long) Math.ceil(2 * 30 / 6.0 * periodNanos / 1e9)));
             String window = windowSeconds + "s";
-            // steady traffic for the baseline (6 windows) and the judged window: 7 windows, and some to spare
-            long end = System.nanoTime() + Duration.ofSeconds(8 * windowSeconds).toNanos();
-            int flows = 8;
-            while (System.nanoTime() < end) {
-                flow(quiet, flows++);
-            }
             // The judged windows are fixed instants, so how long a check takes to run (a JVM each, slow on a loaded
-            // box) cannot move them: the steady window ends on the whole second after the last flow answered, the
-            // silent one a window later, its baseline the steady traffic before it.
-            Instant trafficEnd = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+            // box) cannot move them: steady traffic for the baseline (6 windows) and the judged window, 7 windows and
+            // some to spare, up to a whole second, the last flow started so that it ends before it (by the slowest
+            // warm flow's time); the silent window comes a window later, its baseline the steady traffic before it.
+            Instant plannedEnd = Instant.now().plusSeconds(8 * windowSeconds).truncatedTo(ChronoUnit.SECONDS);
+            long endNanos = System.nanoTime() + Duration.between(Instant.now(), plannedEnd).toNanos();
+            long next = System.nanoTime();
+            int flows = 8;
+            while (next + slowestNanos < endNanos) {
+                LockSupport.parkNanos(next - System.nanoTime());
+                flow(quiet, flows++);
+                next += periodNanos;
+            }
+            // a last flow slower than every warm one ended past the planned end: the windows move to the next second
+            Instant trafficEnd = Instant.now().isBefore(plannedEnd) ? plannedEnd
+                    : Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
             String until = trafficEnd.toString();
             CliRun steady = Awaitility.await().atMost(SEARCHABLE).pollInterval(Duration.ofMillis(500))
                     .until(() -> check(system, quietPrefix, window, "--until", until), run -> run.status() == 0);
