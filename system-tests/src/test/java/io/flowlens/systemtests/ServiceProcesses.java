@@ -30,12 +30,13 @@ final class ServiceProcesses implements AutoCloseable {
     static final List<String> SERVICES = List.of("users", "orders", "payments", "orchestrator");
 
     /**
-     * What a labelled set's JVMs get on top of the shipped options (system property
-     * {@code flowlens.test.short-lived-java-opts}, C1 only in the pom): a JVM that lives one test class never earns
-     * back what C2 spends compiling its start and its first flows. A test's own FLOWLENS_JAVA_OPTS wins.
+     * What every set's JVMs get on top of the shipped options (system property {@code flowlens.test.jvm-opts}, C1 only
+     * in the root pom): a set lives one test class, or one run of the suite, and never earns back what C2 spends
+     * compiling its start and its first flows (perf/results/PROFILES.md, "C1 for the JVMs that live one test run").
+     * A test's own FLOWLENS_JAVA_OPTS wins.
      */
-    private static final Map<String, String> SHORT_LIVED_JVM =
-            Map.of("FLOWLENS_JAVA_OPTS", System.getProperty("flowlens.test.short-lived-java-opts", ""));
+    private static final Map<String, String> TEST_JVM =
+            Map.of("FLOWLENS_JAVA_OPTS", System.getProperty("flowlens.test.jvm-opts", ""));
 
     /** Every port {@link #freePorts} chose in this JVM. */
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
@@ -56,10 +57,7 @@ final class ServiceProcesses implements AutoCloseable {
         return start(root, otlpEndpoint, extraEnvironment, "");
     }
 
-    /**
-     * A second set beside the first, for one test class: {@code label} keeps its logs and databases apart. Unlike the
-     * suite's main set, it lives seconds to minutes, so it runs with {@link #SHORT_LIVED_JVM}.
-     */
+    /** A second set beside the first, for one test class: {@code label} keeps its logs and databases apart. */
     static ServiceProcesses start(Path root, String otlpEndpoint, Map<String, String> extraEnvironment, String label) {
         return start(root, otlpEndpoint, extraEnvironment, label, ServiceDatabases.h2Files());
     }
@@ -76,10 +74,9 @@ final class ServiceProcesses implements AutoCloseable {
             deleteRecursively(dataDir);
             ServiceJvm.ensureCaches(root);
             for (String service : SERVICES) {
-                Map<String, String> jvm = label.isEmpty() ? Map.of() : SHORT_LIVED_JVM;
                 Map<String, String> instance = Map.of("OTEL_RESOURCE_ATTRIBUTES",
                         "service.instance.id=" + services.instanceId(service));
-                Map<String, String> environment = merged(merged(merged(jvm, instance),
+                Map<String, String> environment = merged(merged(merged(TEST_JVM, instance),
                         databases.environment(service, dataDir)), extraEnvironment);
                 services.launchers.put(service, overrides -> services.launch(root, service, logDir, otlpEndpoint,
                         merged(environment, overrides)));
