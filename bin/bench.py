@@ -638,7 +638,7 @@ EXPLANATIONS = [
     "spread between runs, not as a lever. 2026-12-05, the next run with nothing changed in a start: users 1.26 s, four "
     "5.32 s (5.2–5.7); the three after it, still unchanged: four 4.76 s, 5.15 s (4.7–6.1) and 4.96 s (4.7–6.2); then 5.72 s (5.5–7.0) in a run where every figure of the "
     "machine was slower (see CPU per flow)."
-    " Then, after the system tests' change (2f40aa2, nothing in a start): users 1.42 s, four 5.98 s (4.6–6.9).",
+    " Then, after the system tests' change (2f40aa2, nothing in a start): users 1.42 s, four 5.98 s (4.6–6.9). After fbd4ccb (the tests' JVMs on C1; nothing in a start): users 1.48 s, four 6.40 s (5.7–8.4).",
     "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across four"
     " JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where a "
     "flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`,"
@@ -664,7 +664,7 @@ EXPLANATIONS = [
     "where the same build was slower throughout: saturated 164–190 flows/s against ~200, four starts 5.72 s against "
     "4.96, with nothing else running, so read the goal as met or missed by this machine's state between runs. Probed at once with the OTLP deployment, the same JVMs cost 10.6 ms: eight JVMs on one core at "
     "30 flows/s in all evict each other's caches, which is why the goal's figure is taken alone."
-    " After 2f40aa2 (no change to a flow): 10.33 ms (7.67–10.56), saturated 162–168 flows/s: missed by 0.33 ms, again on a slower machine state.",
+    " After 2f40aa2 (no change to a flow): 10.33 ms (7.67–10.56), saturated 162–168 flows/s: missed by 0.33 ms, again on a slower machine state. After fbd4ccb (no change to a flow): 7.31 ms (7.08–7.84), saturated 173–208 flows/s: met.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
     "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
     "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
@@ -724,13 +724,13 @@ EXPLANATIONS = [
     "p99 0.97 (0.84–1.04 over the pairs, against 0.71–1.66 at 20 s), throughput 0.83 (0.76–0.89), missed; saturated, "
     "OTLP's request threads spent 5.55 ms per flow against 5.11 and its span export 0.10 ms. Across the three runs the "
     "throughput ratio was 0.87, 1.05 and 0.83 on one build."
-    " Fourth run (after 2f40aa2, which changed only the tests): CPU 1.00 (0.90–1.03), p99 1.01 (0.90–1.02), throughput 0.98 (0.82, 0.98, 1.17), all three met; with the backends idle instead of the replay, 0.90 (0.74–1.06). Four runs of one build: 0.87, 1.05, 0.83, 0.98.",
+    " Fourth run (after 2f40aa2, which changed only the tests): CPU 1.00 (0.90–1.03), p99 1.01 (0.90–1.02), throughput 0.98 (0.82, 0.98, 1.17), all three met; with the backends idle instead of the replay, 0.90 (0.74–1.06). Four runs of one build: 0.87, 1.05, 0.83, 0.98. Fifth run (after fbd4ccb, tests only): CPU 0.93, p99 0.88, throughput 0.96 (0.96, 1.09, 0.95), all met. Five runs: 0.87, 1.05, 0.83, 0.98, 0.96.",
     "- **RSS** (≤ 200 MB): met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
     "metaspace is ~5 MB. 2026-12-05: 201 MB (the orchestrator 201–203); four fresh sets side by side, 4 times, "
     "exporting every 500 ms and every 2 s: max 203 and 202 MB, the orchestrator 194–205 MB in both, so the goal is met "
     "or missed by the run's spread. The runs after: 195 MB (met), then 203 MB (the orchestrator 200–205 over the "
-    "three repetitions); then 199 MB.",
+    "three repetitions); then 199 MB. After fbd4ccb (nothing in a service): 200.39 MB, the orchestrator 199–202: missed by 0.39 MB, the spread again.",
     "- **Span indexer** (≥ 15 000 spans/s): met on a quiet machine (16 185 and 15 746 in two runs; 14 576 in a run with"
     " other work on the cores). The indexer (~45–50) and Elasticsearch (~60–75) cost ~110 CPU-ms per 1000 spans "
     "together, so 2 cores top out near 18 000 spans/s before the sender's own CPU, which shares them here. Kept: "
@@ -739,7 +739,7 @@ EXPLANATIONS = [
     "one concurrent bulk, a 512 MB indexer heap. 2026-12-05: 14 459 (13 589–19 138): the first repetition is the "
     "slowest for every writer (13 589, 14 174, 14 602, 14 970), and the indexer's three runs spread by 40 %; in the "
     "run after, 14 069 (13 833–16 059), and then 15 511 (14 496–20 583) and 15 274 (12 536–19 010)."
-    " After 2f40aa2: 14 897 (13 780–19 126), missed by 103.",
+    " After 2f40aa2: 14 897 (13 780–19 126), missed by 103. After fbd4ccb (the tests' JVMs on C1; the benchmark's stack keeps the shipped JIT): 13 463 (13 402, 13 463, 19 180).",
     "- **`make test`** (≤ 8 min): most of it is the system tests, each a real scenario on real backends (outages, "
     "failover with eight service JVMs, a three-node Elasticsearch, alert windows of real traffic). Cut on 2026-12-04 "
     "(1 393 → 981 s): service starts no longer hash the jars, per-trace counts became one aggregation, browser pages "
@@ -749,7 +749,14 @@ EXPLANATIONS = [
     "them build and test two at a time (`-T 1C`), 108 → 85 s; a fresh clone's `.ci/run` then took 722 s, against "
     "825–967 s before, and `make test` with warm caches 567 s, against 856. The system tests are now CPU-bound: 89 % of both cores, ~1 000 CPU-s, of which Elasticsearch "
     "(eight nodes over the run) is the largest share, 348 (PROFILES.md, \"The system tests in two lanes\"). 8 min "
-    "would take less CPU per scenario, Elasticsearch's first, moving scenarios out of `make test`, or more cores.",
+    "would take less CPU per scenario, Elasticsearch's first, moving scenarios out of `make test`, or more cores. "
+    "Then (37721f6, fbd4ccb) every JVM a test run starts runs on C1 only (`-XX:TieredStopAtLevel=1`, the root pom's "
+    "`flowlens.test.jvm-opts`): the test JVMs, Maven's own, and the system tests' Elasticsearch nodes, span indexers, "
+    "consoles and service sets. Such a JVM lives minutes, and C2's compiling was most of what it spent: an "
+    "Elasticsearch node under a test's load 22.2 → 10.3 CPU-s, the system tests alone 563 → 405 s, and with the main "
+    "service set on C1 too 460 → 391 s side by side (PROFILES.md, \"C1 for the JVMs that live one test run\"). "
+    "`make test` with warm caches: 458, 543 and 465 s in three green runs (in the 543 s run every module and class "
+    "was 15–25 % slower: this machine's state); `make demo`, `make up` and `make bench` keep the shipped JIT.",
 ]
 
 
