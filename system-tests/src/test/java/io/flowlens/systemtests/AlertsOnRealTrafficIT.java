@@ -89,7 +89,7 @@ class AlertsOnRealTrafficIT {
             long endNanos = System.nanoTime() + Duration.between(Instant.now(), plannedEnd).toNanos();
             long next = System.nanoTime();
             int flows = 8;
-            while (next + slowestNanos < endNanos) {
+            while (Math.max(next, System.nanoTime()) + slowestNanos < endNanos) {
                 LockSupport.parkNanos(next - System.nanoTime());
                 flow(quiet, flows++);
                 next += periodNanos;
