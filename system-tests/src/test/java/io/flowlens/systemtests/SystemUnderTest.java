@@ -64,11 +64,9 @@ final class SystemUnderTest {
     static SystemUnderTest get() {
         synchronized (MAIN_LOCK) {
             if (main == null) {
-                Path root = repositoryRoot();
-                stack(root, "up");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> stack(root, "down")));
+                Path root = startStack(INSTANCE, 0);
                 // one export per service, as bin/services.sh starts them: the documents come through the indexer
-                ServiceProcesses services = ServiceProcesses.start(root, "http://127.0.0.1:" + OTLP_HTTP_PORT, Map.of());
+                ServiceProcesses services = ServiceProcesses.start(root, otlpAt(0), Map.of());
                 Runtime.getRuntime().addShutdownHook(new Thread(services::close));
                 main = new SystemUnderTest(root, services, INSTANCE, 0);
             }
@@ -80,14 +78,19 @@ final class SystemUnderTest {
     static SystemUnderTest side() {
         synchronized (SIDE_LOCK) {
             if (side == null) {
-                Path root = repositoryRoot();
-                Map<String, String> environment = instanceEnvironment(SIDE_INSTANCE, SIDE_SHIFT);
-                stack(root, "up", environment);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> stack(root, "down", environment)));
-                side = new SystemUnderTest(root, null, SIDE_INSTANCE, SIDE_SHIFT);
+                side = new SystemUnderTest(startStack(SIDE_INSTANCE, SIDE_SHIFT), null, SIDE_INSTANCE, SIDE_SHIFT);
             }
             return side;
         }
+    }
+
+    /** Starts the stack instance {@code name} on ports shifted by {@code shift}, stopped when this JVM exits. */
+    private static Path startStack(String name, int shift) {
+        Path root = repositoryRoot();
+        Map<String, String> environment = instanceEnvironment(name, shift);
+        stack(root, "up", environment);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stack(root, "down", environment)));
+        return root;
     }
 
     /** The checkout the tests run in (system property {@code flowlens.root}, else the module's parent). */
@@ -112,6 +115,10 @@ final class SystemUnderTest {
 
     /** Jaeger's OTLP/HTTP receiver, where a service set sends its spans. */
     String otlp() {
+        return otlpAt(shift);
+    }
+
+    private static String otlpAt(int shift) {
         return "http://127.0.0.1:" + (OTLP_HTTP_PORT + shift);
     }
 
