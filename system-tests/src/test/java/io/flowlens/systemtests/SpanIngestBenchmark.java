@@ -44,6 +44,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 public final class SpanIngestBenchmark {
 
     private static final int BATCH = 512; // the batch span processor's default export size
+    private static final int SPANS_PER_TRACE = 25;
     /** Concurrent OTLP senders to the indexer: Jaeger's {@code num_consumers} for it. */
     private static final int SENDERS = 2;
     /**
@@ -230,7 +231,10 @@ public final class SpanIngestBenchmark {
         return batches;
     }
 
-    /** Full-flow shaped traces: 25 spans each (server, client, business and database spans, some errors). */
+    /**
+     * Full-flow shaped traces: {@value #SPANS_PER_TRACE} spans each (server, client, business and database spans, some
+     * errors).
+     */
     static List<SpanData> generate(int count, String service) {
         InMemorySpanExporter recorded = InMemorySpanExporter.create();
         SdkTracerProvider provider = SdkTracerProvider.builder()
@@ -238,7 +242,9 @@ public final class SpanIngestBenchmark {
                         AttributeKey.stringKey("telemetry.sdk.language"), "java")))
                 .addSpanProcessor(SimpleSpanProcessor.create(recorded)).build();
         Tracer tracer = provider.get("io.helidon.microprofile.telemetry");
-        for (int trace = 0; recorded.getFinishedSpanItems().size() < count; trace++) {
+        // a trace is 1 root + 8 x (client, business, database) spans; counting traces, not the exporter's list,
+        // since getFinishedSpanItems() copies the whole list and asking it per trace made this quadratic
+        for (int trace = 0; trace * SPANS_PER_TRACE < count; trace++) {
             Span root = tracer.spanBuilder("GET /demo/full-flow/{userId}").setSpanKind(SpanKind.SERVER)
                     .setAttribute("http.request.method", "GET").setAttribute("url.path", "/demo/full-flow/1")
                     .setAttribute("http.route", "/demo/full-flow/{userId}").setAttribute("http.response.status_code", 200L)
