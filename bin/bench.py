@@ -472,7 +472,8 @@ def write(results, ingest_runs, seconds):
         verdict = "met" if met else f"MISSED by {gap:.2f}{unit}" if gap < 10 else f"MISSED by {gap:,.0f}{unit}"
         if key == "warmup_s" and not all(d["warm_up"]["settled"] for d in results.values()):
             verdict = f"MISSED: not settled within {value:.0f} s"  # the figure is then only a lower bound
-        shown = f"{value:.2f}" if value < 10 else f"{value:,.0f}"
+        # two decimals where a whole number would hide the verdict (10.07 ms shown as "10 ms", missed)
+        shown = f"{value:.2f}" if value < 10 or gap < 1 else f"{value:,.0f}"
         lines.append(f"| {label} | {shown}{unit} | {'≥' if higher_is_better else '≤'} {goal:,g}{unit} | {verdict} |")
     if test_run:
         lines += ["", f"`make test`: {test_run['seconds']:.0f} s, commit {test_run['commit']}, {test_run['finished']}."]
@@ -641,7 +642,7 @@ EXPLANATIONS = [
     "spread between runs, not as a lever. 2026-12-05, the next run with nothing changed in a start: users 1.26 s, four "
     "5.32 s (5.2–5.7); the three after it, still unchanged: four 4.76 s, 5.15 s (4.7–6.1) and 4.96 s (4.7–6.2); then 5.72 s (5.5–7.0) in a run where every figure of the "
     "machine was slower (see CPU per flow)."
-    " Then, after the system tests' change (2f40aa2, nothing in a start): users 1.42 s, four 5.98 s (4.6–6.9). After fbd4ccb (the tests' JVMs on C1; nothing in a start): users 1.48 s, four 6.40 s (5.7–8.4).",
+    " Then, after the system tests' change (2f40aa2, nothing in a start): users 1.42 s, four 5.98 s (4.6–6.9). After fbd4ccb (the tests' JVMs on C1; nothing in a start): users 1.48 s, four 6.40 s (5.7–8.4). After ab526ea (the ingest runs' size; nothing in a start): users 1.42 s, four 6.00 s (5.6–7.4). Tried on 2026-12-05 and not kept (PROFILES.md, \"Startup and memory levers\"): JDK 25's experimental `AOTCompileEagerly` (the cache's trained methods compiled as soon as their class is initialized), four 6.0 → 7.4 s.",
     "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across four"
     " JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where a "
     "flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`,"
@@ -667,7 +668,7 @@ EXPLANATIONS = [
     "where the same build was slower throughout: saturated 164–190 flows/s against ~200, four starts 5.72 s against "
     "4.96, with nothing else running, so read the goal as met or missed by this machine's state between runs. Probed at once with the OTLP deployment, the same JVMs cost 10.6 ms: eight JVMs on one core at "
     "30 flows/s in all evict each other's caches, which is why the goal's figure is taken alone."
-    " After 2f40aa2 (no change to a flow): 10.33 ms (7.67–10.56), saturated 162–168 flows/s: missed by 0.33 ms, again on a slower machine state. After fbd4ccb (no change to a flow): 7.31 ms (7.08–7.84), saturated 173–208 flows/s: met.",
+    " After 2f40aa2 (no change to a flow): 10.33 ms (7.67–10.56), saturated 162–168 flows/s: missed by 0.33 ms, again on a slower machine state. After fbd4ccb (no change to a flow): 7.31 ms (7.08–7.84), saturated 173–208 flows/s: met. After ab526ea (no change to a flow): 10.07 ms (9.6–10.3), saturated 173–212 flows/s: missed by 0.07 ms, the machine's state again (8 runs of this figure since 2026-12-04: 7.31–11.33 ms with no change to a flow in most).",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
     "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
     "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
@@ -686,7 +687,7 @@ EXPLANATIONS = [
     "until then: 120 and 80 s), at 201 and 170 flows/s. 2026-12-05: off after 223 s, OTLP after 273 s (22 536 and "
     "20 350 flows); the run after: off after 404 s, OTLP after 434 s (36 860 and 34 465 flows over 24 chunks each; "
     "tracing off's rate swung 151–236 flows/s from chunk to chunk after 2 minutes); the run after that: off after "
-    "424 s, OTLP after 313 s; then 445 and 213 s.",
+    "424 s, OTLP after 313 s; then 445 and 213 s; after fbd4ccb 384 and 415 s; after ab526ea 304 and 375 s (off climbed 6 → 199 flows/s over its first 15 chunks). `AOTCompileEagerly` (2026-12-05, not kept) put the climb one or two chunks ahead, no more: what the warm-up needs is compiled code in the cache, which JDK 25 does not store.",
     "- **Tracing ratios** (CPU, throughput, p99): until 2026-12-04 both deployments traced (bin/bench.py gave "
     "`OTEL_SDK_DISABLED` only to the JVM options, never to the JVMs), so every earlier ratio compared OTLP with itself;"
     " each deployment now proves its mode on `/metrics`. The first honest runs: CPU 0.90 / 1.11, throughput 0.90 / "
@@ -727,13 +728,13 @@ EXPLANATIONS = [
     "p99 0.97 (0.84–1.04 over the pairs, against 0.71–1.66 at 20 s), throughput 0.83 (0.76–0.89), missed; saturated, "
     "OTLP's request threads spent 5.55 ms per flow against 5.11 and its span export 0.10 ms. Across the three runs the "
     "throughput ratio was 0.87, 1.05 and 0.83 on one build."
-    " Fourth run (after 2f40aa2, which changed only the tests): CPU 1.00 (0.90–1.03), p99 1.01 (0.90–1.02), throughput 0.98 (0.82, 0.98, 1.17), all three met; with the backends idle instead of the replay, 0.90 (0.74–1.06). Four runs of one build: 0.87, 1.05, 0.83, 0.98. Fifth run (after fbd4ccb, tests only): CPU 0.93, p99 0.88, throughput 0.96 (0.96, 1.09, 0.95), all met. Five runs: 0.87, 1.05, 0.83, 0.98, 0.96.",
+    " Fourth run (after 2f40aa2, which changed only the tests): CPU 1.00 (0.90–1.03), p99 1.01 (0.90–1.02), throughput 0.98 (0.82, 0.98, 1.17), all three met; with the backends idle instead of the replay, 0.90 (0.74–1.06). Four runs of one build: 0.87, 1.05, 0.83, 0.98. Fifth run (after fbd4ccb, tests only): CPU 0.93, p99 0.88, throughput 0.96 (0.96, 1.09, 0.95), all met. Five runs: 0.87, 1.05, 0.83, 0.98, 0.96. Sixth run (after ab526ea, no change to a service): CPU 0.94, p99 0.86, throughput 0.96 (0.96, 0.93, 1.21), all met.",
     "- **RSS** (≤ 200 MB): met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
     "metaspace is ~5 MB. 2026-12-05: 201 MB (the orchestrator 201–203); four fresh sets side by side, 4 times, "
     "exporting every 500 ms and every 2 s: max 203 and 202 MB, the orchestrator 194–205 MB in both, so the goal is met "
     "or missed by the run's spread. The runs after: 195 MB (met), then 203 MB (the orchestrator 200–205 over the "
-    "three repetitions); then 199 MB. After fbd4ccb (nothing in a service): 200.39 MB, the orchestrator 199–202: missed by 0.39 MB, the spread again.",
+    "three repetitions); then 199 MB. After fbd4ccb (nothing in a service): 200.39 MB, the orchestrator 199–202: missed by 0.39 MB, the spread again. After ab526ea: 200.62 MB (the orchestrator 199–201), missed by 0.62 MB. `MALLOC_ARENA_MAX=2`, side by side (2026-12-05): 196–201 against 199–201 MB, not kept.",
     "- **Span indexer** (≥ 15 000 spans/s): met on a quiet machine (16 185 and 15 746 in two runs; 14 576 in a run with"
     " other work on the cores). The indexer (~45–50) and Elasticsearch (~60–75) cost ~110 CPU-ms per 1000 spans "
     "together, so 2 cores top out near 18 000 spans/s before the sender's own CPU, which shares them here. Kept: "
@@ -742,7 +743,7 @@ EXPLANATIONS = [
     "one concurrent bulk, a 512 MB indexer heap. 2026-12-05: 14 459 (13 589–19 138): the first repetition is the "
     "slowest for every writer (13 589, 14 174, 14 602, 14 970), and the indexer's three runs spread by 40 %; in the "
     "run after, 14 069 (13 833–16 059), and then 15 511 (14 496–20 583) and 15 274 (12 536–19 010)."
-    " After 2f40aa2: 14 897 (13 780–19 126), missed by 103. After fbd4ccb (the tests' JVMs on C1; the benchmark's stack keeps the shipped JIT): 13 463 (13 402, 13 463, 19 180).",
+    " After 2f40aa2: 14 897 (13 780–19 126), missed by 103. After fbd4ccb (the tests' JVMs on C1; the benchmark's stack keeps the shipped JIT): 13 463 (13 402, 13 463, 19 180). Those runs were 50 000 spans each, ~3 s, and the clock stops when the last span is searchable, up to ~1.3 s after the indexer took it (its 250 ms flush, the bulk, the 1 s refresh): a third of a run, moving with the refresh's phase. Since ab526ea a run is 150 000 spans for every writer (side by side on one stack, the indexer alone: 13 531 / 13 967 / 18 701 at 50 000, 19 503 / 19 666 / 20 194 at 150 000; PROFILES.md, \"Span ingest\"); its first `make bench`: 18 269 (17 432–19 663), met.",
     "- **`make test`** (≤ 8 min): most of it is the system tests, each a real scenario on real backends (outages, "
     "failover with eight service JVMs, a three-node Elasticsearch, alert windows of real traffic). Cut on 2026-12-04 "
     "(1 393 → 981 s): service starts no longer hash the jars, per-trace counts became one aggregation, browser pages "
@@ -759,7 +760,7 @@ EXPLANATIONS = [
     "Elasticsearch node under a test's load 22.2 → 10.3 CPU-s, the system tests alone 563 → 405 s, and with the main "
     "service set on C1 too 460 → 391 s side by side (PROFILES.md, \"C1 for the JVMs that live one test run\"). "
     "`make test` with warm caches: 458, 543 and 465 s in three green runs (in the 543 s run every module and class "
-    "was 15–25 % slower: this machine's state); `make demo`, `make up` and `make bench` keep the shipped JIT.",
+    "was 15–25 % slower: this machine's state); `make demo`, `make up` and `make bench` keep the shipped JIT. After ab526ea: 459 s.",
 ]
 
 
@@ -941,7 +942,7 @@ def write_startup(runs):
     lines += ["", "| target | measured | verdict |", "|---|---|---|",
               f"| one service ready ≤ 2 s | {summary['ready_s_single']:.2f} s | {verdict(summary['ready_s_single'], 2)} |",
               f"| four services ready together ≤ 5 s | {summary['ready_s_all']:.2f} s | {verdict(summary['ready_s_all'], 5)} |",
-              f"| max service RSS after load ≤ 200 MB | {summary['rss_mb_max']:.0f} MB | {verdict(summary['rss_mb_max'], 200)} |",
+              f"| max service RSS after load ≤ 200 MB | {summary['rss_mb_max']:.2f} MB | {verdict(summary['rss_mb_max'], 200)} |",
               STARTUP_END]
     md = out / "BENCHMARKS.md"
     text = md.read_text() if md.exists() else "# Flowlens benchmarks\n"
