@@ -503,7 +503,7 @@ class AnalyticsIT {
     @Test
     void consistencyAgainstRealJaegerFindsTheSpanLeftOutAndTheOneAdded() {
         String prefix = "consistency-fixture-spans";
-        String jaegerUrl = "http://127.0.0.1:" + SystemUnderTest.QUERY_PORT;
+        String jaegerUrl = system.jaegerQuery();
         String whole = runFullFlow();
         String partial = runFullFlow();
         List<TraceSpan> wholeSpans = awaitStableTrace(whole);
@@ -544,7 +544,7 @@ class AnalyticsIT {
     /** The services' own exporter writes flowlens-spans-*: for real flows it must agree with Jaeger span by span. */
     @Test
     void consistencyOfTheServicesOwnSpanIndexWithJaeger() {
-        String jaegerUrl = "http://127.0.0.1:" + SystemUnderTest.QUERY_PORT;
+        String jaegerUrl = system.jaegerQuery();
         List<String> traces = List.of(runFullFlow(), runFullFlow(), runFullFlow());
         traces.forEach(AnalyticsIT::awaitStableTrace);
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();

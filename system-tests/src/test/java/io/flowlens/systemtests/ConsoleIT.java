@@ -9,12 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,11 +39,14 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 
 /**
@@ -146,7 +152,7 @@ class ConsoleIT {
         Files.writeString(run.resolve("console.log"), "time=\"2026-12-03T09:00:00Z\" level=info msg=\"TRACE "
                 + "{\\\"name\\\":\\\"full flow\\\",\\\"status\\\":200,\\\"ms\\\":1500,"
                 + "\\\"traceId\\\":\\\"" + completed + "\\\"}\" source=console\n");
-        SlowTracesReportTest.run(run, "http://127.0.0.1:" + SystemUnderTest.QUERY_PORT, system.console());
+        SlowTracesReportTest.run(run, system.jaegerQuery(), system.console());
         Matcher link = Pattern.compile("(http://\\S+/traces/" + completed + ")").matcher(
                 Files.readString(run.resolve("traces.txt")));
         assertThat("traces.txt links the slowest request to the console", link.find(), is(true));
@@ -266,6 +272,65 @@ class ConsoleIT {
         assertThat(callers, hasItems("orchestrator", "orders"));
     }
 
+    /**
+     * A window holding more CLIENT and SERVER spans than the map reads ({@code flowlens.console.map.max-spans}) is drawn
+     * from a sample of whole traces, and the page says so; a window within the cap is exact and says nothing. A console
+     * of its own reads fixture spans: 180 traces 20 to 50 minutes old and 20 from the last minute, each an entry span
+     * and 5 calls orchestrator -> users (a CLIENT and a SERVER span each), trace ids random as real ones are.
+     */
+    @Test
+    void aMapBusierThanItsCapIsDrawnFromASampleAndThePageSaysSo() throws Exception {
+        String prefix = "console-map-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Random random = new Random(15);
+        List<FixtureSpan> spans = new ArrayList<>();
+        for (int t = 0; t < 200; t++) {
+            Instant start = t < 20 ? end.minusSeconds(60 - t) : end.minusSeconds(20 * 60 + 10L * (t - 20));
+            String traceId = String.format(Locale.ROOT, "%016x%016x", random.nextLong(), random.nextLong());
+            String entry = String.format(Locale.ROOT, "%016x", random.nextLong());
+            spans.add(FixtureSpan.of(start, traceId, entry, null, "orchestrator", "GET /demo/full-flow/{userId}",
+                    "SERVER").withHttp("GET", 200));
+            for (int c = 0; c < 5; c++) {
+                String client = String.format(Locale.ROOT, "%016x", random.nextLong());
+                spans.add(FixtureSpan.of(start.plusMillis(c + 1L), traceId, client, entry, "orchestrator", "GET",
+                        "CLIENT").withHttp("GET", 200));
+                spans.add(FixtureSpan.of(start.plusMillis(c + 2L), traceId, String.format(Locale.ROOT, "%016x",
+                        random.nextLong()), client, "users", "GET /users/{id}", "SERVER").withHttp("GET", 200));
+            }
+        }
+        try (FixtureIndex index = new FixtureIndex(system.elasticsearch())) {
+            index.reset(prefix);
+            index.index(prefix, spans);
+            try (ConsoleProcess console = ConsoleProcess.start(system.root(), system.elasticsearch(),
+                    system.jaegerQuery(), prefix, Map.of("FLOWLENS_CONSOLE_MAP_MAX_SPANS", "1000"),
+                    out.resolve("map-sample-console.log"))) {
+                // the hour: 2 200 spans, more than the 1 000 the map may read
+                JsonPath hour = RestAssured.given().baseUri(console.url()).get("/api/map?window=1h").then()
+                        .statusCode(200).extract().jsonPath();
+                double share = hour.getDouble("traceShare");
+                assertThat("the hour is drawn from a share of its traces", share, allOf(greaterThan(0.0), lessThan(1.0)));
+                long calls = hour.getLong("edges.find { it.caller == 'orchestrator' && it.callee == 'users' }.calls");
+                assertThat("the sample's calls scaled up to the hour's 1 000", (double) calls,
+                        closeTo(1000, 300));
+                String dom = browse(console.url() + "/map?window=1h", "map-sampled");
+                assertThat(dom, containsString("<p id=\"sampled\" class=\"note\">Estimated from "
+                        + String.format(Locale.ROOT, "%.2f", 100 * share) + " % of the traces"));
+                assertThat("the page shows the API's estimate", dom, containsString("<tr data-caller=\"orchestrator\" "
+                        + "data-callee=\"users\"><td>orchestrator</td><td>users</td><td class=\"num\">" + calls + "<"));
+                // the last ten minutes: the 20 recent traces, 220 spans, read whole
+                JsonPath recent = RestAssured.given().baseUri(console.url()).get("/api/map?window=10m").then()
+                        .statusCode(200).extract().jsonPath();
+                assertThat(recent.getDouble("traceShare"), is(1.0));
+                String exact = browse(console.url() + "/map?window=10m", "map-exact");
+                assertThat("no estimate note on an exact map", exact, not(containsString("id=\"sampled\"")));
+                assertThat("every call of the 20 traces", exact, containsString("<tr data-caller=\"orchestrator\" "
+                        + "data-callee=\"users\"><td>orchestrator</td><td>users</td><td class=\"num\">100<"));
+            } finally {
+                index.reset(prefix);
+            }
+        }
+    }
+
     @Test
     void anUnknownTraceIdShowsAClearMessage() throws Exception {
         String unknown = "0123456789abcdef0123456789abcdef";
@@ -296,7 +361,7 @@ class ConsoleIT {
 
         FlowlensSettings settings = new FlowlensSettings(new ElasticsearchConnection(URI.create(system.elasticsearch()),
                 Optional.empty(), Optional.empty(), Optional.empty()), new SpanIndex("flowlens-spans"),
-                URI.create("http://127.0.0.1:" + SystemUnderTest.QUERY_PORT));
+                URI.create(system.jaegerQuery()));
         try (SpanStore store = SpanStore.open(settings)) {
             BusinessReport.Metrics business = new BusinessReport(store).measure(window);
             assertThat("there were payments in the window", business.authorize(), greaterThan(0L));

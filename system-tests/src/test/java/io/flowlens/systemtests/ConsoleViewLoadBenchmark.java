@@ -52,8 +52,6 @@ public final class ConsoleViewLoadBenchmark {
     private static final Pattern DEVTOOLS = Pattern.compile("DevTools listening on (ws://\\S+)");
     private static final String[] SERVICES = {"orchestrator", "users", "orders", "payments"};
 
-    private static int consolePort;
-
     private ConsoleViewLoadBenchmark() {
     }
 
@@ -68,9 +66,10 @@ public final class ConsoleViewLoadBenchmark {
         try (FixtureIndex index = new FixtureIndex(elasticsearch)) {
             index.reset(prefix);
             index.index(prefix, spans);
-            Process console = startConsole(root, elasticsearch, jaeger, prefix);
-            try (Browser browser = Browser.start(root)) {
-                String base = "http://127.0.0.1:" + consolePort;
+            try (ConsoleProcess console = ConsoleProcess.start(root, elasticsearch, jaeger, prefix, Map.of(),
+                    root.resolve("system-tests/target/bench-console.log"));
+                 Browser browser = Browser.start(root)) {
+                String base = console.url();
                 String trace = spans.get(0).traceId();
                 measure(browser, "trace view, " + SPANS_PER_TRACE + " spans", base + "/traces/" + trace, loads,
                         "document.getElementById('span-count') && document.getElementById('span-count').textContent");
@@ -78,8 +77,6 @@ public final class ConsoleViewLoadBenchmark {
                         base + "/dashboard?window=1h&until=" + end.plusSeconds(1).toString().replace(":", "%3A"), loads,
                         "document.getElementById('latency') && document.querySelectorAll('#latency tbody tr').length");
             } finally {
-                console.destroy();
-                console.waitFor(30, TimeUnit.SECONDS);
                 index.reset(prefix);
             }
         }
@@ -131,22 +128,6 @@ public final class ConsoleViewLoadBenchmark {
             }
         }
         return spans;
-    }
-
-    private static Process startConsole(Path root, String elasticsearch, String jaeger, String prefix)
-            throws IOException {
-        consolePort = ServiceProcesses.freePort();
-        Path log = Files.createDirectories(root.resolve("system-tests/target")).resolve("bench-console.log");
-        ProcessBuilder builder = new ProcessBuilder(ServiceJvm.observabilityJar(root, "console"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(Map.of("SERVER_PORT", String.valueOf(consolePort),
-                "FLOWLENS_ELASTICSEARCH_URL", elasticsearch, "FLOWLENS_JAEGER_URL", jaeger,
-                "FLOWLENS_SPANS_INDEX_PREFIX", prefix));
-        Process process = builder.start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
-                HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + consolePort + "/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-        return process;
     }
 
     /** Headless Chromium in real time, one page, driven over the DevTools protocol (JDK WebSocket, no extra library). */

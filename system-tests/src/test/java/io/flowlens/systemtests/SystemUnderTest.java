@@ -110,7 +110,12 @@ final class SystemUnderTest {
     }
 
     JaegerQuery jaeger() {
-        return new JaegerQuery("http://127.0.0.1:" + (QUERY_PORT + shift));
+        return new JaegerQuery(jaegerQuery());
+    }
+
+    /** Jaeger's query API (and UI): where the analytics core and the console read traces. */
+    String jaegerQuery() {
+        return "http://127.0.0.1:" + (QUERY_PORT + shift);
     }
 
     /** Jaeger's OTLP/HTTP receiver, where a service set sends its spans. */

@@ -32,6 +32,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The JSON the pages fetch. Every number comes from the analytics core (the same classes the {@code flowlens} CLI
@@ -46,19 +47,25 @@ public class ConsoleApi {
     /** W3C trace ids are 32 hex digits; Jaeger also knows 16-digit (64-bit) ones. */
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{16}|[0-9a-fA-F]{32}");
     private static final int MAX_FLOWS = 500;
-    /**
-     * The map reads at most this many CLIENT and SERVER spans, ~4 000 flows: a busier window is drawn from a sample of
-     * whole traces (DependencyReport), which keeps the page to seconds; 200 000 took ~15 s to read here.
-     */
-    private static final int MAX_MAP_SPANS = 50_000;
     private static final int LATEST_ERRORS = 20;
 
     private final Backends backends;
+    private final int maxMapSpans;
     private final List<SavedSearches.Search> savedSearches = SavedSearches.load();
 
+    /**
+     * {@code flowlens.console.map.max-spans}: the map reads at most this many CLIENT and SERVER spans (50 000 by
+     * default, ~4 000 flows); a busier window is drawn from a sample of whole traces (DependencyReport), which keeps
+     * the page to seconds: 200 000 took ~15 s to read here.
+     */
     @Inject
-    public ConsoleApi(Backends backends) {
+    public ConsoleApi(Backends backends,
+                      @ConfigProperty(name = "flowlens.console.map.max-spans", defaultValue = "50000") int maxMapSpans) {
+        if (maxMapSpans < 1) {
+            throw new IllegalArgumentException("flowlens.console.map.max-spans must be at least 1, was " + maxMapSpans);
+        }
         this.backends = backends;
+        this.maxMapSpans = maxMapSpans;
     }
 
     @GET
@@ -109,7 +116,7 @@ public class ConsoleApi {
         TimeWindow range = window(window);
         return Json.write(ServiceMapView.of(TimeWindow.format(range.length()),
                 new ErrorRateReport(backends.store()).measure(range),
-                new DependencyReport(backends.store()).measure(range, MAX_MAP_SPANS)));
+                new DependencyReport(backends.store()).measure(range, maxMapSpans)));
     }
 
     @GET

@@ -1,0 +1,78 @@
+package io.flowlens.systemtests;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A web console of its own (observability/console's jar on a free port), reading span documents under an index prefix
+ * of its own, for a view that needs data or settings the stack's console does not have; stopped by {@link #close()}.
+ */
+final class ConsoleProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Process process;
+    private final String url;
+
+    private ConsoleProcess(Process process, String url) {
+        this.process = process;
+        this.url = url;
+    }
+
+    /**
+     * Starts the console on {@code elasticsearch}'s {@code prefix}-* indices and {@code jaeger}'s query API, with
+     * {@code settings} (environment names of its MicroProfile Config keys) on top; waits until /health answers 200.
+     * Its output goes to {@code log}.
+     */
+    static ConsoleProcess start(Path root, String elasticsearch, String jaeger, String prefix,
+                                Map<String, String> settings, Path log) throws IOException {
+        int port = ServiceProcesses.freePort();
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(ServiceJvm.observabilityJar(root, "console"))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> environment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(port),
+                "FLOWLENS_ELASTICSEARCH_URL", elasticsearch, "FLOWLENS_JAEGER_URL", jaeger,
+                "FLOWLENS_SPANS_INDEX_PREFIX", prefix));
+        environment.putAll(settings);
+        builder.environment().putAll(environment);
+        ConsoleProcess console = new ConsoleProcess(builder.start(), "http://127.0.0.1:" + port);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> console.process.isAlive() && HTTP.send(HttpRequest.newBuilder(
+                            URI.create(console.url + "/health")).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode() == 200);
+        } catch (RuntimeException e) {
+            console.close();
+            throw new AssertionError("the console did not become healthy in 60 s; see " + log, e);
+        }
+        return console;
+    }
+
+    String url() {
+        return url;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
