@@ -224,7 +224,8 @@ async function mapView(params) {
     drawn.nodes.forEach(n => { if (column[n.name] === undefined) column[n.name] = 0; });
     const rowsIn = {};
     const place = {};
-    const W = 170, H = 44, GX = 260, GY = 90;
+    // the gap between columns holds an edge's two label lines ("2807 calls · 0.18% err", ~150 px) beside its curve
+    const W = 170, H = 44, GX = W + 190, GY = 90;
     drawn.nodes.forEach(n => {
         const c = column[n.name];
         rowsIn[c] = (rowsIn[c] || 0) + 1;
@@ -235,11 +236,27 @@ async function mapView(params) {
     const edges = drawn.edges.map(e => {
         const a = place[e.caller], b = place[e.callee];
         const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2;
-        const mx = (x1 + x2) / 2;
+        const gap = GX - W;
+        let d, lx, ly;
+        if (column[e.callee] - column[e.caller] >= 2) {
+            // past a column: along the lane between the callee's row and the next, so the line does not run through
+            // (and seem to connect) a node of a column it passes; its label on that lane, over the column passed
+            const lane = b.y + H + (GY - H) / 2;
+            const from = x1 + gap, to = x2 - gap;
+            d = `M${x1},${y1} C${x1 + gap / 2},${y1} ${x1 + gap / 2},${lane} ${from},${lane} L${to},${lane}`
+                + ` C${x2 - gap / 2},${lane} ${x2 - gap / 2},${y2} ${x2},${y2}`;
+            lx = (from + to) / 2;
+            ly = lane;
+        } else {
+            const mx = (x1 + x2) / 2;
+            d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
+            lx = mx;
+            ly = (y1 + y2) / 2;
+        }
         return svg("g", {class: "edge" + (e.errors > 0 ? " errors" : "") + (touches(e) ? "" : " dim"), "data-caller": e.caller, "data-callee": e.callee},
-            svg("path", {d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, "marker-end": "url(#arrow)"}),
-            svg("text", {x: mx - 40, y: (y1 + y2) / 2 - 4}, e.calls + " calls · " + e.errorPercent + "% err"),
-            svg("text", {x: mx - 40, y: (y1 + y2) / 2 + 10}, "p95 " + ms(e.p95Ms)));
+            svg("path", {d, "marker-end": "url(#arrow)"}),
+            svg("text", {x: lx, y: ly - 4, "text-anchor": "middle"}, e.calls + " calls · " + e.errorPercent + "% err"),
+            svg("text", {x: lx, y: ly + 10, "text-anchor": "middle"}, "p95 " + ms(e.p95Ms)));
     });
     const nodes = drawn.nodes.map(n => svg("g", {class: "node " + n.kind + (n.name === service ? " selected" : ""),
             "data-name": n.name},
