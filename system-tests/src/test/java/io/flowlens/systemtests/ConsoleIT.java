@@ -331,6 +331,17 @@ class ConsoleIT {
         }
     }
 
+    /** A bad setting stops the console at start with its message, instead of a ready console failing every view. */
+    @Test
+    void aBadSettingStopsTheConsoleWithItsMessage() throws Exception {
+        String cap = ConsoleProcess.refusedStart(system.root(), system.elasticsearch(), system.jaegerQuery(),
+                Map.of("FLOWLENS_CONSOLE_MAP_MAX_SPANS", "0"), out.resolve("console-bad-cap.log"));
+        assertThat(cap, containsString("flowlens.console.map.max-spans must be at least 1, was 0"));
+        String window = ConsoleProcess.refusedStart(system.root(), system.elasticsearch(), system.jaegerQuery(),
+                Map.of("FLOWLENS_CONSOLE_WINDOW", "banana"), out.resolve("console-bad-window.log"));
+        assertThat(window, containsString("'banana' is not a duration"));
+    }
+
     @Test
     void anUnknownTraceIdShowsAClearMessage() throws Exception {
         String unknown = "0123456789abcdef0123456789abcdef";

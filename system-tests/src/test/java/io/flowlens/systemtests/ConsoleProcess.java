@@ -38,15 +38,8 @@ final class ConsoleProcess implements AutoCloseable {
     static ConsoleProcess start(Path root, String elasticsearch, String jaeger, String prefix,
                                 Map<String, String> settings, Path log) throws IOException {
         int port = ServiceProcesses.freePort();
-        Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(ServiceJvm.observabilityJar(root, "console"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> environment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(port),
-                "FLOWLENS_ELASTICSEARCH_URL", elasticsearch, "FLOWLENS_JAEGER_URL", jaeger,
-                "FLOWLENS_SPANS_INDEX_PREFIX", prefix));
-        environment.putAll(settings);
-        builder.environment().putAll(environment);
-        ConsoleProcess console = new ConsoleProcess(builder.start(), "http://127.0.0.1:" + port);
+        ConsoleProcess console = new ConsoleProcess(launch(root, elasticsearch, jaeger, prefix, settings, log, port),
+                "http://127.0.0.1:" + port);
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .until(() -> console.process.isAlive() && HTTP.send(HttpRequest.newBuilder(
@@ -57,6 +50,37 @@ final class ConsoleProcess implements AutoCloseable {
             throw new AssertionError("the console did not become healthy in 60 s; see " + log, e);
         }
         return console;
+    }
+
+    /**
+     * Starts the console with {@code settings} it must refuse: answers its output once it exited, failing the test
+     * if it is still running after 60 s or exited with 0.
+     */
+    static String refusedStart(Path root, String elasticsearch, String jaeger, Map<String, String> settings, Path log)
+            throws IOException, InterruptedException {
+        Process process = launch(root, elasticsearch, jaeger, "flowlens-spans", settings, log,
+                ServiceProcesses.freePort());
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the console still runs 60 s after a start with " + settings + "; see " + log);
+        }
+        if (process.exitValue() == 0) {
+            throw new AssertionError("the console exited with 0 after a start with " + settings + "; see " + log);
+        }
+        return Files.readString(log);
+    }
+
+    private static Process launch(Path root, String elasticsearch, String jaeger, String prefix,
+                                  Map<String, String> settings, Path log, int port) throws IOException {
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(ServiceJvm.observabilityJar(root, "console"))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> environment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(port),
+                "FLOWLENS_ELASTICSEARCH_URL", elasticsearch, "FLOWLENS_JAEGER_URL", jaeger,
+                "FLOWLENS_SPANS_INDEX_PREFIX", prefix));
+        environment.putAll(settings);
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     String url() {

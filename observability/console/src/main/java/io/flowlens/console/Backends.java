@@ -32,11 +32,12 @@ public class Backends {
 
     @Inject
     public Backends(Config config, @ConfigProperty(name = "flowlens.console.window", defaultValue = "1h") String window) {
+        // settings first: a bad one must fail before the store's client starts threads that would keep the JVM alive
+        this.defaultWindow = TimeWindow.parseDuration(window);
         this.settings = FlowlensSettings.from(config, Map.of());
         this.store = SpanStore.open(settings);
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
         this.jaeger = new JaegerTraces(settings.jaeger(), http);
-        this.defaultWindow = TimeWindow.parseDuration(window);
     }
 
     SpanStore store() {

@@ -24,6 +24,8 @@ import io.flowlens.analytics.VolumeReport;
 import io.flowlens.analytics.alerts.AlertCheck;
 import io.flowlens.analytics.alerts.AlertRules;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -66,6 +68,15 @@ public class ConsoleApi {
         }
         this.backends = backends;
         this.maxMapSpans = maxMapSpans;
+    }
+
+    /**
+     * Builds this resource and its backends when the application starts, so a bad setting ({@code
+     * flowlens.console.map.max-spans}, {@code flowlens.console.window}) stops the console with its message instead of
+     * a ready console answering every view with a 500.
+     */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        backends.defaultWindow();
     }
 
     @GET
