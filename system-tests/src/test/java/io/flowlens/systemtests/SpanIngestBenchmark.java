@@ -44,7 +44,9 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 public final class SpanIngestBenchmark {
 
     private static final int BATCH = 512; // the batch span processor's default export size
-    private static final int SPANS_PER_TRACE = 25;
+    /** Calls per generated trace, each a client, a business and a database span under the root. */
+    private static final int STEPS = 8;
+    private static final int SPANS_PER_TRACE = 1 + 3 * STEPS;
     /** Concurrent OTLP senders to the indexer: Jaeger's {@code num_consumers} for it. */
     private static final int SENDERS = 2;
     /**
@@ -242,15 +244,15 @@ public final class SpanIngestBenchmark {
                         AttributeKey.stringKey("telemetry.sdk.language"), "java")))
                 .addSpanProcessor(SimpleSpanProcessor.create(recorded)).build();
         Tracer tracer = provider.get("io.helidon.microprofile.telemetry");
-        // a trace is 1 root + 8 x (client, business, database) spans; counting traces, not the exporter's list,
-        // since getFinishedSpanItems() copies the whole list and asking it per trace made this quadratic
+        // counting traces, not the exporter's list: getFinishedSpanItems() copies the whole list, and asking it per
+        // trace made this quadratic
         for (int trace = 0; trace * SPANS_PER_TRACE < count; trace++) {
             Span root = tracer.spanBuilder("GET /demo/full-flow/{userId}").setSpanKind(SpanKind.SERVER)
                     .setAttribute("http.request.method", "GET").setAttribute("url.path", "/demo/full-flow/1")
                     .setAttribute("http.route", "/demo/full-flow/{userId}").setAttribute("http.response.status_code", 200L)
                     .setAttribute("flowlens.user.id", 1L).startSpan();
             Context parent = Context.current().with(root);
-            for (int step = 0; step < 8; step++) {
+            for (int step = 0; step < STEPS; step++) {
                 Span client = tracer.spanBuilder("POST").setParent(parent).setSpanKind(SpanKind.CLIENT)
                         .setAttribute("http.request.method", "POST").setAttribute("server.address", "127.0.0.1")
                         .setAttribute("http.response.status_code", 201L).startSpan();
@@ -260,7 +262,7 @@ public final class SpanIngestBenchmark {
                 tracer.spanBuilder("INSERT orders").setParent(parent.with(business)).setSpanKind(SpanKind.CLIENT)
                         .setAttribute("db.system", "h2").setAttribute("db.operation.name", "INSERT")
                         .setAttribute("db.collection.name", "orders").startSpan().end();
-                if (trace % 10 == 0 && step == 7) {
+                if (trace % 10 == 0 && step == STEPS - 1) {
                     business.recordException(new IllegalStateException("payment declined: LIMIT_EXCEEDED"));
                     business.setStatus(StatusCode.ERROR);
                 }
