@@ -225,7 +225,7 @@ async function mapView(params) {
     const rowsIn = {};
     const place = {};
     // the gap between columns holds an edge's two label lines ("2807 calls · 0.18% err", ~150 px) beside its curve
-    const W = 170, H = 44, GX = W + 190, GY = 90;
+    const W = 170, H = 44, GAP = 190, GX = W + GAP, GY = 90;
     drawn.nodes.forEach(n => {
         const c = column[n.name];
         rowsIn[c] = (rowsIn[c] || 0) + 1;
@@ -236,15 +236,14 @@ async function mapView(params) {
     const edges = drawn.edges.map(e => {
         const a = place[e.caller], b = place[e.callee];
         const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2;
-        const gap = GX - W;
         let d, lx, ly;
         if (column[e.callee] - column[e.caller] >= 2) {
             // past a column: along the lane between the callee's row and the next, so the line does not run through
             // (and seem to connect) a node of a column it passes; its label on that lane, over the column passed
             const lane = b.y + H + (GY - H) / 2;
-            const from = x1 + gap, to = x2 - gap;
-            d = `M${x1},${y1} C${x1 + gap / 2},${y1} ${x1 + gap / 2},${lane} ${from},${lane} L${to},${lane}`
-                + ` C${x2 - gap / 2},${lane} ${x2 - gap / 2},${y2} ${x2},${y2}`;
+            const from = x1 + GAP, to = x2 - GAP;
+            d = `M${x1},${y1} C${x1 + GAP / 2},${y1} ${x1 + GAP / 2},${lane} ${from},${lane} L${to},${lane}`
+                + ` C${x2 - GAP / 2},${lane} ${x2 - GAP / 2},${y2} ${x2},${y2}`;
             lx = (from + to) / 2;
             ly = lane;
         } else {

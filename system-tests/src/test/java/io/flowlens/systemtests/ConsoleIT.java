@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -283,21 +284,24 @@ class ConsoleIT {
         String prefix = "console-map-" + UUID.randomUUID().toString().substring(0, 8);
         Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Random random = new Random(15);
+        Supplier<String> spanId = () -> String.format(Locale.ROOT, "%016x", random.nextLong());
         List<FixtureSpan> spans = new ArrayList<>();
         for (int t = 0; t < 200; t++) {
             Instant start = t < 20 ? end.minusSeconds(60 - t) : end.minusSeconds(20 * 60 + 10L * (t - 20));
             String traceId = String.format(Locale.ROOT, "%016x%016x", random.nextLong(), random.nextLong());
-            String entry = String.format(Locale.ROOT, "%016x", random.nextLong());
+            String entry = spanId.get();
             spans.add(FixtureSpan.of(start, traceId, entry, null, "orchestrator", "GET /demo/full-flow/{userId}",
                     "SERVER").withHttp("GET", 200));
             for (int c = 0; c < 5; c++) {
-                String client = String.format(Locale.ROOT, "%016x", random.nextLong());
+                String client = spanId.get();
                 spans.add(FixtureSpan.of(start.plusMillis(c + 1L), traceId, client, entry, "orchestrator", "GET",
                         "CLIENT").withHttp("GET", 200));
-                spans.add(FixtureSpan.of(start.plusMillis(c + 2L), traceId, String.format(Locale.ROOT, "%016x",
-                        random.nextLong()), client, "users", "GET /users/{id}", "SERVER").withHttp("GET", 200));
+                spans.add(FixtureSpan.of(start.plusMillis(c + 2L), traceId, spanId.get(), client, "users",
+                        "GET /users/{id}", "SERVER").withHttp("GET", 200));
             }
         }
+        String callsCell = "<tr data-caller=\"orchestrator\" data-callee=\"users\"><td>orchestrator</td><td>users</td>"
+                + "<td class=\"num\">";
         try (FixtureIndex index = new FixtureIndex(system.elasticsearch())) {
             index.reset(prefix);
             index.index(prefix, spans);
@@ -315,16 +319,14 @@ class ConsoleIT {
                 String dom = browse(console.url() + "/map?window=1h", "map-sampled");
                 assertThat(dom, containsString("<p id=\"sampled\" class=\"note\">Estimated from "
                         + String.format(Locale.ROOT, "%.2f", 100 * share) + " % of the traces"));
-                assertThat("the page shows the API's estimate", dom, containsString("<tr data-caller=\"orchestrator\" "
-                        + "data-callee=\"users\"><td>orchestrator</td><td>users</td><td class=\"num\">" + calls + "<"));
+                assertThat("the page shows the API's estimate", dom, containsString(callsCell + calls + "<"));
                 // the last ten minutes: the 20 recent traces, 220 spans, read whole
                 JsonPath recent = RestAssured.given().baseUri(console.url()).get("/api/map?window=10m").then()
                         .statusCode(200).extract().jsonPath();
                 assertThat(recent.getDouble("traceShare"), is(1.0));
                 String exact = browse(console.url() + "/map?window=10m", "map-exact");
                 assertThat("no estimate note on an exact map", exact, not(containsString("id=\"sampled\"")));
-                assertThat("every call of the 20 traces", exact, containsString("<tr data-caller=\"orchestrator\" "
-                        + "data-callee=\"users\"><td>orchestrator</td><td>users</td><td class=\"num\">100<"));
+                assertThat("every call of the 20 traces", exact, containsString(callsCell + "100<"));
             } finally {
                 index.reset(prefix);
             }

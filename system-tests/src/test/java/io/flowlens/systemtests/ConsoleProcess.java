@@ -42,12 +42,12 @@ final class ConsoleProcess implements AutoCloseable {
                 "http://127.0.0.1:" + port);
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> console.process.isAlive() && HTTP.send(HttpRequest.newBuilder(
-                            URI.create(console.url + "/health")).build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode() == 200);
+                    .failFast("the console exited", () -> !console.process.isAlive())
+                    .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(console.url + "/health")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         } catch (RuntimeException e) {
             console.close();
-            throw new AssertionError("the console did not become healthy in 60 s; see " + log, e);
+            throw new AssertionError("the console did not become healthy in 60 s (or exited); see " + log, e);
         }
         return console;
     }
