@@ -284,7 +284,7 @@ def overhead():
             print(f"{name}: warm-up settled after {w['settled_s']:.0f} s ({w['flows']} flows; flows/s "
                   f"{' '.join(f'{r:.0f}' for r in w['rates'])}){'' if w['settled'] else ', NOT settled'}", flush=True)
         off, on = deployments["tracing off"], deployments["OTLP to Jaeger"]
-        trace = capture_trace(work / "trace.json")
+        trace = replay_payload(capture_trace(work / "trace.json"))
         spans_per_flow = on["spans_exported"] / on["warm_up"]["flows"]
         for rep in range(REPS):
             quiet(BACKEND_CPUS)
@@ -344,24 +344,75 @@ def saturate_alone(deployment, replay=None):
 
 
 REPLAY_BATCH = 10  # traces per OTLP request: the services send ~1 request per service every 2 s, each of many traces
+# bin/stack.sh install's virtualenv: schemathesis and opentelemetry-proto, which replay_payload needs
+PYTHON_TOOLS = STACK / "venv" / "bin" / "python"
 
 
 def replay_spans(trace, spans_per_s):
-    """perf/k6/replay.js for SECONDS: copies of `trace` (capture_trace) to Jaeger's OTLP/HTTP at `spans_per_s`."""
+    """perf/k6/replay.js for SECONDS: copies of `trace` (replay_payload) to Jaeger's OTLP/HTTP at `spans_per_s`."""
     spans = trace["spans"]
     per_10s = max(1, round(spans_per_s * 10 / spans / REPLAY_BATCH))
-    run = k6("otlp", "replay", cpus=BACKEND_CPUS, script="replay.js", niceness=10, TRACE_FILE=trace["file"],
-             TRACE_ID=trace["id"], RATE=per_10s, BATCH=REPLAY_BATCH,
-             OTLP_URL=f"http://127.0.0.1:{os.environ.get('JAEGER_OTLP_HTTP_PORT', '4318')}")
+    run = k6("otlp", "replay", cpus=BACKEND_CPUS, script="replay.js", niceness=10, PAYLOAD=trace["payload"],
+             RATE=per_10s, OTLP_URL=f"http://127.0.0.1:{os.environ.get('JAEGER_OTLP_HTTP_PORT', '4318')}")
     if run["failed"] > 0:
         raise RuntimeError(f"span replay: {run['failed']:.1%} of its OTLP requests failed")
     return {"target_spans_per_s": spans_per_s, "spans_per_s": run["rps"] * REPLAY_BATCH * spans,
             "k6_cpu_s": run["k6_cpu_s"]}
 
 
+def replay_payload(trace):
+    """perf/k6/replay.js's request body for `trace` (capture_trace): REPLAY_BATCH copies of it in one OTLP/protobuf
+    export request, the encoding the services' exporters send, and the byte offsets of each copy's trace id, where k6
+    writes a fresh one per request. Replayed as OTLP/JSON, the same spans cost Jaeger ~12 % more CPU (PROFILES.md,
+    "The span replay as the services send it"), so tracing off was measured beside more indexing work than OTLP made.
+    Written by write_replay_payload under bin/stack.sh's Python tools (they hold opentelemetry-proto)."""
+    payload = pathlib.Path(trace["file"]).with_suffix(".pb")
+    sh(str(PYTHON_TOOLS), str(pathlib.Path(__file__).resolve()), "replay-payload", trace["file"], str(trace["spans"]),
+       str(payload))
+    return {**trace, "payload": str(payload)}
+
+
+def write_replay_payload(trace_file, spans, payload):
+    """The work of replay_payload, in the interpreter that has opentelemetry-proto. Jaeger answers OTLP/JSON, whose
+    ids are hex; protobuf's JSON mapping reads bytes as base64, so the ids are converted before parsing. Each copy gets
+    a random placeholder trace id; its offsets in the encoded request go to `payload`.json, one list per copy."""
+    import base64
+    from google.protobuf import json_format
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+    def b64(hex_id):
+        return base64.b64encode(bytes.fromhex(hex_id)).decode()
+
+    resources = json.loads(pathlib.Path(trace_file).read_text())["result"]["resourceSpans"]
+    placeholders = [os.urandom(16) for _ in range(REPLAY_BATCH)]
+    copies = []
+    for placeholder in placeholders:
+        for resource in json.loads(json.dumps(resources)):
+            for span in (s for scope in resource["scopeSpans"] for s in scope["spans"]):
+                span["traceId"] = base64.b64encode(placeholder).decode()
+                span["spanId"] = b64(span["spanId"])
+                if span.get("parentSpanId"):
+                    span["parentSpanId"] = b64(span["parentSpanId"])
+                for link in span.get("links", []):
+                    link["traceId"], link["spanId"] = b64(link["traceId"]), b64(link["spanId"])
+            copies.append(resource)
+    encoded = json_format.ParseDict({"resourceSpans": copies}, ExportTraceServiceRequest()).SerializeToString()
+    offsets = []
+    for placeholder in placeholders:
+        found, at = [], encoded.find(placeholder)
+        while at >= 0:
+            found.append(at)
+            at = encoded.find(placeholder, at + 1)
+        if len(found) != int(spans):  # 16 random bytes elsewhere in the request would be overwritten too
+            sys.exit(f"replay payload: {len(found)} places hold a copy's trace id, expected {spans}")
+        offsets.append(found)
+    pathlib.Path(payload).write_bytes(encoded)
+    pathlib.Path(f"{payload}.json").write_text(json.dumps(offsets))
+
+
 def capture_trace(file, timeout=60):
     """The newest full-flow trace the OTLP deployment sent Jaeger (its warm-up just ended), as /api/v3/traces/{id}
-    answers it, written to `file` for perf/k6/replay.js: {"file", "id", "spans"}."""
+    answers it, written to `file` for replay_payload: {"file", "id", "spans"}."""
     query = f"http://127.0.0.1:{os.environ.get('JAEGER_QUERY_PORT', '16686')}/api/v3"
     deadline = time.monotonic() + timeout
     while True:
@@ -493,8 +544,8 @@ def write(results, ingest_runs, seconds):
         "CPU = utime+stime of the deployment's own four processes ÷ its flows); tracing off alone at the same rate for "
         f"{SECONDS} (its CPU per flow as it runs in service, the goals table's figure); then each saturated alone by 8 "
         f"closed-loop VUs for {SECONDS} (flows/s): OTLP first, then tracing off while perf/k6/replay.js sends the backends as many "
-        "spans/s as OTLP just sent them (copies of one of its real full-flow traces from Jaeger, fresh trace ids, at "
-        "nice 10 beside them), then tracing off once more with the backends idle. Median (min–max).",
+        "spans/s as OTLP just sent them (copies of one of its real full-flow traces from Jaeger, fresh trace ids, "
+        "OTLP/protobuf as the services send them, at nice 10 beside them), then tracing off once more with the backends idle. Median (min–max).",
         "",
         "Why so: the two cores share caches and memory bandwidth, so what Elasticsearch does on the backends' core "
         "changes what the same services cost on theirs (a loop copying memory there: 1.58 × the CPU per flow and "
@@ -1396,7 +1447,10 @@ if __name__ == "__main__":
         pipeline()
     elif sys.argv[1:] == ["warm-up"]:
         warm_up_curves()
+    elif sys.argv[1:2] == ["replay-payload"] and len(sys.argv) == 5:
+        write_replay_payload(*sys.argv[2:])
     elif sys.argv[1:]:
-        sys.exit("usage: bin/bench.py [startup | console | pipeline | warm-up | flow-cpu LABEL=ROOT[,KEY=VAL...] ...]")
+        sys.exit("usage: bin/bench.py [startup | console | pipeline | warm-up | flow-cpu LABEL=ROOT[,KEY=VAL...] ... | "
+                 "replay-payload TRACE_JSON SPANS OUT]")
     else:
         main()

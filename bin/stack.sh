@@ -3,7 +3,7 @@
 # (built from source with Go) and the span indexer behind it (observability/span-indexer, a jar built by Maven),
 # the web console on top (observability/console, a jar too), plus k6 for the perf scripts. See stack/README.md.
 #
-#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, schemathesis, chromium, postgresql,
+#   bin/stack.sh install        download/build what is missing (ES, ES user, jaeger, k6, Python tools, chromium, postgresql,
 #                               haproxy)
 #   bin/stack.sh up             install, then start ES, the span indexer, Jaeger and the console; wait until each is ready
 #   bin/stack.sh down           stop what `up` started (by pid file): the console, Jaeger, then the indexer, then ES
@@ -42,6 +42,7 @@ JAEGER_MODULE_VERSION=v1.76.0
 JAEGER_RELEASE=v2.13.0
 K6_VERSION=v1.8.1
 SCHEMATHESIS_VERSION=4.32.5
+OTEL_PROTO_VERSION=1.45.2
 
 # --- ports and knobs (env overrides; a test instance sets its own) ---------------------------------------
 ES_PORT="${ES_PORT:-9200}"
@@ -323,20 +324,24 @@ install_system_packages() {
     log "apt: installed ${missing[*]} in $(elapsed "$t0")"
 }
 
-# schemathesis (contract fuzzing, from PyPI) in a project-local virtualenv, pinned like the rest.
-install_schemathesis() {
-    local t0 venv="$STACK_DIR/venv" have=""
-    [[ -x "$venv/bin/schemathesis" ]] && have="$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{print $NF}')"
-    [[ "$have" == "$SCHEMATHESIS_VERSION" ]] && return 0
+# Python tools from PyPI in a project-local virtualenv, pinned like the rest: schemathesis (contract fuzzing) and
+# opentelemetry-proto (bin/bench.py writes its span replay as OTLP/protobuf, the encoding the services export in).
+install_python_tools() {
+    local t0 venv="$STACK_DIR/venv" want have=""
+    want="schemathesis $SCHEMATHESIS_VERSION, opentelemetry-proto $OTEL_PROTO_VERSION"
+    [[ -x "$venv/bin/python" ]] && have="$("$venv/bin/python" -c 'from importlib.metadata import version as v
+print("schemathesis", v("schemathesis") + ", opentelemetry-proto", v("opentelemetry-proto"))' \
+        2>/dev/null || true)"
+    [[ "$have" == "$want" ]] && return 0
     t0="$(now_ms)"
-    log "schemathesis $SCHEMATHESIS_VERSION: installing into $venv (had: ${have:-none})"
+    log "$want: installing into $venv (had: ${have:-not both})"
     mkdir -p "$INSTALL_LOG_DIR"
-    if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"; } \
-            >"$INSTALL_LOG_DIR/install-schemathesis.log" 2>&1; then
-        tail -n 30 "$INSTALL_LOG_DIR/install-schemathesis.log" >&2
-        die "schemathesis install failed (log: $INSTALL_LOG_DIR/install-schemathesis.log)"
+    if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION" \
+            "opentelemetry-proto==$OTEL_PROTO_VERSION"; } >"$INSTALL_LOG_DIR/install-python-tools.log" 2>&1; then
+        tail -n 30 "$INSTALL_LOG_DIR/install-python-tools.log" >&2
+        die "Python tools install failed (log: $INSTALL_LOG_DIR/install-python-tools.log)"
     fi
-    log "schemathesis $SCHEMATHESIS_VERSION: installed in $(elapsed "$t0")"
+    log "$want: installed in $(elapsed "$t0")"
 }
 
 cmd_install() {
@@ -348,7 +353,7 @@ cmd_install() {
     install_es_root_plugin
     install_jaeger
     install_k6
-    install_schemathesis
+    install_python_tools
     install_system_packages
     log "install: done in $(elapsed "$t0")"
 }

@@ -1,17 +1,17 @@
 // Span replay driven by bin/bench.py (not a load test of its own): sends the backends the span stream of a traced
 // deployment while an untraced one is measured, so both measurements see the same indexing load beside them.
-//   TRACE_FILE  a real full-flow trace as Jaeger's /api/v3/traces/{id} answers it (OTLP/JSON, hex ids)
-//   TRACE_ID    that trace's id; every copy gets a fresh one, so each is its own trace in Jaeger and the indexer
-//   RATE        requests per 10 s, BATCH traces per request, for DURATION, to OTLP_URL (Jaeger's OTLP/HTTP)
+//   PAYLOAD  one OTLP/protobuf export request holding copies of a real full-flow trace, encoded as the services'
+//            exporters send spans (bin/bench.py replay_payload writes it from Jaeger's answer); PAYLOAD.json lists,
+//            per copy, the byte offsets of its trace id, where every request writes a fresh one, so each copy is its
+//            own trace in Jaeger and the indexer
+//   RATE     requests per 10 s, for DURATION, to OTLP_URL (Jaeger's OTLP/HTTP)
 import http from 'k6/http';
 import { check } from 'k6';
 export { handleSummary } from './lib/summary.js';
 
 const OTLP_URL = __ENV.OTLP_URL || 'http://127.0.0.1:4318';
-const BATCH = Number(__ENV.BATCH || 10);
-// Only the trace id is replaced, by plain string splitting: the copies cost k6 a string join, not a JSON round trip.
-const parts = JSON.stringify(JSON.parse(open(__ENV.TRACE_FILE)).result.resourceSpans).slice(1, -1)
-    .split(__ENV.TRACE_ID);
+const payload = new Uint8Array(open(__ENV.PAYLOAD, 'b'));
+const traceIdOffsets = JSON.parse(open(`${__ENV.PAYLOAD}.json`));
 
 export const options = {
     scenarios: { replay: { executor: 'constant-arrival-rate', rate: Number(__ENV.RATE || 10), timeUnit: '10s',
@@ -20,19 +20,23 @@ export const options = {
 };
 
 function traceId() {
-    let id = '';
-    for (let i = 0; i < 4; i++) {
-        id += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+    const id = new Uint8Array(16);
+    for (let i = 0; i < id.length; i++) {
+        id[i] = Math.floor(Math.random() * 256);
     }
     return id;
 }
 
 export default function () {
-    const traces = [];
-    for (let i = 0; i < BATCH; i++) {
-        traces.push(parts.join(traceId()));
+    // a copy of the request with fresh ids written in place: the bytes around them stay as encoded
+    const body = payload.slice();
+    for (const offsets of traceIdOffsets) {
+        const id = traceId();
+        for (const at of offsets) {
+            body.set(id, at);
+        }
     }
-    const answer = http.post(`${OTLP_URL}/v1/traces`, `{"resourceSpans":[${traces.join(',')}]}`,
-        { headers: { 'Content-Type': 'application/json' } });
+    const answer = http.post(`${OTLP_URL}/v1/traces`, body.buffer,
+        { headers: { 'Content-Type': 'application/x-protobuf' } });
     check(answer, { '200': (r) => r.status === 200 });
 }
