@@ -4,6 +4,8 @@
 
 const COLOURS = ["#2f5fd0", "#12b76a", "#f79009", "#9e77ed", "#ee46bc", "#06aed4", "#667085", "#d92d20"];
 const view = document.getElementById("view");
+// the share of the waterfall's track (~820 px wide) a duration label (~60 px) needs beside its bar
+const TIME_ROOM_PERCENT = 12;
 
 function el(tag, attributes, ...children) {
     const node = document.createElement(tag);
@@ -145,8 +147,7 @@ async function traceView(traceId) {
                     style: "left:" + span.offsetPercent + "%;width:" + span.widthPercent + "%;background:" + colour(span.service)}),
                 span.critical.map(c => el("div", {class: "critical",
                     style: "left:" + c.offsetPercent + "%;width:max(2px," + c.widthPercent + "%)"})),
-                el("span", {class: "span-time", style: "left:calc(" + Math.min(span.offsetPercent + span.widthPercent, 90) + "% + 4px)"},
-                    ms(span.durationMs))));
+                spanTime(span)));
         return row;
     });
     function select(row, span) {
@@ -376,6 +377,19 @@ async function dashboardView(params) {
     if (refresh) {
         refreshTimer = setTimeout(route, 1000 * Number(refresh));
     }
+}
+
+/**
+ * A span's duration beside its bar, on the side with more room, as Jaeger's UI does (so a bar that runs into the
+ * right edge has it before, not over it), or inside the bar, in white, when neither side has room for it.
+ */
+function spanTime(span) {
+    const before = span.offsetPercent, after = 100 - span.offsetPercent - span.widthPercent;
+    const [where, style] = Math.max(before, after) < TIME_ROOM_PERCENT
+        ? ["inside", "right:calc(" + after + "% + 4px)"]
+        : after >= before ? ["after", "left:calc(" + (100 - after) + "% + 4px)"]
+        : ["before", "right:calc(" + (100 - before) + "% + 4px)"];
+    return el("span", {class: "span-time " + where, style}, ms(span.durationMs));
 }
 
 /** Stacked bars: each bucket's error spans, one colour per service (the services of the error table, in its order). */

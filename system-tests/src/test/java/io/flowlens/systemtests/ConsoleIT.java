@@ -140,6 +140,12 @@ class ConsoleIT {
         assertThat("the entry span is on the critical path", dom, containsString("class=\"span-row on-critical-path\" "
                 + "data-span-id=\"" + root.spanId().toLowerCase(Locale.ROOT) + "\""));
         assertThat("marks drawn on the bars", dom, containsString("class=\"critical\""));
+        // durations beside the bars, on the side with more room; the entry span's bar fills the track, so its is inside
+        String rootRow = dom.substring(dom.indexOf("data-span-id=\"" + root.spanId().toLowerCase(Locale.ROOT) + "\""));
+        rootRow = rootRow.substring(0, rootRow.indexOf("class=\"span-row", 1));
+        assertThat("the entry span's duration inside its bar", rootRow, containsString("class=\"span-time inside\""));
+        assertThat("early spans' durations after their bars", dom, containsString("class=\"span-time after\""));
+        assertThat("late spans' durations before their bars", dom, containsString("class=\"span-time before\""));
         assertThat("the link to its flow", dom, containsString("href=\"/flows?trace=" + completed + "\""));
 
         String flow = page("/flows?trace=" + completed, "flow-of-trace");
