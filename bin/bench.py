@@ -412,7 +412,7 @@ def write_replay_payload(trace_file, spans, payload):
 
 def capture_trace(file, timeout=60):
     """The newest full-flow trace the OTLP deployment sent Jaeger (its warm-up just ended), as /api/v3/traces/{id}
-    answers it, written to `file` for replay_payload: {"file", "id", "spans"}."""
+    answers it, written to `file` for replay_payload: {"file", "spans"}."""
     query = f"http://127.0.0.1:{os.environ.get('JAEGER_QUERY_PORT', '16686')}/api/v3"
     deadline = time.monotonic() + timeout
     while True:
@@ -430,7 +430,7 @@ def capture_trace(file, timeout=60):
             resources = json.loads(body)["result"]["resourceSpans"]
             if {service_name(r["resource"]) for r in resources} == set(SERVICES):
                 file.write_bytes(body)
-                return {"file": str(file), "id": trace_id,
+                return {"file": str(file),
                         "spans": sum(len(scope["spans"]) for r in resources for scope in r["scopeSpans"])}
         except (urllib.error.URLError, KeyError, IndexError, json.JSONDecodeError):
             pass  # not yet searchable (Jaeger writes in batches; Elasticsearch refreshes every second)

@@ -384,11 +384,12 @@ async function dashboardView(params) {
  * right edge has it before, not over it), or inside the bar, in white, when neither side has room for it.
  */
 function spanTime(span) {
-    const before = span.offsetPercent, after = 100 - span.offsetPercent - span.widthPercent;
+    const start = span.offsetPercent, end = span.offsetPercent + span.widthPercent;
+    const before = start, after = 100 - end;
     const [where, style] = Math.max(before, after) < TIME_ROOM_PERCENT
         ? ["inside", "right:calc(" + after + "% + 4px)"]
-        : after >= before ? ["after", "left:calc(" + (100 - after) + "% + 4px)"]
-        : ["before", "right:calc(" + (100 - before) + "% + 4px)"];
+        : after >= before ? ["after", "left:calc(" + end + "% + 4px)"]
+        : ["before", "right:calc(" + (100 - start) + "% + 4px)"];
     return el("span", {class: "span-time " + where, style}, ms(span.durationMs));
 }
 

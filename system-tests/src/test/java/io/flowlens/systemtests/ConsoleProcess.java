@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -75,11 +74,10 @@ final class ConsoleProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(ServiceJvm.observabilityJar(root, "console"))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> environment = new HashMap<>(Map.of("SERVER_PORT", String.valueOf(port),
+        builder.environment().putAll(Map.of("SERVER_PORT", String.valueOf(port),
                 "FLOWLENS_ELASTICSEARCH_URL", elasticsearch, "FLOWLENS_JAEGER_URL", jaeger,
                 "FLOWLENS_SPANS_INDEX_PREFIX", prefix));
-        environment.putAll(settings);
-        builder.environment().putAll(environment);
+        builder.environment().putAll(settings); // after the defaults, so a test's setting wins
         return builder.start();
     }
 
