@@ -70,6 +70,12 @@ public class TracedDatabase {
     static final String H2_FOREIGN_KEY_PARENT_MISSING = "23506";
     static final String CHECK_VIOLATION = "23514";
     static final String H2_CHECK_VIOLATION = "23513";
+    /** H2's "Timeout trying to lock table": a row another transaction holds was not released in time. */
+    static final String H2_LOCK_TIMEOUT = "HYT00";
+    /** PostgreSQL's lock_not_available, what {@code lock_timeout} raises. */
+    static final String POSTGRES_LOCK_NOT_AVAILABLE = "55P03";
+    /** Problem type of a statement that waited out the lock timeout for a row another transaction holds. */
+    public static final String ROW_LOCKED = "row-locked";
 
     private static final Logger LOGGER = Logger.getLogger(TracedDatabase.class.getName());
     private static final Binder NO_PARAMETERS = statement -> { };
@@ -101,6 +107,8 @@ public class TracedDatabase {
                           @ConfigProperty(name = "flowlens.db.pool-size", defaultValue = "10") int poolSize,
                           @ConfigProperty(name = "flowlens.db.connection-timeout-ms", defaultValue = "2000")
                           long connectionTimeoutMs,
+                          @ConfigProperty(name = "flowlens.db.lock-timeout-ms", defaultValue = "2000")
+                          long lockTimeoutMs,
                           @ConfigProperty(name = "flowlens.db.migrations", defaultValue = "classpath:db/migration")
                           String migrations) {
         this.tracer = tracer;
@@ -113,8 +121,11 @@ public class TracedDatabase {
         // a request must fail fast with 503 rather than wait for a connection that will not come
         config.setConnectionTimeout(connectionTimeoutMs);
         config.setPoolName("flowlens-db");
-        this.dataSource = new HikariDataSource(config);
         this.system = systemOf(url);
+        // a statement that needs a row another transaction holds waits this long, then fails (ROW_LOCKED); H2 waits
+        // 2 s by default, PostgreSQL for ever, which would let a stuck holder tie up every waiter's connection
+        lockTimeoutSql(system, lockTimeoutMs).ifPresent(config::setConnectionInitSql);
+        this.dataSource = new HikariDataSource(config);
         this.namespace = namespaceOf(url);
         migrate(PLATFORM_MIGRATIONS, PLATFORM_HISTORY);
         migrate(migrations, "flyway_schema_history");
@@ -354,12 +365,16 @@ public class TracedDatabase {
      * What a failed statement means to the caller. SQLState class 23 is an integrity constraint violation on H2 and
      * PostgreSQL alike, but only a unique violation is a conflict with existing data (409); a reference to a missing
      * row or a value a CHECK refuses came from the request (422); a NOT NULL or other violation is our own bug (500).
+     * A row lock waited for in vain is 503 {@link #ROW_LOCKED}: the holder is still at work, so a retry may succeed.
      * Anything else means the database could not do the work (503).
      */
     ProblemException translate(String operation, String table, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         return switch (state) {
             case UNIQUE_VIOLATION -> ProblemException.conflict("a " + table + " row with the same unique value exists");
+            case H2_LOCK_TIMEOUT, POSTGRES_LOCK_NOT_AVAILABLE -> new ProblemException(503, ROW_LOCKED, "Row locked",
+                    operation + " on " + table + " waited longer than the lock timeout for a row another transaction"
+                            + " holds", e);
             case FOREIGN_KEY_VIOLATION, H2_FOREIGN_KEY_PARENT_MISSING, CHECK_VIOLATION, H2_CHECK_VIOLATION ->
                     ProblemException.unprocessable(operation + " on " + table + " breaks a rule of the data: "
                             + constraintOf(e));
@@ -389,6 +404,19 @@ public class TracedDatabase {
                 .baselineVersion("0")
                 .load()
                 .migrate();
+    }
+
+    /** The session setting for the lock timeout, on the databases that have one. */
+    static Optional<String> lockTimeoutSql(String system, long lockTimeoutMs) {
+        if (lockTimeoutMs < 1) {
+            // 0 would mean "never wait" on H2 and "wait for ever" on PostgreSQL
+            throw new IllegalStateException("flowlens.db.lock-timeout-ms must be positive, not " + lockTimeoutMs);
+        }
+        return switch (system) {
+            case "h2" -> Optional.of("SET LOCK_TIMEOUT " + lockTimeoutMs);
+            case "postgresql" -> Optional.of("SET lock_timeout = " + lockTimeoutMs);
+            default -> Optional.empty();
+        };
     }
 
     private static String systemOf(String url) {

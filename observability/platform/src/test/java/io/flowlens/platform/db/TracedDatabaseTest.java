@@ -7,6 +7,8 @@ import java.sql.Types;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.flowlens.platform.faults.FaultInjector;
 import io.flowlens.platform.problem.ProblemException;
@@ -21,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.both;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
@@ -29,6 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Transactions, span shapes, constraint errors and migrations of {@link TracedDatabase} on a fresh H2 database. */
 class TracedDatabaseTest {
+
+    /** Well below H2's own 2 s, so a test sees that the configured value is the one in force. */
+    private static final long LOCK_TIMEOUT_MS = 300;
 
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final SdkTracerProvider tracing = SdkTracerProvider.builder()
@@ -39,7 +47,7 @@ class TracedDatabaseTest {
     void open() {
         database = new TracedDatabase(tracing.get("test"), new FaultInjector(ConfigProvider.getConfig()),
                 "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", Optional.empty(), 4, 2000,
-                "classpath:db/test-migration");
+                LOCK_TIMEOUT_MS, "classpath:db/test-migration");
     }
 
     @AfterEach
@@ -122,6 +130,40 @@ class TracedDatabaseTest {
     }
 
     @Test
+    void aRowHeldByAnotherTransactionIsWaitedForUntilTheLockTimeoutThenRowLocked() throws Exception {
+        long ada = owner("ada");
+        UnitOfWork holder = database.begin();
+        database.update("owners", "UPDATE owners SET name = ? WHERE id = ?", s -> {
+            s.setString(1, "ada lovelace");
+            s.setLong(2, ada);
+        });
+        try {
+            long started = System.nanoTime();
+            ProblemException locked = CompletableFuture.supplyAsync(() -> assertThrows(ProblemException.class,
+                    () -> database.update("owners", "UPDATE owners SET name = ? WHERE id = ?", s -> {
+                        s.setString(1, "grace");
+                        s.setLong(2, ada);
+                    }))).get(10, TimeUnit.SECONDS);
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertThat(locked.status(), is(503));
+            assertThat(locked.type(), is(TracedDatabase.ROW_LOCKED));
+            assertThat("waited the configured lock timeout, not H2's 2 s", waitedMs,
+                    is(both(greaterThanOrEqualTo(LOCK_TIMEOUT_MS)).and(lessThan(1800L))));
+        } finally {
+            holder.commit();
+        }
+        assertThat(owners(), contains("ada lovelace"));
+    }
+
+    @Test
+    void theLockTimeoutIsSetOnTheDatabasesThatHaveOne() {
+        assertThat(TracedDatabase.lockTimeoutSql("h2", 2000), is(Optional.of("SET LOCK_TIMEOUT 2000")));
+        assertThat(TracedDatabase.lockTimeoutSql("postgresql", 2000), is(Optional.of("SET lock_timeout = 2000")));
+        assertThat(TracedDatabase.lockTimeoutSql("other_sql", 2000), is(Optional.empty()));
+        assertThrows(IllegalStateException.class, () -> TracedDatabase.lockTimeoutSql("h2", 0));
+    }
+
+    @Test
     void onlyAUniqueViolationIsAConflict() {
         long ada = owner("ada");
         assertThat(status(() -> owner("ada")), is(409));
@@ -163,7 +205,7 @@ class TracedDatabaseTest {
                     + " VALUES ('old-key', 'h', 201, CURRENT_TIMESTAMP)");
         }
         TracedDatabase upgraded = new TracedDatabase(tracing.get("test"), new FaultInjector(ConfigProvider.getConfig()),
-                url, "sa", Optional.empty(), 2, 2000, "classpath:db/test-migration");
+                url, "sa", Optional.empty(), 2, 2000, LOCK_TIMEOUT_MS, "classpath:db/test-migration");
         try {
             assertThat(upgraded.query("idempotency_keys", "SELECT idempotency_key FROM idempotency_keys"
                     + " WHERE lease_token IS NULL", row -> row.getString(1)), contains("old-key"));
