@@ -106,9 +106,10 @@ class SagaRetrySystemIT {
 
     @Test
     void aPaymentThatLandsAfterTheFlowGaveUpEndsVoided() {
-        // first attempt lands at 4 s; the retries are answered "in progress" and give up after about 2.5 s;
-        // the flow then cancels the order and sends the void, which the same latency lands at about 6.5 s
-        paymentsLatency(4000);
+        // the first attempt lands at 8 s; each retry waits on the key the first holds (payments claims it in the
+        // request's transaction) until its own 1 s timeout, so the flow gives up after about 5.5 s, before the payment
+        // lands; it then cancels the order and sends the void, which the same latency lands at about 13.5 s
+        paymentsLatency(8000);
         long start = System.nanoTime();
         JsonPath problem = RestAssured.given().baseUri(services.url("orchestrator")).queryParam("amount", "22.00")
                 .get("/demo/full-flow/2").then().statusCode(504).contentType("application/problem+json")

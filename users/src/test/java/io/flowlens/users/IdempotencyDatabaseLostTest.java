@@ -27,8 +27,10 @@ import static org.hamcrest.Matchers.is;
  * restart under traffic). The request answers 503 problem+json like any request without its database; releasing the
  * claim fails too, so the key keeps its lease until the lease lapses, and then a retry runs the request once. Before
  * the fix the failed release escaped the response filter after the 503 was mapped: Jersey could not answer at all.
+ * This is the claim that commits first (the orchestrator's); a claim in the work's transaction goes with it.
  */
 @HelidonTest
+@AddConfig(key = "flowlens.idempotency.claim-commits-first", value = "true")
 @AddConfig(key = "flowlens.idempotency.lease", value = "PT4S")
 @AddConfig(key = "flowlens.db.connection-timeout-ms", value = "500")
 class IdempotencyDatabaseLostTest {

@@ -25,21 +25,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.http.ContentType.JSON;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
- * An idempotent POST as one transaction (the user and the stored answer), and the claim's lease: a holder that
- * outlives it loses the key and writes nothing, a retry after it runs the request once.
+ * An idempotent POST as one transaction by default: the claim of its key, the user and the stored answer commit
+ * together. A repeat meets the claim's row lock: it waits for the first and replays its answer, is told 409 when the
+ * first holds the key past the lock timeout, and runs itself when the first failed, without waiting for any lease.
+ * LeasedIdempotencyClaimTest covers the claim that commits first, as the orchestrator's.
  */
 @HelidonTest
-@AddConfig(key = "flowlens.idempotency.lease", value = "PT1S")
+@AddConfig(key = "flowlens.db.lock-timeout-ms", value = "" + IdempotentTransactionTest.LOCK_TIMEOUT_MS)
 class IdempotentTransactionTest {
 
-    private static final int HOLDER_LATENCY_MS = 5000;
+    static final int LOCK_TIMEOUT_MS = 4000;
 
     @Inject
     private UserStore store;
@@ -51,63 +52,93 @@ class IdempotentTransactionTest {
     private TracedDatabase database;
 
     @AfterEach
-    void faultOff() {
+    void faultsOff() {
         faults.clear(FaultName.LATENCY);
+        faults.clear(FaultName.ERRORS);
     }
 
-    private static String body() {
+    static String body() {
         return "{\"name\":\"Tx\",\"email\":\"tx-" + UUID.randomUUID() + "@example.com\"}";
     }
 
-    private static Response post(String key, String body, String traceparent) {
+    static Response post(String key, String body, String traceparent) {
         var request = ContractClient.given("users").header("Idempotency-Key", key).contentType(JSON).body(body);
         return (traceparent == null ? request : request.header("traceparent", traceparent)).post("/users");
     }
 
+    /** Sends the first request in the background with {@code latencyMs} after its claim; answers once it claimed. */
+    private CompletableFuture<Response> firstHoldingItsKey(String key, String body, int latencyMs) {
+        faults.set(FaultName.LATENCY, new FaultSettings().enabled(true).latencyMs(latencyMs));
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> post(key, body, traceparent.header()));
+        // the claim is not committed yet, so no other connection sees it: its statement's span says it ran
+        RecordedSpans.awaitTrace(traceparent.traceId(), "INSERT idempotency_keys", Duration.ofSeconds(10));
+        return first;
+    }
+
     @Test
-    void theUserAndTheStoredAnswerCommitInOneTransaction() {
+    void theClaimTheUserAndTheStoredAnswerCommitInOneTransaction() {
         RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
         post("k-" + UUID.randomUUID(), body(), traceparent.header()).then().statusCode(201);
 
         List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /users", Duration.ofSeconds(5));
         SpanData transaction = RecordedSpans.named(trace, "db.transaction");
         assertThat(transaction.getAttributes().get(AttributeKey.stringKey("flowlens.db.transaction.outcome")), is("commit"));
-        assertThat("INSERT users inside the transaction",
-                ancestors(trace, RecordedSpans.named(trace, "INSERT users")), hasItem(transaction.getSpanId()));
-        assertThat("the stored answer inside the transaction",
-                ancestors(trace, RecordedSpans.named(trace, "UPDATE idempotency_keys")), hasItem(transaction.getSpanId()));
-        // the claim commits on its own, before the work: that is what tells a concurrent repeat "in progress"
-        assertThat("the claim outside the transaction",
-                ancestors(trace, RecordedSpans.named(trace, "INSERT idempotency_keys")), not(hasItem(transaction.getSpanId())));
+        assertThat(trace.stream().filter(span -> span.getName().equals("db.transaction")).count(), is(1L));
+        for (String statement : List.of("INSERT idempotency_keys", "INSERT users", "UPDATE idempotency_keys")) {
+            assertThat(statement + " inside the transaction",
+                    ancestors(trace, RecordedSpans.named(trace, statement)), hasItem(transaction.getSpanId()));
+        }
     }
 
     @Test
-    void aHolderThatOutlivesItsLeaseWritesNothingAndTheRetryRunsOnce() throws Exception {
+    void aRepeatWhileTheFirstRunsWaitsForItAndReplaysItsAnswer() throws Exception {
         String key = "k-" + UUID.randomUUID();
         String body = body();
         long before = store.count();
-        faults.set(FaultName.LATENCY, new FaultSettings().enabled(true).latencyMs(HOLDER_LATENCY_MS));
-        CompletableFuture<Response> holder = CompletableFuture.supplyAsync(() -> post(key, body, null));
-        IdempotencyClaims.awaitClaim(database, key);
+        CompletableFuture<Response> holder = firstHoldingItsKey(key, body, 1500);
 
-        // repeats are told "in progress" until the 1 s lease lapses; then one takes the key over and runs
-        Response retry = await("a retry that runs").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> post(key, body, null), answer -> answer.statusCode() != 409);
-        assertThat(retry.statusCode(), is(201));
-
+        Response repeat = post(key, body, null);
         Response first = holder.get(15, TimeUnit.SECONDS);
-        assertThat("the holder lost its lease", first.statusCode(), is(409));
-        assertThat(first.jsonPath().getString("type"), is("https://flowlens.io/problems/idempotency-in-progress"));
-        assertThat("one user, the retry's", store.count(), is(before + 1));
-
-        faults.clear(FaultName.LATENCY);
-        Response replay = post(key, body, null);
-        assertThat(replay.statusCode(), is(201));
-        assertThat(replay.header("Idempotent-Replayed"), is("true"));
-        assertThat(replay.jsonPath().getLong("id"), is(retry.jsonPath().getLong("id")));
+        assertThat(first.statusCode(), is(201));
+        assertThat(repeat.statusCode(), is(201));
+        assertThat(repeat.header("Idempotent-Replayed"), is("true"));
+        assertThat(repeat.jsonPath().getLong("id"), is(first.jsonPath().getLong("id")));
+        assertThat("one user, the first's", store.count(), is(before + 1));
     }
 
-    private static Set<String> ancestors(List<SpanData> trace, SpanData span) {
+    @Test
+    void aFirstThatHoldsItsKeyPastTheLockTimeoutLeavesTheRepeatAt409() throws Exception {
+        String key = "k-" + UUID.randomUUID();
+        String body = body();
+        long before = store.count();
+        CompletableFuture<Response> holder = firstHoldingItsKey(key, body, 2 * LOCK_TIMEOUT_MS);
+
+        Response repeat = post(key, body, null);
+        assertThat(repeat.statusCode(), is(409));
+        assertThat(repeat.contentType(), is("application/problem+json"));
+        assertThat(repeat.jsonPath().getString("type"), is("https://flowlens.io/problems/idempotency-in-progress"));
+        assertThat(holder.get(30, TimeUnit.SECONDS).statusCode(), is(201));
+        assertThat("one user, the first's", store.count(), is(before + 1));
+    }
+
+    @Test
+    void aFirstThatFailsTakesItsClaimWithItAndTheRetryRunsAtOnce() {
+        String key = "k-" + UUID.randomUUID();
+        String body = body();
+        long before = store.count();
+        faults.set(FaultName.ERRORS, new FaultSettings().enabled(true).rate(1.0));
+        post(key, body, null).then().statusCode(500);
+        faults.clear(FaultName.ERRORS);
+        assertThat("nothing of the failed first stays", IdempotencyClaims.exists(database, key), is(false));
+
+        Response retry = post(key, body, null);
+        assertThat(retry.statusCode(), is(201));
+        assertThat(retry.header("Idempotent-Replayed"), is(nullValue()));
+        assertThat("one user, the retry's", store.count(), is(before + 1));
+    }
+
+    static Set<String> ancestors(List<SpanData> trace, SpanData span) {
         var byId = trace.stream().collect(Collectors.toMap(SpanData::getSpanId, s -> s));
         Set<String> ids = new HashSet<>();
         SpanData current = byId.get(span.getParentSpanId());

@@ -41,11 +41,21 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code Idempotency-Key} for every POST (and the paths in {@code flowlens.idempotency.paths}): the first request
  * with a key runs and its answer is stored in the service's database; a repeat with the same key and request gets
  * that answer again and changes nothing, the same key with another request is 422, and a repeat while the first
- * still runs is 409. The key is claimed before the work with a lease ({@code flowlens.idempotency.lease}), so of
- * concurrent duplicates exactly one runs, and a holder that crashed blocks retries only until its lease lapses.
- * The work's writes and the stored answer are one transaction, committed only while the lease is still ours: a crash
- * leaves neither, and a holder whose lease was taken over writes nothing. A 5xx answer is not kept, so the client may
- * retry it.
+ * still runs is 409. A 5xx answer is not kept, so the client may retry it.
+ * <p>
+ * How the key is claimed, so that of concurrent duplicates exactly one runs:
+ * <ul>
+ * <li>By default the claim is the first write of the request's own transaction, with its work and the stored answer:
+ * one commit, and a crash leaves nothing. A repeat meets the claimed row's lock and waits for the first to end
+ * ({@code flowlens.db.lock-timeout-ms} at most, then 409): it then replays the answer, or runs if the first failed.
+ * For work that stays in the database, as in users, orders and payments.</li>
+ * <li>With {@code flowlens.idempotency.claim-commits-first=true} the claim commits on its own before the work, with a
+ * lease ({@code flowlens.idempotency.lease}): a repeat is told 409 at once, and a holder that crashed blocks retries
+ * only until its lease lapses. For work that calls other services, as in the orchestrator, which must hold neither a
+ * row lock nor a connection across those calls. The work's writes and the stored answer are still one transaction,
+ * committed only while the lease is ours, so a holder whose lease was taken over writes nothing.</li>
+ * </ul>
+ * A key committed in progress by a leased claim (or an older version) is taken over once its lease lapses, either way.
  */
 @Provider
 @ApplicationScoped
@@ -67,6 +77,7 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
     private final TracedDatabase database;
     private final Optional<Pattern> extraPaths;
     private final Duration lease;
+    private final boolean claimCommitsFirst;
     private final Jsonb jsonb = JsonbBuilder.create();
 
     /** The key this request holds, the token of its lease and the transaction of its work. */
@@ -76,13 +87,16 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
     @Inject
     public IdempotencyFilter(TracedDatabase database,
                              @ConfigProperty(name = "flowlens.idempotency.paths") Optional<String> extraPaths,
-                             @ConfigProperty(name = "flowlens.idempotency.lease", defaultValue = "PT1M") Duration lease) {
+                             @ConfigProperty(name = "flowlens.idempotency.lease", defaultValue = "PT1M") Duration lease,
+                             @ConfigProperty(name = "flowlens.idempotency.claim-commits-first", defaultValue = "false")
+                             boolean claimCommitsFirst) {
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalStateException("flowlens.idempotency.lease must be positive, not " + lease);
         }
         this.database = database;
         this.extraPaths = extraPaths.map(Pattern::compile);
         this.lease = lease;
+        this.claimCommitsFirst = claimCommitsFirst;
     }
 
     @Override
@@ -101,9 +115,32 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
         request.setEntityStream(new ByteArrayInputStream(body));
         String hash = hash(request, body);
         String token = UUID.randomUUID().toString();
-        if (claim(key, hash, token)) {
-            request.setProperty(CLAIM_PROPERTY, new Claim(key, token, database.begin()));
+        if (claimCommitsFirst) {
+            if (claim(key, hash, token)) {
+                request.setProperty(CLAIM_PROPERTY, new Claim(key, token, database.begin()));
+            } else {
+                request.abortWith(answerForRepeat(request, key, hash));
+            }
+            return;
+        }
+        UnitOfWork unit = database.begin();
+        boolean claimed;
+        try {
+            claimed = claim(key, hash, token);
+        } catch (RuntimeException failed) {
+            unit.rollback();
+            if (failed instanceof ProblemException locked && TracedDatabase.ROW_LOCKED.equals(locked.type())) {
+                // the first request with this key still holds it after the lock timeout
+                request.abortWith(inProgress(request));
+                return;
+            }
+            throw failed;
+        }
+        if (claimed) {
+            request.setProperty(CLAIM_PROPERTY, new Claim(key, token, unit));
         } else {
+            // the key is taken: read its answer after the rollback (on PostgreSQL a failed insert ends the transaction)
+            unit.rollback();
             request.abortWith(answerForRepeat(request, key, hash));
         }
     }
@@ -118,7 +155,7 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
             if (response.getStatus() >= 500) {
                 // nothing reliable happened: undo the work and let the client retry with the same key
                 claim.unit().rollback();
-                release(claim);
+                releaseCommittedClaim(claim);
                 return;
             }
             if (storeAnswer(claim, response)) {
@@ -130,7 +167,7 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
             }
         } catch (ProblemException failed) {
             claim.unit().rollback();
-            release(claim);
+            releaseCommittedClaim(claim);
             replace(response, problem(request, failed.status(), failed.type(), failed.title(), failed.getMessage()));
         } finally {
             claim.unit().rollback(); // no-op after a commit; never leave the connection bound to the thread
@@ -196,6 +233,13 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
                 }) == 1;
     }
 
+    /** A claim in the work's transaction went with its rollback; one that committed first is deleted. */
+    private void releaseCommittedClaim(Claim claim) {
+        if (claimCommitsFirst) {
+            release(claim);
+        }
+    }
+
     /**
      * Gives the key back so the client's retry runs at once. Best effort: this runs after the answer was mapped, so a
      * failure here must not escape (Jersey could no longer answer at all); when the database is gone the key keeps
@@ -237,8 +281,7 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
                 });
         if (stored.isEmpty()) {
             // the first request failed with a 5xx between our insert and this read: ask for a retry
-            return problem(request, 409, IN_PROGRESS, "Request in progress",
-                    "the first request with this " + HEADER + " has not finished; retry later");
+            return inProgress(request);
         }
         Stored first = stored.get();
         if (!first.hash().equals(hash)) {
@@ -246,8 +289,7 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
                     HEADER + " '" + key + "' was used for a different request");
         }
         if (first.status() == null) {
-            return problem(request, 409, IN_PROGRESS, "Request in progress",
-                    "the first request with this " + HEADER + " has not finished; retry later");
+            return inProgress(request);
         }
         Response.ResponseBuilder replay = Response.status(first.status()).header(REPLAYED, "true");
         if (first.body() != null) {
@@ -257,6 +299,11 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
             replay.header(HttpHeaders.LOCATION, first.location());
         }
         return replay.build();
+    }
+
+    private static Response inProgress(ContainerRequestContext request) {
+        return problem(request, 409, IN_PROGRESS, "Request in progress",
+                "the first request with this " + HEADER + " has not finished; retry later");
     }
 
     private static Response problem(ContainerRequestContext request, int status, String type, String title, String detail) {
