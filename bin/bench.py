@@ -26,8 +26,9 @@ and bytes per span on disk, from real full flows; it writes BENCHMARKS.md's "Pip
 perf/results/pipeline.json, and regenerates the sizing table of docs/SCALING.md from them.
 
 `bin/bench.py warm-up` draws the JIT warm-up curves (flows/s and CPU per flow, chunk by chunk) of configurations side
-by side (see warm_up_curves below; by default durable H2 files against H2 in memory); it needs neither Jaeger nor
-Elasticsearch.
+by side (see warm_up_curves below; by default durable H2 files against H2 in memory), then, with
+BENCH_WARMUP_RATE_PROBES=N, N rounds of a BENCH_RATE probe of each in turn (the CPU goal's load); it needs neither
+Jaeger nor Elasticsearch.
 
 `bin/bench.py console` (make bench-console) only measures the web console's view loads in headless Chromium
 (ConsoleViewLoadBenchmark: a 100-span trace, the dashboard over 10 000 fixture spans) and writes or replaces the
@@ -697,9 +698,11 @@ EXPLANATIONS = [
     "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across four"
     " JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where a "
     "flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`,"
-    " so an answered write survives a kill; an idempotent POST commits twice, claim then work with its answer; 150–350 "
-    "µs of CPU per commit measured alone). Then the JAX-RS server stack, the REST client (its `HttpURLConnection` "
-    "connector 14 % of the orchestrator: Helidon's own connector is not served at 4.1.6) and JSON-B (5–8 %). Fault "
+    " so an answered write survives a kill; until 2026-12-05 an idempotent POST committed twice, claim then work with "
+    "its answer; since then users, orders and payments claim the key in the request's own transaction, one commit "
+    "per POST: measured alone a POST's database work went from 124 to 59 µs of CPU, ~0.2 ms of a flow's three POSTs, "
+    "below the spread between runs; PROFILES.md \"One commit per idempotent POST\"). Then the JAX-RS server stack, "
+    "the REST client (its `HttpURLConnection` connector 14 % of the orchestrator: Helidon's own connector is not served at 4.1.6) and JSON-B (5–8 %). Fault "
     "Tolerance's per-call rebuild (22 % of the orchestrator) is gone (DownstreamPolicy). Measured side by side "
     "(PROFILES.md \"What persisting each commit costs a flow\", `bin/bench.py warm-up`): the same warm flow costs 8–9 "
     "ms on H2 in memory, ~12 ms at `WRITE_DELAY=500` and 14–16 ms at `WRITE_DELAY=0`: durable commits are ~40 % of it. "
@@ -1116,6 +1119,7 @@ WARMUP_CONFIGS = {
 if os.environ.get("BENCH_WARMUP_CONFIGS"):
     WARMUP_CONFIGS = json.loads(os.environ["BENCH_WARMUP_CONFIGS"])
 WARMUP_CURVE_CHUNKS = int(os.environ.get("BENCH_WARMUP_CURVE_CHUNKS", "24"))
+WARMUP_RATE_PROBES = int(os.environ.get("BENCH_WARMUP_RATE_PROBES", "0"))
 
 
 def warm_up_curves():
@@ -1146,6 +1150,17 @@ def warm_up_curves():
                                              "failed": run["failed"]})
                 print(f"chunk {chunk + 1:2d} {name}: {run['rps']:.1f} flows/s, {cpu_ms:.1f} ms CPU/flow, "
                       f"H2 files {db_mb:.0f} MB", flush=True)
+        # the warm deployments at the CPU goal's fixed rate, in turns like the chunks
+        for repetition in range(WARMUP_RATE_PROBES):
+            for name, deployment in deployments.items():
+                pids = [process.pid for process in deployment["processes"].values()]
+                run, by_thread = with_cpu_by_thread(pids, lambda: probe(deployment["ports"], "rate", RATE=RATE))
+                deployment.setdefault("rate_probes", []).append({"flows": run["count"], "p99_ms": run["p99"],
+                                                                 "failed": run["failed"], "cpu_ms_by_thread": by_thread,
+                                                                 "cpu_ms_per_flow": sum(by_thread.values())})
+                print(f"at {RATE} flows/s, {repetition + 1} {name}: {sum(by_thread.values()):.2f} ms CPU/flow "
+                      f"({', '.join(f'{k} {v:.2f}' for k, v in by_thread.items())}), p99 {run['p99']:.1f} ms",
+                      flush=True)
     finally:
         for deployment in deployments.values():
             stop(deployment["processes"])
@@ -1157,13 +1172,20 @@ def warm_up_curves():
         cells = [deployments[n]["chunks"][chunk] for n in names]
         lines.append(f"| {chunk + 1} | " + " | ".join(
             f"{c['flows_per_s']:.1f}, {c['cpu_ms_per_flow']:.1f}, {c['db_mb']:.0f}" for c in cells) + " |")
+    if WARMUP_RATE_PROBES:
+        for name in names:
+            per_flow = [probe_["cpu_ms_per_flow"] for probe_ in deployments[name]["rate_probes"]]
+            lines.append(f"\n{name}: at {RATE} flows/s {statistics.median(per_flow):.2f} ms CPU/flow, median of "
+                         f"{len(per_flow)} ({min(per_flow):.2f}–{max(per_flow):.2f})")
     print("\n".join(lines))
     out = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results"))
     out.mkdir(parents=True, exist_ok=True)
     (out / "warmup-curves.json").write_text(json.dumps({
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "chunk": WARMUP_CHUNK,
         "service_cpus": SERVICE_CPUS, "backend_cpus": BACKEND_CPUS, "configs": WARMUP_CONFIGS,
-        "deployments": {n: {k: v for k, v in d.items() if k in ("ready_s", "chunks")} for n, d in deployments.items()}},
+        "rate_probes": {"count": WARMUP_RATE_PROBES, "flows_per_s": RATE, "seconds": SECONDS},
+        "deployments": {n: {k: v for k, v in d.items() if k in ("ready_s", "chunks", "rate_probes")}
+                        for n, d in deployments.items()}},
         indent=2))
 
 
