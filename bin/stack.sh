@@ -13,6 +13,7 @@
 #   bin/stack.sh es-node start|stop N      one node of an ES_NODES cluster alone (a test stops it under traffic)
 #   bin/stack.sh secret-file NAME          path of a generated password file (e.g. postgres), never its content
 #   bin/stack.sh pid es|jaeger|indexer     pid of a running component (bin/bench.py reads their CPU time)
+#   bin/stack.sh prune                     remove the Elasticsearch folders of deleted private checkouts (install does too)
 #
 # FLOWLENS_DB=postgres (make up DB=postgres) also starts PostgreSQL (Debian's package, its own cluster on PG_PORT,
 # data beside Elasticsearch's) with one database per service; H2 in the services stays the zero-setup default.
@@ -100,10 +101,39 @@ others_can_traverse() {
 # checkout in a private folder (mode 0700, like /root) does not let it through: then Elasticsearch's install and
 # data live under /var/lib/flowlens/<checkout>-<hash of the stack folder>, and $INSTANCE_DIR/es links there, so
 # logs, pid files and tests find them at the usual place.
+ES_BASE_ROOT="${FLOWLENS_ES_BASE_ROOT:-/var/lib/flowlens}"
 ES_BASE="$STACK_DIR"
 if (( EUID == 0 )) && ! others_can_traverse "$STACK_DIR"; then
-    ES_BASE="/var/lib/flowlens/$(basename "$FLOWLENS_ROOT")-$(printf '%s' "$STACK_DIR" | sha256sum | cut -c1-12)"
+    ES_BASE="$ES_BASE_ROOT/$(basename "$FLOWLENS_ROOT")-$(printf '%s' "$STACK_DIR" | sha256sum | cut -c1-12)"
 fi
+# Such a folder outlives the checkout it belongs to (~0.5 GB: the install and the data), so it names its stack folder
+# in .stack-dir, and every install removes the folders whose stack folder is gone.
+ES_BASE_OWNER=".stack-dir"
+
+record_es_base_owner() {
+    [[ "$ES_BASE" != "$STACK_DIR" ]] || return 0
+    (umask 022 && mkdir -p "$ES_BASE")
+    printf '%s\n' "$STACK_DIR" >"$ES_BASE/$ES_BASE_OWNER"
+}
+
+cmd_prune() {
+    local base owner
+    [[ -w "$ES_BASE_ROOT" ]] || return 0  # only root relocates Elasticsearch, so only root cleans up after it
+    for base in "$ES_BASE_ROOT"/*/; do
+        [[ -f "$base$ES_BASE_OWNER" ]] || continue  # not ours, or from before the owner file: left alone
+        owner="$(cat "$base$ES_BASE_OWNER")"
+        [[ -n "$owner" && ! -e "$owner" ]] || continue
+        if pgrep -f -- "${base%/}/" >/dev/null; then
+            log "prune: ${base%/} still runs a process, though its stack folder $owner is gone; left alone"
+            continue
+        fi
+        if rm -rf -- "${base%/}"; then
+            log "prune: removed ${base%/}, the Elasticsearch of the deleted checkout $owner"
+        else
+            log "prune: could not remove all of ${base%/} (the Elasticsearch of the deleted checkout $owner)"
+        fi
+    done
+}
 ES_HOME="$ES_BASE/elasticsearch-$ES_VERSION"
 ES_CLUSTER="flowlens-$INSTANCE"
 
@@ -348,6 +378,8 @@ cmd_install() {
     local t0
     t0="$(now_ms)"
     take_lock "$STACK_DIR/.install.lock"
+    cmd_prune
+    record_es_base_owner
     ensure_es_user
     install_es
     install_es_root_plugin
@@ -933,6 +965,7 @@ usage() {
 
 case "${1:-}" in
     install) cmd_install ;;
+    prune) cmd_prune ;;
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;

@@ -55,11 +55,12 @@ class PrivateCheckoutStackIT {
         Path esState = stackDir.resolve("instances").resolve(environment.get("FLOWLENS_INSTANCE")).resolve("es");
         Path relocated = Files.isSymbolicLink(esState) ? Files.readSymbolicLink(esState) : null;
         SystemUnderTest.stack(SystemUnderTest.get().root(), "down", environment);
-        deleteTree(privateFolder);
         if (relocated != null) {
-            // /var/lib/flowlens/<checkout>-<hash>/instances/<instance>/es: the whole base belongs to this test
+            // /var/lib/flowlens/<checkout>-<hash>/instances/<instance>/es: the whole base belongs to this test; removed
+            // while its stack folder still exists, so that another lane's install does not prune it at the same time
             deleteTree(relocated.getParent().getParent().getParent());
         }
+        deleteTree(privateFolder);
     }
 
     @Test
@@ -77,12 +78,40 @@ class PrivateCheckoutStackIT {
                 .then().statusCode(200);
         Path esState = stackDir.resolve("instances").resolve(environment.get("FLOWLENS_INSTANCE")).resolve("es");
         if ("root".equals(System.getProperty("user.name"))) {
+            Path relocated = Files.readSymbolicLink(esState);
             assertThat("as root, Elasticsearch's files live where its user can reach them",
-                    Files.readSymbolicLink(esState).toString(), startsWith("/var/lib/flowlens/"));
+                    relocated.toString(), startsWith("/var/lib/flowlens/"));
+            assertThat("the folder names the stack folder it belongs to, for the prune of a deleted checkout",
+                    Files.readString(relocated.getParent().getParent().getParent().resolve(".stack-dir")).strip(),
+                    is(stackDir.toString()));
         } else {
             assertThat("as a normal user, Elasticsearch runs as that user inside the private folder",
                     Files.isDirectory(esState.resolve("data")), is(true));
         }
+    }
+
+    @Test
+    void pruneRemovesTheElasticsearchFolderOfADeletedCheckoutOnly() throws IOException {
+        Path baseRoot = Files.createDirectory(privateFolder.resolve("es-bases"));
+        Path gone = folderOwnedBy(baseRoot.resolve("gone-checkout"), privateFolder.resolve("deleted-clone/.stack"));
+        Path live = folderOwnedBy(baseRoot.resolve("live-checkout"), stackDir);
+        Path foreign = Files.createDirectories(baseRoot.resolve("not-ours/data"));
+        Map<String, String> pruning = new java.util.HashMap<>(environment);
+        pruning.put("FLOWLENS_ES_BASE_ROOT", baseRoot.toString());
+
+        SystemUnderTest.stack(SystemUnderTest.get().root(), "prune", pruning);
+
+        assertThat("the folder of the deleted checkout is gone", Files.exists(gone), is(false));
+        assertThat("the folder of a checkout that exists stays", Files.isDirectory(live.resolve("data")), is(true));
+        assertThat("a folder without an owner is not ours to remove", Files.isDirectory(foreign), is(true));
+    }
+
+    /** A relocated Elasticsearch folder with some data, naming {@code stackFolder} as its owner. */
+    private static Path folderOwnedBy(Path folder, Path stackFolder) throws IOException {
+        Files.createDirectories(folder.resolve("data"));
+        Files.writeString(folder.resolve("data/segment"), "indexed spans");
+        Files.writeString(folder.resolve(".stack-dir"), stackFolder + "\n");
+        return folder;
     }
 
     private static void deleteTree(Path top) throws IOException {
