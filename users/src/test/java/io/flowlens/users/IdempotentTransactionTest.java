@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -76,18 +75,30 @@ class IdempotentTransactionTest {
         return first;
     }
 
+    /** The spans of one idempotent POST /users that created a user, and its one {@code db.transaction}. */
+    record CreatedUserTrace(List<SpanData> spans, SpanData transaction) {
+
+        static CreatedUserTrace record() {
+            RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+            post("k-" + UUID.randomUUID(), body(), traceparent.header()).then().statusCode(201);
+            List<SpanData> spans = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /users", Duration.ofSeconds(5));
+            assertThat(spans.stream().filter(span -> span.getName().equals("db.transaction")).count(), is(1L));
+            SpanData transaction = RecordedSpans.named(spans, "db.transaction");
+            assertThat(transaction.getAttributes().get(AttributeKey.stringKey("flowlens.db.transaction.outcome")),
+                    is("commit"));
+            return new CreatedUserTrace(spans, transaction);
+        }
+
+        boolean inTransaction(String statement) {
+            return ancestors(spans, RecordedSpans.named(spans, statement)).contains(transaction.getSpanId());
+        }
+    }
+
     @Test
     void theClaimTheUserAndTheStoredAnswerCommitInOneTransaction() {
-        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
-        post("k-" + UUID.randomUUID(), body(), traceparent.header()).then().statusCode(201);
-
-        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /users", Duration.ofSeconds(5));
-        SpanData transaction = RecordedSpans.named(trace, "db.transaction");
-        assertThat(transaction.getAttributes().get(AttributeKey.stringKey("flowlens.db.transaction.outcome")), is("commit"));
-        assertThat(trace.stream().filter(span -> span.getName().equals("db.transaction")).count(), is(1L));
+        CreatedUserTrace trace = CreatedUserTrace.record();
         for (String statement : List.of("INSERT idempotency_keys", "INSERT users", "UPDATE idempotency_keys")) {
-            assertThat(statement + " inside the transaction",
-                    ancestors(trace, RecordedSpans.named(trace, statement)), hasItem(transaction.getSpanId()));
+            assertThat(statement + " inside the transaction", trace.inTransaction(statement), is(true));
         }
     }
 
