@@ -388,9 +388,10 @@ def write_replay_payload(trace_file, spans, payload):
     placeholders = [os.urandom(16) for _ in range(REPLAY_BATCH)]
     copies = []
     for placeholder in placeholders:
+        trace_id = base64.b64encode(placeholder).decode()
         for resource in json.loads(json.dumps(resources)):
             for span in (s for scope in resource["scopeSpans"] for s in scope["spans"]):
-                span["traceId"] = base64.b64encode(placeholder).decode()
+                span["traceId"] = trace_id
                 span["spanId"] = b64(span["spanId"])
                 if span.get("parentSpanId"):
                     span["parentSpanId"] = b64(span["parentSpanId"])
@@ -1141,9 +1142,8 @@ def warm_up_curves():
         began = time.monotonic()
         for chunk in range(WARMUP_CURVE_CHUNKS):
             for name, deployment in deployments.items():
-                pids = [process.pid for process in deployment["processes"].values()]
                 run, cpu_ms = with_cpu_per_flow(
-                    pids, lambda: probe(deployment["ports"], "saturate", duration=WARMUP_CHUNK, VUS=8))
+                    pids_of(deployment), lambda: probe(deployment["ports"], "saturate", duration=WARMUP_CHUNK, VUS=8))
                 db_mb = sum(f.stat().st_size for f in deployment["folder"].glob("*.mv.db")) / 1e6
                 deployment["chunks"].append({"at_s": time.monotonic() - began, "flows_per_s": run["rps"],
                                              "flows": run["count"], "cpu_ms_per_flow": cpu_ms, "db_mb": db_mb,
@@ -1153,12 +1153,13 @@ def warm_up_curves():
         # the warm deployments at the CPU goal's fixed rate, in turns like the chunks
         for repetition in range(WARMUP_RATE_PROBES):
             for name, deployment in deployments.items():
-                pids = [process.pid for process in deployment["processes"].values()]
-                run, by_thread = with_cpu_by_thread(pids, lambda: probe(deployment["ports"], "rate", RATE=RATE))
+                run, by_thread = with_cpu_by_thread(pids_of(deployment),
+                                                    lambda: probe(deployment["ports"], "rate", RATE=RATE))
+                cpu_ms = sum(by_thread.values())
                 deployment.setdefault("rate_probes", []).append({"flows": run["count"], "p99_ms": run["p99"],
                                                                  "failed": run["failed"], "cpu_ms_by_thread": by_thread,
-                                                                 "cpu_ms_per_flow": sum(by_thread.values())})
-                print(f"at {RATE} flows/s, {repetition + 1} {name}: {sum(by_thread.values()):.2f} ms CPU/flow "
+                                                                 "cpu_ms_per_flow": cpu_ms})
+                print(f"at {RATE} flows/s, {repetition + 1} {name}: {cpu_ms:.2f} ms CPU/flow "
                       f"({', '.join(f'{k} {v:.2f}' for k, v in by_thread.items())}), p99 {run['p99']:.1f} ms",
                       flush=True)
     finally:
