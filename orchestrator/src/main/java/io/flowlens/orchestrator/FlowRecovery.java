@@ -31,7 +31,8 @@ import static io.flowlens.platform.tracing.FlowlensAttributes.ORDER_ID;
  * and then every minute (Helidon scheduling; {@code io.flowlens.orchestrator.FlowRecovery.round.schedule.delay} and
  * {@code .time-unit} override it). Its order decides: CONFIRMED or PAID means the flow got through
  * (the crash came after confirm), so the run is COMPLETED; otherwise the order is cancelled and its payments voided,
- * exactly as the flow itself compensates, and the run is COMPENSATED. A run that never got an order is ABANDONED.
+ * exactly as the flow itself compensates, and the run is COMPENSATED. A run is written once its order exists
+ * ({@link FlowRunStore}); one left STARTED without an order, by an orchestrator from before that, is ABANDONED.
  * Each recovery is a {@code flow.recover} span; a run whose recovery fails stays STARTED for the next round.
  * Orchestrators that share one database each run these rounds: a run is claimed ({@link FlowRunStore#claimRecovery})
  * before it is recovered, so only one of them recovers it; the claim lasts {@code recovery-after}, longer than a

@@ -14,10 +14,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * The {@code flow_runs} table: a run is STARTED before the first call, records its order as soon as the order
- * exists, and gets its outcome when the saga ends. A run still STARTED long after is one whose orchestrator died
- * mid-saga; {@link FlowRecovery} finishes it. Every write commits at once, in a transaction of its own, whatever the
- * request's transaction does: the record must outlive a crash of the flow that writes it. An outcome is set once.
+ * The {@code flow_runs} table: a run is written first, as STARTED, once its order exists (before the payment is asked
+ * for), and gets its outcome when the saga ends; a run that ends before it has an order is written once, with its
+ * outcome. Until its order exists a run has nothing to recover (no order, so no payment: the payment needs the
+ * order's id, and the orders service's sweeper cancels an order left PENDING), so a record before it would only cost
+ * every flow a commit. A run still STARTED long after is one whose orchestrator died mid-saga; {@link FlowRecovery}
+ * finishes it. Every write commits at once, in a transaction of its own, whatever the request's transaction does: the
+ * record must outlive a crash of the flow that writes it. An outcome is set once.
  */
 @ApplicationScoped
 public class FlowRunStore {
@@ -36,27 +39,50 @@ public class FlowRunStore {
     public record StaleRun(long id, String idempotencyKey, Long orderId) {
     }
 
-    public long start(String traceId, long userId, BigDecimal amount, String currency, String idempotencyKey) {
-        return database.inNewTransaction(() -> database.insert(TABLE, "INSERT INTO flow_runs (trace_id, user_id, amount,"
-                        + " currency, outcome, started_at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                statement -> {
-                    statement.setString(1, traceId);
-                    statement.setLong(2, userId);
-                    statement.setBigDecimal(3, amount);
-                    statement.setString(4, currency);
-                    statement.setString(5, STARTED);
-                    statement.setTimestamp(6, Timestamp.from(Instant.now()));
-                    statement.setString(7, idempotencyKey);
-                }));
+    /**
+     * One flow's run, not written yet: {@link #orderCreated} writes it, or {@link #finish} if the flow ends first.
+     * A flow's own, used by its thread only.
+     */
+    public static final class Run {
+        private final String traceId;
+        private final long userId;
+        private final BigDecimal amount;
+        private final String currency;
+        private final String idempotencyKey;
+        private final Instant startedAt;
+        private Long id;
+
+        private Run(String traceId, long userId, BigDecimal amount, String currency, String idempotencyKey,
+                    Instant startedAt) {
+            this.traceId = traceId;
+            this.userId = userId;
+            this.amount = amount;
+            this.currency = currency;
+            this.idempotencyKey = idempotencyKey;
+            this.startedAt = startedAt;
+        }
+
+        /** The row's id; empty until the run is written. */
+        public Optional<Long> id() {
+            return Optional.ofNullable(id);
+        }
     }
 
-    /** Written before the payment is asked for, so a crash from here on leaves an order recovery can find. */
-    public void orderCreated(long runId, long orderId) {
-        database.inNewTransaction(() -> database.update(TABLE, "UPDATE flow_runs SET order_id = ? WHERE id = ?",
-                statement -> {
-                    statement.setLong(1, orderId);
-                    statement.setLong(2, runId);
-                }));
+    /** A run that starts now; nothing is written until its order exists. */
+    public Run begin(String traceId, long userId, BigDecimal amount, String currency, String idempotencyKey) {
+        return new Run(traceId, userId, amount, currency, idempotencyKey, Instant.now());
+    }
+
+    /**
+     * Writes the run as STARTED with its order: committed before the payment is asked for, so a crash from here on
+     * leaves an order recovery can find. Answers the row's id.
+     */
+    public long orderCreated(Run run, long orderId) {
+        if (run.id != null) {
+            throw new IllegalStateException("flow run " + run.id + " has its order already");
+        }
+        run.id = insertRun(run, orderId, null, STARTED, null);
+        return run.id;
     }
 
     /** Runs still STARTED that began at or before {@code startedBefore}, oldest first. */
@@ -115,10 +141,16 @@ public class FlowRunStore {
     }
 
     /**
-     * The flow's own outcome, set only while the run is still STARTED: a flow that outlived its recovery threshold
-     * must not overwrite the COMPENSATED that recovery wrote. False when the run had an outcome already.
+     * The flow's own outcome. A run written at its order is updated only while it is still STARTED: a flow that
+     * outlived its recovery threshold must not overwrite the COMPENSATED that recovery wrote; false when the run had
+     * an outcome already. A run that never got to its order is written here, once, with its outcome.
      */
-    public boolean finish(long runId, Long orderId, Long paymentId, String outcome) {
+    public boolean finish(Run run, Long orderId, Long paymentId, String outcome) {
+        if (run.id == null) {
+            run.id = insertRun(run, orderId, paymentId, outcome, Instant.now());
+            return true;
+        }
+        long runId = run.id;
         return database.inNewTransaction(() -> database.update(TABLE, "UPDATE flow_runs SET order_id = ?, payment_id = ?,"
                 + " outcome = ?, finished_at = ? WHERE id = ? AND outcome = ?", statement -> {
                     setNullableLong(statement, 1, orderId);
@@ -128,6 +160,24 @@ public class FlowRunStore {
                     statement.setLong(5, runId);
                     statement.setString(6, STARTED);
                 })) == 1;
+    }
+
+    private long insertRun(Run run, Long orderId, Long paymentId, String outcome, Instant finishedAt) {
+        return database.inNewTransaction(() -> database.insert(TABLE, "INSERT INTO flow_runs (trace_id, user_id, amount,"
+                        + " currency, order_id, payment_id, outcome, started_at, finished_at, idempotency_key)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                statement -> {
+                    statement.setString(1, run.traceId);
+                    statement.setLong(2, run.userId);
+                    statement.setBigDecimal(3, run.amount);
+                    statement.setString(4, run.currency);
+                    setNullableLong(statement, 5, orderId);
+                    setNullableLong(statement, 6, paymentId);
+                    statement.setString(7, outcome);
+                    statement.setTimestamp(8, Timestamp.from(run.startedAt));
+                    statement.setTimestamp(9, finishedAt == null ? null : Timestamp.from(finishedAt));
+                    statement.setString(10, run.idempotencyKey);
+                }));
     }
 
     private static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {

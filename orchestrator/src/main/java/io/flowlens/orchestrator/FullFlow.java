@@ -67,35 +67,37 @@ public class FullFlow {
         Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, currency);
         return BusinessSpan.call(tracer, "flow.run", attributes, span -> {
             FlowResult result = new FlowResult().traceId(Problems.currentTraceId()).userId(userId);
-            long runId = runs.start(result.getTraceId(), userId, amount, currency, idempotencyKey);
+            FlowRunStore.Run run = runs.begin(result.getTraceId(), userId, amount, currency, idempotencyKey);
             try {
-                execute(result, span, amount, currency, idempotencyKey, runId);
-                recordOutcome(span, runId, result, result.getOutcome().name());
+                execute(result, span, amount, currency, idempotencyKey, run);
+                recordOutcome(span, run, result, result.getOutcome().name());
                 return result;
             } catch (RuntimeException failure) {
-                recordOutcome(span, runId, result, "FAILED");
+                recordOutcome(span, run, result, "FAILED");
                 throw failure;
             }
         });
     }
 
     /** A run that recovery finished already keeps recovery's outcome; the span says the flow came too late. */
-    private void recordOutcome(Span span, long runId, FlowResult result, String outcome) {
-        if (!runs.finish(runId, result.getOrderId(), result.getPaymentId(), outcome)) {
+    private void recordOutcome(Span span, FlowRunStore.Run run, FlowResult result, String outcome) {
+        if (!runs.finish(run, result.getOrderId(), result.getPaymentId(), outcome)) {
+            long runId = run.id().orElseThrow(); // only a run written before its end can have been recovered
             span.setAttribute(OUTCOME_SUPERSEDED, true);
             LOGGER.warning(() -> "flow run " + runId + " ended " + outcome + " after recovery had finished it; kept "
                     + runs.outcome(runId).orElse("?"));
         }
     }
 
-    private void execute(FlowResult result, Span span, BigDecimal amount, String currency, String key, long runId) {
+    private void execute(FlowResult result, Span span, BigDecimal amount, String currency, String key,
+                         FlowRunStore.Run run) {
         step(result, FlowStep.NameEnum.GET_USER, 200, () -> services.getUser(result.getUserId()));
         Order order = step(result, FlowStep.NameEnum.CREATE_ORDER, 201, () -> services.createOrder(
                 new OrderCreate().userId(result.getUserId()).amount(amount).currency(currency)
                         .description("full-flow demo order"), IdempotencyKeys.forStep(key, "order")));
         result.orderId(order.getId()).orderStatus(order.getStatus());
         span.setAttribute(ORDER_ID, order.getId());
-        runs.orderCreated(runId, order.getId());
+        runs.orderCreated(run, order.getId());
 
         Payment payment;
         try {

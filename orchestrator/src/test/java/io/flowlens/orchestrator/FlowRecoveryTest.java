@@ -1,6 +1,7 @@
 package io.flowlens.orchestrator;
 
 import java.math.BigDecimal;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,6 +20,7 @@ import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderStatus;
 import io.flowlens.contracts.payments.model.Payment;
 import io.flowlens.contracts.payments.model.PaymentStatus;
+import io.flowlens.platform.db.TracedDatabase;
 import io.flowlens.testing.MemorySpanExporterProvider;
 import io.flowlens.testing.RecordedSpans;
 import io.flowlens.testing.StandInUsers;
@@ -74,17 +76,19 @@ class FlowRecoveryTest {
     @Inject
     private Config config;
 
+    @Inject
+    private TracedDatabase database;
+
     /** A run left STARTED after its order was made, as a crash after "create order" leaves it. */
-    private record Run(long runId, long orderId) {
+    private record Run(FlowRunStore.Run record, long runId, long orderId) {
     }
 
     private Run runWithOrder(OrderStatus status) {
         Order order = new Order().id(IDS.incrementAndGet()).userId(1L).amount(new BigDecimal("12.00")).currency("USD")
                 .status(status).createdAt(OffsetDateTime.now(ZoneOffset.UTC));
         FakeDownstreams.ORDERS.put(order.getId(), order);
-        long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-" + order.getId());
-        runs.orderCreated(runId, order.getId());
-        return new Run(runId, order.getId());
+        FlowRunStore.Run run = runs.begin(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-" + order.getId());
+        return new Run(run, runs.orderCreated(run, order.getId()), order.getId());
     }
 
     private static Payment authorizedPayment(long orderId) {
@@ -131,8 +135,11 @@ class FlowRecoveryTest {
     }
 
     @Test
-    void aRunThatDiedBeforeItsOrderIsAbandoned() {
-        long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-no-order");
+    void aRunLeftStartedWithoutAnOrderIsAbandoned() {
+        // as an orchestrator that wrote a run before its first call left it (runs are written at their order now)
+        long runId = database.inNewTransaction(() -> database.insert("flow_runs", "INSERT INTO flow_runs (user_id,"
+                + " amount, currency, outcome, started_at, idempotency_key) VALUES (1, 12.00, 'USD', 'STARTED', ?,"
+                + " 'flow-recovery-test-no-order')", statement -> statement.setTimestamp(1, Timestamp.from(Instant.now()))));
         recovery.recoverStale(anHourLater());
         assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.ABANDONED));
     }
@@ -140,7 +147,7 @@ class FlowRecoveryTest {
     @Test
     void aFinishedRunIsNeverRecovered() {
         Run run = runWithOrder(OrderStatus.PENDING);
-        runs.finish(run.runId(), run.orderId(), null, "PAYMENT_DECLINED");
+        runs.finish(run.record(), run.orderId(), null, "PAYMENT_DECLINED");
         recovery.recoverStale(anHourLater());
         assertThat(runs.outcome(run.runId()).orElseThrow(), is("PAYMENT_DECLINED"));
         assertThat(FakeDownstreams.ORDERS.get(run.orderId()).getStatus(), is(OrderStatus.PENDING));
@@ -150,17 +157,18 @@ class FlowRecoveryTest {
     void aFlowThatEndsAfterItsRecoveryKeepsTheRecoveredOutcome() {
         Run run = runWithOrder(OrderStatus.PENDING);
         recovery.recoverStale(anHourLater());
-        assertThat(runs.finish(run.runId(), run.orderId(), null, "COMPLETED"), is(false));
+        assertThat(runs.finish(run.record(), run.orderId(), null, "COMPLETED"), is(false));
         assertThat(runs.outcome(run.runId()).orElseThrow(), is(FlowRecovery.COMPENSATED));
     }
 
     @Test
     void aRunIsNotStaleBeforeRecoveryAfter() {
-        long runId = runs.start(null, 1, new BigDecimal("12.00"), "USD", "flow-recovery-test-young");
+        Run run = runWithOrder(OrderStatus.PENDING);
         recovery.recoverStale(Instant.now());
-        assertThat(runs.outcome(runId).orElseThrow(), is(FlowRunStore.STARTED));
+        assertThat(runs.outcome(run.runId()).orElseThrow(), is(FlowRunStore.STARTED));
+        assertThat(FakeDownstreams.ORDERS.get(run.orderId()).getStatus(), is(OrderStatus.PENDING));
         recovery.recoverStale(anHourLater());
-        assertThat(runs.outcome(runId).orElseThrow(), is(FlowRecovery.ABANDONED));
+        assertThat(runs.outcome(run.runId()).orElseThrow(), is(FlowRecovery.COMPENSATED));
     }
 
     @Test

@@ -2,12 +2,14 @@ package io.flowlens.orchestrator;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderStatus;
+import io.flowlens.platform.db.TracedDatabase;
 import io.flowlens.testing.ContractClient;
 import io.flowlens.testing.RecordedSpans;
 import io.flowlens.testing.StandInUsers;
@@ -19,6 +21,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.http.ContentType.JSON;
@@ -29,6 +32,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 
@@ -49,6 +53,9 @@ import static org.hamcrest.Matchers.not;
 @AddConfig(key = "payments.currencies", value = "USD,EUR,GBP")
 @AddConfig(key = "io.flowlens.orchestrator.DownstreamServices/Timeout/value", value = "500")
 class FullFlowTest {
+
+    @Inject
+    private TracedDatabase database;
 
     @Test
     void authorizedPaymentCompletesTheFlow() {
@@ -101,6 +108,17 @@ class FullFlowTest {
                 .body("type", is("https://flowlens.io/problems/not-found"))
                 .body("detail", is("user 999 does not exist"));
         assertThat(FakeDownstreams.ORDERS.size(), is(ordersBefore));
+    }
+
+    @Test
+    void aFlowThatEndsBeforeItsOrderWritesItsRunOnceWithItsOutcome() {
+        String traceId = ContractClient.given("orchestrator").get("/demo/full-flow/998")
+                .then().statusCode(404).extract().path("trace_id");
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceId, "GET /demo/full-flow/{userId}", Duration.ofSeconds(5));
+        assertThat(runStatements(trace), contains("INSERT flow_runs"));
+        assertThat(database.queryOne("flow_runs", "SELECT outcome, order_id FROM flow_runs WHERE trace_id = ?",
+                statement -> statement.setString(1, traceId), row -> row.getString(1) + " order " + row.getObject(2))
+                .orElseThrow(), is("FAILED order null"));
     }
 
     @Test
@@ -297,13 +315,26 @@ class FullFlowTest {
             assertThat("each client call reached a server span in the same trace", trace.stream()
                     .anyMatch(s -> s.getKind() == SpanKind.SERVER && s.getParentSpanId().equals(client.getSpanId())), is(true));
         }
-        // the run's record commits on its own, whatever happens to the request: a transaction of its own under flow.run
+        // the run is written twice: once its order exists, before the payment is asked for, and with its outcome
+        assertThat(runStatements(trace), contains("INSERT flow_runs", "UPDATE flow_runs"));
+        List<SpanData> calls = clients.stream().sorted(Comparator.comparing(SpanData::getStartEpochNanos)).toList();
         SpanData record = RecordedSpans.named(trace, "INSERT flow_runs");
+        assertThat("written after the order call", record.getStartEpochNanos(),
+                greaterThanOrEqualTo(calls.get(1).getEndEpochNanos()));
+        assertThat("written before the payment call", record.getEndEpochNanos(),
+                lessThanOrEqualTo(calls.get(2).getStartEpochNanos()));
+        // the run's record commits on its own, whatever happens to the request: a transaction of its own under flow.run
         SpanData recordTransaction = trace.stream().filter(s -> s.getSpanId().equals(record.getParentSpanId()))
                 .findFirst().orElseThrow();
         assertThat(recordTransaction.getName(), is("db.transaction"));
         assertThat(recordTransaction.getParentSpanId(), is(flow.getSpanId()));
         assertThat(trace.stream().noneMatch(s -> s.getStatus().getStatusCode() == StatusCode.ERROR), is(true));
+    }
+
+    /** The statements on flow_runs in a trace, in the order they ran. */
+    private static List<String> runStatements(List<SpanData> trace) {
+        return trace.stream().filter(s -> s.getName().endsWith(" flow_runs"))
+                .sorted(Comparator.comparing(SpanData::getStartEpochNanos)).map(SpanData::getName).toList();
     }
 
     @Test
