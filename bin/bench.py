@@ -723,7 +723,7 @@ EXPLANATIONS = [
     "where the same build was slower throughout: saturated 164–190 flows/s against ~200, four starts 5.72 s against "
     "4.96, with nothing else running, so read the goal as met or missed by this machine's state between runs. Probed at once with the OTLP deployment, the same JVMs cost 10.6 ms: eight JVMs on one core at "
     "30 flows/s in all evict each other's caches, which is why the goal's figure is taken alone."
-    " After 2f40aa2 (no change to a flow): 10.33 ms (7.67–10.56), saturated 162–168 flows/s: missed by 0.33 ms, again on a slower machine state. After fbd4ccb (no change to a flow): 7.31 ms (7.08–7.84), saturated 173–208 flows/s: met. After ab526ea (no change to a flow): 10.07 ms (9.6–10.3), saturated 173–212 flows/s: missed by 0.07 ms, the machine's state again (8 runs of this figure since 2026-12-04: 7.31–11.33 ms with no change to a flow in most). The run after (`-XX:NewRatio=4`, the young generation a fifth of the heap): 12.33 ms (10.9–12.5), saturated 102–156 flows/s against 173–212: the same warm-up tool run right after it, both young-generation sizes side by side over 20 chunks, found no difference (chunks 10–20: median 112 and 119 flows/s, 6.8–10.2 and 7.3–10.4 ms per flow), and both stayed near 100–145 flows/s, so this run was on a slower machine state. After cb099f9 (nothing in a flow): 13.92 ms (11.3–16.2), saturated 101–137 flows/s, the slower state again. A perf profile of one warm deployment (2026-12-05, PROFILES.md \"Start, warm-up and the low rate\") has every part of a flow 1.3–1.7 × dearer at 15 flows/s than saturated (H2 3.0 against 2.3 ms, Jersey 1.6 against 1.2, the kernel 1.3 against 0.6): no one code path holds the gap. After de1cd32 (one commit per idempotent POST, ~0.2 ms of a flow measured alone; PROFILES.md \"One commit per idempotent POST\"): 9.83 ms (9.67–10.27), saturated 170–201 flows/s: met, on the faster machine state again. The file store itself, measured again the same day (PROFILES.md \"What H2's file store costs a flow beyond its commits\"): 11.5 ms on files against 6.7 in memory at 15 flows/s, four deployments side by side; a 64 MB page cache or no chunk retention did not move it, and the request threads hold ~3 ms of the gap: the goal rests on durable commits.",
+    " After 2f40aa2 (no change to a flow): 10.33 ms (7.67–10.56), saturated 162–168 flows/s: missed by 0.33 ms, again on a slower machine state. After fbd4ccb (no change to a flow): 7.31 ms (7.08–7.84), saturated 173–208 flows/s: met. After ab526ea (no change to a flow): 10.07 ms (9.6–10.3), saturated 173–212 flows/s: missed by 0.07 ms, the machine's state again (8 runs of this figure since 2026-12-04: 7.31–11.33 ms with no change to a flow in most). The run after (`-XX:NewRatio=4`, the young generation a fifth of the heap): 12.33 ms (10.9–12.5), saturated 102–156 flows/s against 173–212: the same warm-up tool run right after it, both young-generation sizes side by side over 20 chunks, found no difference (chunks 10–20: median 112 and 119 flows/s, 6.8–10.2 and 7.3–10.4 ms per flow), and both stayed near 100–145 flows/s, so this run was on a slower machine state. After cb099f9 (nothing in a flow): 13.92 ms (11.3–16.2), saturated 101–137 flows/s, the slower state again. A perf profile of one warm deployment (2026-12-05, PROFILES.md \"Start, warm-up and the low rate\") has every part of a flow 1.3–1.7 × dearer at 15 flows/s than saturated (H2 3.0 against 2.3 ms, Jersey 1.6 against 1.2, the kernel 1.3 against 0.6): no one code path holds the gap. After de1cd32 (one commit per idempotent POST, ~0.2 ms of a flow measured alone; PROFILES.md \"One commit per idempotent POST\"): 9.83 ms (9.67–10.27), saturated 170–201 flows/s: met, on the faster machine state again. The file store itself, measured again the same day (PROFILES.md \"What H2's file store costs a flow beyond its commits\"): 11.5 ms on files against 6.7 in memory at 15 flows/s, four deployments side by side; a 64 MB page cache or no chunk retention did not move it, and the request threads hold ~3 ms of the gap: the goal rests on durable commits. The orchestrator's run record written once its order exists instead of before the first call (five commits per flow instead of six; PROFILES.md \"The orchestrator's run written at its order\"), the two builds side by side: 11.36 → 11.16 ms at 15 flows/s, within the probes' spread (9.8–14.6 ms on both), H2 files per flow 77.4 → 70.2 KB.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
     "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
     "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
@@ -883,10 +883,14 @@ def launch(services, env, work, cpus=None):
     ports = {svc: free_port() for svc in SERVICES}
     processes = {}
     began = time.monotonic()
+    # BENCH_CHECKOUT in a configuration: another checkout's build (its jars, its bin/service-jvm.sh and so its AOT
+    # caches), so two builds run side by side; build it and train its caches there first (`bin/service-jvm.sh cache`)
+    checkout = pathlib.Path(env.get("BENCH_CHECKOUT", ROOT))
     for svc in services:
-        options = sh("bin/service-jvm.sh", "options", svc, env=env).stdout.split()
+        options = sh(str(checkout / "bin" / "service-jvm.sh"), "options", svc, env=env).stdout.split()
         processes[svc] = subprocess.Popen(
-            (["taskset", "-c", cpus] if cpus else []) + [f"{JAVA_HOME}/bin/java", *options, "-jar", str(ROOT / svc / "target" / f"{svc}.jar")],
+            (["taskset", "-c", cpus] if cpus else [])
+            + [f"{JAVA_HOME}/bin/java", *options, "-jar", str(checkout / svc / "target" / f"{svc}.jar")],
             cwd=work, stdout=open(work / f"{svc}.log", "ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             # the configuration's own environment goes to the JVM too, not only to its options (OTEL_SDK_DISABLED for
             # tracing off), last so that it may replace a default here (e.g. FLOWLENS_DB_URL; {service} in a value
@@ -1111,7 +1115,7 @@ def flow_cpu(sets):
 
 
 # bin/bench.py warm-up: the JIT warm-up of configurations side by side (BENCH_WARMUP_CONFIGS, JSON of name -> environment
-# for the service JVMs, replaces these). By default durable H2 files as bin/services.sh runs them against H2 in memory,
+# for the service JVMs, replaces these; BENCH_CHECKOUT in one names another checkout's build, see launch). By default durable H2 files as bin/services.sh runs them against H2 in memory,
 # which keeps nothing across a restart: the gap is what persisting each commit costs a flow.
 WARMUP_CONFIGS = {
     "H2 files, WRITE_DELAY=0": {"OTEL_SDK_DISABLED": "true"},
