@@ -1114,9 +1114,10 @@ def flow_cpu(sets):
         {k: (str(v) if isinstance(v, pathlib.Path) else v) for k, v in i.items()} for i in instances]}, indent=2))
 
 
-# bin/bench.py warm-up: the JIT warm-up of configurations side by side (BENCH_WARMUP_CONFIGS, JSON of name -> environment
-# for the service JVMs, replaces these; BENCH_CHECKOUT in one names another checkout's build, see launch). By default durable H2 files as bin/services.sh runs them against H2 in memory,
-# which keeps nothing across a restart: the gap is what persisting each commit costs a flow.
+# bin/bench.py warm-up: the JIT warm-up of configurations side by side (BENCH_WARMUP_CONFIGS, JSON of name ->
+# environment for the service JVMs, replaces these; BENCH_CHECKOUT in one names another checkout's build, see
+# launch). By default durable H2 files as bin/services.sh runs them against H2 in memory, which keeps nothing across a
+# restart: the gap is what persisting each commit costs a flow.
 WARMUP_CONFIGS = {
     "H2 files, WRITE_DELAY=0": {"OTEL_SDK_DISABLED": "true"},
     "H2 in memory (not durable)": {"OTEL_SDK_DISABLED": "true", "FLOWLENS_DB_URL": "jdbc:h2:mem:flowlens;DB_CLOSE_DELAY=-1"},
