@@ -37,6 +37,8 @@ class TracedDatabaseTest {
 
     /** Well below H2's own 2 s, so a test sees that the configured value is the one in force. */
     private static final long LOCK_TIMEOUT_MS = 300;
+    /** Not the platform's 2048 KB nor H2's 16 MB, so a test sees that the configured value is the one in force. */
+    private static final int H2_CACHE_KB = 1024;
 
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final SdkTracerProvider tracing = SdkTracerProvider.builder()
@@ -47,7 +49,7 @@ class TracedDatabaseTest {
     void open() {
         database = new TracedDatabase(tracing.get("test"), new FaultInjector(ConfigProvider.getConfig()),
                 "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", Optional.empty(), 4, 2000,
-                LOCK_TIMEOUT_MS, "classpath:db/test-migration");
+                LOCK_TIMEOUT_MS, H2_CACHE_KB, "classpath:db/test-migration");
     }
 
     @AfterEach
@@ -156,11 +158,21 @@ class TracedDatabaseTest {
     }
 
     @Test
-    void theLockTimeoutIsSetOnTheDatabasesThatHaveOne() {
-        assertThat(TracedDatabase.lockTimeoutSql("h2", 2000), is(Optional.of("SET LOCK_TIMEOUT 2000")));
-        assertThat(TracedDatabase.lockTimeoutSql("postgresql", 2000), is(Optional.of("SET lock_timeout = 2000")));
-        assertThat(TracedDatabase.lockTimeoutSql("other_sql", 2000), is(Optional.empty()));
-        assertThrows(IllegalStateException.class, () -> TracedDatabase.lockTimeoutSql("h2", 0));
+    void theLockTimeoutAndH2sCacheAreSetOnTheDatabasesThatHaveThem() {
+        assertThat(TracedDatabase.connectionInitSql("h2", 2000, 2048),
+                is(Optional.of("SET LOCK_TIMEOUT 2000; SET CACHE_SIZE 2048")));
+        assertThat(TracedDatabase.connectionInitSql("postgresql", 2000, 2048),
+                is(Optional.of("SET lock_timeout = 2000")));
+        assertThat(TracedDatabase.connectionInitSql("other_sql", 2000, 2048), is(Optional.empty()));
+        assertThrows(IllegalStateException.class, () -> TracedDatabase.connectionInitSql("h2", 0, 2048));
+        assertThrows(IllegalStateException.class, () -> TracedDatabase.connectionInitSql("h2", 2000, 0));
+    }
+
+    @Test
+    void h2sPageCacheHasTheConfiguredSize() {
+        // both statements of the connection's first string ran: the lock timeout is checked in force above
+        assertThat(database.query("settings", "SELECT setting_value FROM information_schema.settings"
+                + " WHERE setting_name = 'CACHE_SIZE'", row -> row.getString(1)), contains(String.valueOf(H2_CACHE_KB)));
     }
 
     @Test
@@ -205,7 +217,7 @@ class TracedDatabaseTest {
                     + " VALUES ('old-key', 'h', 201, CURRENT_TIMESTAMP)");
         }
         TracedDatabase upgraded = new TracedDatabase(tracing.get("test"), new FaultInjector(ConfigProvider.getConfig()),
-                url, "sa", Optional.empty(), 2, 2000, LOCK_TIMEOUT_MS, "classpath:db/test-migration");
+                url, "sa", Optional.empty(), 2, 2000, LOCK_TIMEOUT_MS, H2_CACHE_KB, "classpath:db/test-migration");
         try {
             assertThat(upgraded.query("idempotency_keys", "SELECT idempotency_key FROM idempotency_keys"
                     + " WHERE lease_token IS NULL", row -> row.getString(1)), contains("old-key"));
