@@ -315,6 +315,11 @@ def overhead():
                       f"ms at {RATE}/s{alone}; saturated alone {sat['rps']:.1f} flows/s (services' core "
                       f"{sat['services_busy']:.0%} busy, backends' {sat['backends_busy']:.0%}, k6 {sat['k6_share']:.0%}, "
                       f"{beside})", flush=True)
+        # the RSS after this run's load (the warm-up's tens of thousands of flows, then the probes): the startup's reading
+        # after 200 flows comes before the heap has grown, which under a steady load it does up to -Xmx (PROFILES.md,
+        # "The RSS after a sustained load")
+        for deployment in deployments.values():
+            deployment["rss_mb_after_run"] = {svc: proc_rss_mb(p.pid) for svc, p in deployment["processes"].items()}
     finally:
         for deployment in deployments.values():
             stop(deployment["processes"])
@@ -487,6 +492,7 @@ def write(results, ingest_runs, seconds):
     indexer = spread([r["spans_per_second"] for r in writer("span indexer")])
     test_run = make_test_seconds()
     startup_summary = previous.get("summary", {})
+    rss_after_run = max(max(d["rss_mb_after_run"].values()) for d in results.values())
     summary = {
         "ready_s_single": startup_summary.get("ready_s_single"),
         "ready_s_all": startup_summary.get("ready_s_all"),
@@ -495,7 +501,7 @@ def write(results, ingest_runs, seconds):
         "cpu_ratio_otlp": statistics.median(ratios(lambda r: r["cpu_ms_per_flow"])),
         "throughput_ratio_otlp_pinned": statistics.median(ratios(lambda r: r["saturated"]["rps"])),
         "p99_ratio_otlp": statistics.median(ratios(lambda r: r["fixed"]["p99"])),
-        "rss_mb_max": startup_summary.get("rss_mb_max"),
+        "rss_mb_max": max(rss_after_run, startup_summary.get("rss_mb_max") or 0),
         "indexer_spans_per_s": indexer["median"],
         "make_test_warm_s": test_run["seconds"] if test_run else None,
     }
@@ -528,6 +534,11 @@ def write(results, ingest_runs, seconds):
         # two decimals where a whole number would hide the verdict (10.07 ms shown as "10 ms", missed)
         shown = f"{value:.2f}" if value < 10 or gap < 1 else f"{value:,.0f}"
         lines.append(f"| {label} | {shown}{unit} | {'≥' if higher_is_better else '≤'} {goal:,g}{unit} | {verdict} |")
+    lines += ["", f"Max service RSS: {startup_summary.get('rss_mb_max') or 0:.2f} MB after {STARTUP_FLOWS} flows on fresh "
+              f"services (\"Startup and footprint\"), {rss_after_run:.2f} MB after the tracing-overhead run below ("
+              + "; ".join(f"{name} " + " / ".join(f"{d['rss_mb_after_run'][svc]:.0f}" for svc in SERVICES)
+                          for name, d in results.items()) + " MB, users / orders / payments / orchestrator); the goal "
+              "row takes the larger."]
     if test_run:
         lines += ["", f"`make test`: {test_run['seconds']:.0f} s, commit {test_run['commit']}, {test_run['finished']}."]
     lines += [
@@ -1001,7 +1012,9 @@ def write_startup(runs):
     lines += ["", "| target | measured | verdict |", "|---|---|---|",
               f"| one service ready ≤ 2 s | {summary['ready_s_single']:.2f} s | {verdict(summary['ready_s_single'], 2)} |",
               f"| four services ready together ≤ 5 s | {summary['ready_s_all']:.2f} s | {verdict(summary['ready_s_all'], 5)} |",
-              f"| max service RSS after load ≤ 200 MB | {summary['rss_mb_max']:.2f} MB | {verdict(summary['rss_mb_max'], 200)} |",
+              f"| max service RSS after {STARTUP_FLOWS} flows on fresh services ≤ 200 MB (the goals table takes the larger of "
+              f"this and the RSS after the tracing-overhead run) | {summary['rss_mb_max']:.2f} MB | "
+              f"{verdict(summary['rss_mb_max'], 200)} |",
               STARTUP_END]
     md = out / "BENCHMARKS.md"
     text = md.read_text() if md.exists() else "# Flowlens benchmarks\n"
