@@ -112,6 +112,9 @@ public class TracedDatabase {
                           @ConfigProperty(name = "flowlens.db.h2-cache-kb", defaultValue = "2048") int h2CacheKb,
                           @ConfigProperty(name = "flowlens.db.migrations", defaultValue = "classpath:db/migration")
                           String migrations) {
+        if (h2CacheKb < 1) {
+            throw new IllegalStateException("flowlens.db.h2-cache-kb must be positive, not " + h2CacheKb);
+        }
         this.tracer = tracer;
         this.faults = faults;
         HikariConfig config = new HikariConfig();
@@ -123,8 +126,13 @@ public class TracedDatabase {
         config.setConnectionTimeout(connectionTimeoutMs);
         config.setPoolName("flowlens-db");
         this.system = systemOf(url);
-        connectionInitSql(system, lockTimeoutMs, h2CacheKb).ifPresent(config::setConnectionInitSql);
+        // a statement that needs a row another transaction holds waits this long, then fails (ROW_LOCKED); H2 waits
+        // 2 s by default, PostgreSQL for ever, which would let a stuck holder tie up every waiter's connection
+        lockTimeoutSql(system, lockTimeoutMs).ifPresent(config::setConnectionInitSql);
         this.dataSource = new HikariDataSource(config);
+        if ("h2".equals(system)) {
+            sizeH2Cache(h2CacheKb);
+        }
         this.namespace = namespaceOf(url);
         migrate(PLATFORM_MIGRATIONS, PLATFORM_HISTORY);
         migrate(migrations, "flyway_schema_history");
@@ -392,6 +400,21 @@ public class TracedDatabase {
         return end < 0 ? message : message.substring(0, end);
     }
 
+    /**
+     * H2's page cache, a setting of the database, so set once at start rather than by every connection. H2 keeps 16 MB
+     * by default whatever the heap; in the services' 160 MB heap the pages each commit copies churn through the young
+     * generation's survivor spaces, which overflow and promote them into the old generation to die there, so young
+     * collections copy more and full collections come sooner. 2 MB halved the writing services' young pauses
+     * (PROFILES.md, "H2's page cache and the collector").
+     */
+    private void sizeH2Cache(int kilobytes) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("SET CACHE_SIZE " + kilobytes);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not size H2's page cache", e);
+        }
+    }
+
     private void migrate(String locations, String historyTable) {
         // baseline at 0: a database whose tables came from the schema scripts before Flyway still gets every
         // migration, and the V1 scripts use IF NOT EXISTS so they leave such tables as they are
@@ -406,25 +429,13 @@ public class TracedDatabase {
     }
 
     /** The session setting for the lock timeout, on the databases that have one. */
-    /**
-     * What each new connection runs first. The lock timeout: a statement that needs a row another transaction holds
-     * waits this long, then fails (ROW_LOCKED); H2 waits 2 s by default, PostgreSQL for ever, which would let a stuck
-     * holder tie up every waiter's connection. H2's page cache: 16 MB by default whatever the heap; in the services'
-     * 160 MB heap the pages each commit copies churn through the young generation's survivor spaces, which overflow
-     * and promote them into the old generation to die there, so young collections copy more and full collections come
-     * sooner. 2 MB halved the writing services' young pauses (PROFILES.md, "H2's page cache and the collector").
-     */
-    static Optional<String> connectionInitSql(String system, long lockTimeoutMs, int h2CacheKb) {
+    static Optional<String> lockTimeoutSql(String system, long lockTimeoutMs) {
         if (lockTimeoutMs < 1) {
             // 0 would mean "never wait" on H2 and "wait for ever" on PostgreSQL
             throw new IllegalStateException("flowlens.db.lock-timeout-ms must be positive, not " + lockTimeoutMs);
         }
-        if (h2CacheKb < 1) {
-            throw new IllegalStateException("flowlens.db.h2-cache-kb must be positive, not " + h2CacheKb);
-        }
         return switch (system) {
-            // H2 runs both statements of one string; the cache is the database's, set again by every connection
-            case "h2" -> Optional.of("SET LOCK_TIMEOUT " + lockTimeoutMs + "; SET CACHE_SIZE " + h2CacheKb);
+            case "h2" -> Optional.of("SET LOCK_TIMEOUT " + lockTimeoutMs);
             case "postgresql" -> Optional.of("SET lock_timeout = " + lockTimeoutMs);
             default -> Optional.empty();
         };

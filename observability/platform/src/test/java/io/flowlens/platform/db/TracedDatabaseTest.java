@@ -158,21 +158,20 @@ class TracedDatabaseTest {
     }
 
     @Test
-    void theLockTimeoutAndH2sCacheAreSetOnTheDatabasesThatHaveThem() {
-        assertThat(TracedDatabase.connectionInitSql("h2", 2000, 2048),
-                is(Optional.of("SET LOCK_TIMEOUT 2000; SET CACHE_SIZE 2048")));
-        assertThat(TracedDatabase.connectionInitSql("postgresql", 2000, 2048),
-                is(Optional.of("SET lock_timeout = 2000")));
-        assertThat(TracedDatabase.connectionInitSql("other_sql", 2000, 2048), is(Optional.empty()));
-        assertThrows(IllegalStateException.class, () -> TracedDatabase.connectionInitSql("h2", 0, 2048));
-        assertThrows(IllegalStateException.class, () -> TracedDatabase.connectionInitSql("h2", 2000, 0));
+    void theLockTimeoutIsSetOnTheDatabasesThatHaveOne() {
+        assertThat(TracedDatabase.lockTimeoutSql("h2", 2000), is(Optional.of("SET LOCK_TIMEOUT 2000")));
+        assertThat(TracedDatabase.lockTimeoutSql("postgresql", 2000), is(Optional.of("SET lock_timeout = 2000")));
+        assertThat(TracedDatabase.lockTimeoutSql("other_sql", 2000), is(Optional.empty()));
+        assertThrows(IllegalStateException.class, () -> TracedDatabase.lockTimeoutSql("h2", 0));
     }
 
     @Test
     void h2sPageCacheHasTheConfiguredSize() {
-        // both statements of the connection's first string ran: the lock timeout is checked in force above
         assertThat(database.query("settings", "SELECT setting_value FROM information_schema.settings"
                 + " WHERE setting_name = 'CACHE_SIZE'", row -> row.getString(1)), contains(String.valueOf(H2_CACHE_KB)));
+        assertThrows(IllegalStateException.class, () -> new TracedDatabase(tracing.get("test"),
+                new FaultInjector(ConfigProvider.getConfig()), "jdbc:h2:mem:" + UUID.randomUUID(), "sa",
+                Optional.empty(), 2, 2000, LOCK_TIMEOUT_MS, 0, "classpath:db/test-migration"));
     }
 
     @Test
