@@ -24,6 +24,7 @@ import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -54,6 +55,9 @@ class AnalyticsIT {
             .thenComparing(k -> k.get(1));
 
     private static SystemUnderTest system;
+    /** The rules files the CLI reads, removed with the class (they were left behind in /tmp). */
+    @TempDir
+    static Path scratch;
     private static FixtureIndex index;
     private static List<FixtureSpan> fixture;
     private static List<FixtureSpan> inWindow;
@@ -414,7 +418,7 @@ class AnalyticsIT {
 
     @Test
     void brokenRulesFileIsAUsageError() throws Exception {
-        Path rules = Files.createTempFile("alert-rules", ".yaml");
+        Path rules = Files.createTempFile(scratch, "alert-rules", ".yaml");
         Files.writeString(rules, "rules:\n  - {name: x, type: error-rate, max-error-percnt: 5}\n");
         CliRun run = cli("alerts", "check", "--rules", rules.toString());
         assertThat(run.status(), is(2));
@@ -422,7 +426,7 @@ class AnalyticsIT {
     }
 
     private static Path rulesFile(String orchestrator, String usersHealth) throws Exception {
-        Path rules = Files.createTempFile("alert-rules", ".yaml");
+        Path rules = Files.createTempFile(scratch, "alert-rules", ".yaml");
         Files.writeString(rules, ALERT_RULES.formatted(orchestrator, usersHealth));
         return rules;
     }
