@@ -48,6 +48,14 @@ class AlertsOnRealTrafficIT {
     /** The steady traffic's pace: 5 flows a second, 30 requests, well below what a set serves here. */
     private static final Duration PACE = Duration.ofMillis(200);
     private static final List<String> SERVICES = List.of("orchestrator", "users", "orders", "payments");
+    /**
+     * The flows sent to the faulty set. error-rate judges only a service with at least 20 spans, and how many spans a
+     * flow leaves is chance: three in ten end at the orchestrator's own injected error with a single span, the others
+     * go only as far as the first injected error downstream (a 500 is not retried). Six flows left the orchestrator 21
+     * spans in a green run and fewer than 20 in a failed one (a fresh clone, 2026-12-05), so nothing fired; eighteen
+     * left it 76, and orders and users over 30 each. All are sent at once, so the test takes no longer.
+     */
+    private static final int FAULTY_FLOWS = 18;
     private static final Pattern WORST = Pattern.compile(".*, worst ([0-9.]+) ms$");
 
     @Test
@@ -129,8 +137,8 @@ class AlertsOnRealTrafficIT {
         // 2.2 s on every hop puts orders' answer (its own 2.2 s and users' 2.2 s) past the orchestrator's 3 s timeout,
         // and a flow got through only by its retries finding the first attempt's stored answer; on a busy box (the
         // other lane's classes beside this one) every attempt timed out and no flow reached payments. 8 s per attempt
-        // and per read lets every flow reach every service, so each rule has spans to judge; the recovery delay must
-        // outlast the longest flow those timeouts allow (6 calls x (4 x 8 s + 3 x 0.7 s) = 204.6 s).
+        // and per read lets no flow time out, so a flow ends only where an injected error ends it; the recovery delay
+        // must outlast the longest flow those timeouts allow (6 calls x (4 x 8 s + 3 x 0.7 s) = 204.6 s).
         Map<String, String> faults = Map.of(
                 "FLOWLENS_FAULT_ERRORS_ENABLED", "true", "FLOWLENS_FAULT_ERRORS_RATE", "0.3",
                 "FLOWLENS_FAULT_LATENCY_ENABLED", "true", "FLOWLENS_FAULT_LATENCY_LATENCY_MS", "2200",
@@ -139,11 +147,11 @@ class AlertsOnRealTrafficIT {
                 "ORDERS_MP_REST_READTIMEOUT", "8000", "PAYMENTS_MP_REST_READTIMEOUT", "8000");
         try (ServiceProcesses faulty = services(system, faultyPrefix, faults, "alerts-faulty")) {
             long started = System.nanoTime();
-            // all six at once: with 2.2 s injected on every hop a flow takes seconds, and one after the other they
-            // were ~30 s of this test; the rules judge the spans, not the order the flows ran in
+            // all at once: with 2.2 s injected on every hop a flow takes seconds, and one after the other they were
+            // ~30 s of this test; the rules judge the spans, not the order the flows ran in
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<CompletableFuture<HttpResponse<Void>>> sent = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < FAULTY_FLOWS; i++) {
                 URI flow = URI.create(faulty.url("orchestrator") + "/demo/full-flow/" + (1 + i % 3) + "?amount=10.00");
                 sent.add(client.sendAsync(HttpRequest.newBuilder(flow).timeout(Duration.ofSeconds(90)).build(),
                         HttpResponse.BodyHandlers.discarding()));
