@@ -1145,8 +1145,8 @@ def warm_up_curves():
     """Each configuration as four fresh service JVMs with empty databases, all pinned to SERVICE_CPUS as in the
     tracing-overhead run (k6 on BACKEND_CPUS); then WARMUP_CURVE_CHUNKS rounds in which every deployment in turn gets
     one saturating WARMUP_CHUNK (8 VUs), so a drift of the machine touches all alike. Per chunk: flows/s, CPU-ms per
-    flow of the four processes (/proc) and the size of the deployment's H2 files. Prints a table, writes
-    warmup-curves.json into BENCH_OUT; needs neither Jaeger nor Elasticsearch."""
+    flow of the four processes (/proc), the size of the deployment's H2 files and every service's RSS after it. Prints a
+    table, writes warmup-curves.json into BENCH_OUT; needs neither Jaeger nor Elasticsearch."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped run still stops what it started
     work = pathlib.Path(tempfile.mkdtemp(prefix="flowlens-warmup-"))
     deployments = {}
@@ -1163,11 +1163,13 @@ def warm_up_curves():
                 run, cpu_ms = with_cpu_per_flow(
                     pids_of(deployment), lambda: probe(deployment["ports"], "saturate", duration=WARMUP_CHUNK, VUS=8))
                 db_mb = sum(f.stat().st_size for f in deployment["folder"].glob("*.mv.db")) / 1e6
+                rss_mb = {svc: proc_rss_mb(p.pid) for svc, p in deployment["processes"].items()}
                 deployment["chunks"].append({"at_s": time.monotonic() - began, "flows_per_s": run["rps"],
                                              "flows": run["count"], "cpu_ms_per_flow": cpu_ms, "db_mb": db_mb,
-                                             "failed": run["failed"]})
+                                             "rss_mb": rss_mb, "failed": run["failed"]})
                 print(f"chunk {chunk + 1:2d} {name}: {run['rps']:.1f} flows/s, {cpu_ms:.1f} ms CPU/flow, "
-                      f"H2 files {db_mb:.0f} MB", flush=True)
+                      f"H2 files {db_mb:.0f} MB, RSS {' / '.join(f'{rss_mb[svc]:.0f}' for svc in SERVICES)} MB",
+                      flush=True)
         # the warm deployments at the CPU goal's fixed rate, in turns like the chunks
         for repetition in range(WARMUP_RATE_PROBES):
             for name, deployment in deployments.items():
@@ -1185,12 +1187,13 @@ def warm_up_curves():
             stop(deployment["processes"])
         shutil.rmtree(work, ignore_errors=True)
     names = list(deployments)
-    lines = ["| chunk | " + " | ".join(f"{n}: flows/s, CPU ms/flow, H2 MB" for n in names) + " |",
+    lines = ["| chunk | " + " | ".join(f"{n}: flows/s, CPU ms/flow, H2 MB, max RSS MB" for n in names) + " |",
              "|---|" + "---|" * len(names)]
     for chunk in range(WARMUP_CURVE_CHUNKS):
         cells = [deployments[n]["chunks"][chunk] for n in names]
         lines.append(f"| {chunk + 1} | " + " | ".join(
-            f"{c['flows_per_s']:.1f}, {c['cpu_ms_per_flow']:.1f}, {c['db_mb']:.0f}" for c in cells) + " |")
+            f"{c['flows_per_s']:.1f}, {c['cpu_ms_per_flow']:.1f}, {c['db_mb']:.0f}, {max(c['rss_mb'].values()):.0f}"
+            for c in cells) + " |")
     if WARMUP_RATE_PROBES:
         for name in names:
             per_flow = [probe_["cpu_ms_per_flow"] for probe_ in deployments[name]["rate_probes"]]
