@@ -36,7 +36,12 @@ JAVA_HOME="$(find_java21)"
 # side by side, flows/s the same (issue 15: ≤ 200 MB; "Startup and memory levers"). NewRatio=4: the young generation is
 # a fifth of the heap instead of a third; a flow's objects die young either way, so collections copy no more: largest
 # service after load 195 MB median (193–196) vs 200 (196–201), 3 reps side by side, CPU per flow and flows/s the same.
-MEMORY_OPTS=(-XX:+UseSerialGC -Xms32m -Xmx160m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m
+# -Xmx96m, not 160m: under a sustained load the serial collector lets the old generation fill to -Xmx before a full
+# collection (the writing services promote objects that die there), so the heap's share of RSS is -Xmx whatever is
+# live (25–48 MB after a full collection). Four deployments side by side over 20 saturating chunks: largest service
+# at the end 268 MB against 320–328 (160m) and 239 (72m); at 15 flows/s 9.34 ms CPU per flow (median of 3) against
+# 9.24, p99 the same; 72m cost 11.13 ms and a p99 of 20–22 ms ("The heap's bound under a sustained load").
+MEMORY_OPTS=(-XX:+UseSerialGC -Xms32m -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=160m
     -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:TrimNativeHeapInterval=1000 -XX:NewRatio=4)
 if [[ -n "${FLOWLENS_MEMORY_OPTS+set}" ]]; then  # bench.py's "JVM defaults" row sets it empty
     read -ra MEMORY_OPTS <<<"$FLOWLENS_MEMORY_OPTS"
