@@ -25,15 +25,9 @@ import static org.hamcrest.Matchers.lessThan;
  * after calls to as many distinct URLs.
  */
 @HelidonTest
-@AddBean(StandInUsers.class)
-@AddBean(FakeDownstreams.Orders.class)
-@AddBean(FakeDownstreams.Payments.class)
+@AddBean(StandInUsers.class) // only the users client is called here
 @AddConfig(key = "server.port", value = "${flowlens.test.port}")
 @AddConfig(key = "users/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
-@AddConfig(key = "orders/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
-@AddConfig(key = "payments/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
-@AddConfig(key = "payments.limit", value = "1000.00")
-@AddConfig(key = "payments.currencies", value = "USD,EUR,GBP")
 class ClientsKeepNothingPerUrlTest {
 
     private static final int CALLS = 2000;
