@@ -60,6 +60,9 @@ class ClientsKeepNothingPerUrlTest {
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
         Matcher row = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+" + Pattern.quote(className) + "(\\s|$)",
                 Pattern.MULTILINE).matcher(histogram);
-        return row.find() ? Long.parseLong(row.group(1)) : 0;
+        if (!row.find()) { // a running client always has some; none found means the histogram was not read
+            throw new IllegalStateException("no " + className + " row in the class histogram:\n" + histogram);
+        }
+        return Long.parseLong(row.group(1));
     }
 }
