@@ -28,7 +28,7 @@ SERVICES=(users orders payments orchestrator)
 JAVA_HOME="$(find_java21)"
 # Small services on a small machine: a bounded heap and the serial collector (no parallel GC threads fighting for 2
 # cores); measured in perf/results/PROFILES.md ("Memory"). -Xms32m: the initial heap would otherwise be the whole
-# -Xmx (¼ of RAM capped by it), so the young generation is a third of 160 MB and every page of it gets touched; grown
+# -Xmx (¼ of RAM capped by it), so the young generation is sized from all of it and every page of it gets touched; grown
 # on demand, a service's heap stays near what it uses (−40 MB RSS after load, "Startup and memory levers").
 # TrimNativeHeapInterval: the JIT's arenas and other native buffers freed after a burst of load stay in glibc's malloc
 # pools (RSS) until trimmed; Min/MaxHeapFreeRatio 10/30: the heap grows by less than the default 40–70 % headroom after

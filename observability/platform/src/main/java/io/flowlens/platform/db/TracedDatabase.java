@@ -402,7 +402,7 @@ public class TracedDatabase {
 
     /**
      * H2's page cache, a setting of the database, so set once at start rather than by every connection. H2 keeps 16 MB
-     * by default whatever the heap; in the services' 160 MB heap the pages each commit copies churn through the young
+     * by default whatever the heap; in the services' 96 MB heap the pages each commit copies churn through the young
      * generation's survivor spaces, which overflow and promote them into the old generation to die there, so young
      * collections copy more and full collections come sooner. 2 MB halved the writing services' young pauses
      * (PROFILES.md, "H2's page cache and the collector").
