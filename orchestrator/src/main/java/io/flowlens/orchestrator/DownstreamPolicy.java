@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 import io.flowlens.platform.client.RetryableDownstreamException;
 import io.helidon.faulttolerance.Retry;
 import io.helidon.faulttolerance.RetryTimeoutException;
-import io.helidon.faulttolerance.Timeout;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
@@ -17,22 +16,22 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * left at the end is MicroProfile Fault Tolerance's {@link TimeoutException}, which FaultToleranceExceptionMapper
  * answers 504. The call runs on the calling thread, so its OpenTelemetry and request context are the caller's.
  * <p>
- * Helidon SE handlers built once, not {@code @Timeout}/{@code @Retry}: Helidon 4.1.6's Fault Tolerance interceptor
- * reads the annotations and their config keys and builds its handler chain again on every call, 22 % of the
- * orchestrator's CPU samples (perf/results/PROFILES.md). The settings keep the keys that those annotations read.
+ * Handlers built once, not {@code @Timeout}/{@code @Retry}: Helidon 4.1.6's Fault Tolerance interceptor reads the
+ * annotations and their config keys and builds its handler chain again on every call, 22 % of the orchestrator's CPU
+ * samples (perf/results/PROFILES.md). The retries are Helidon's {@link Retry}; the timeout is {@link CallerTimeout},
+ * because Helidon 4.1.6's current-thread Timeout leaves a thread sleeping out every call's timeout. The settings keep
+ * the keys that those annotations read.
  */
 final class DownstreamPolicy {
 
     /** The settings' key prefix: the one MicroProfile Fault Tolerance read for DownstreamServices' annotations. */
     static final String KEYS = DownstreamServices.class.getName() + "/";
 
-    private final Timeout timeout;
-    private final long timeoutNanos;
+    private final CallerTimeout timeout;
     private final Retry retry;
 
     DownstreamPolicy(Settings settings) {
-        this.timeout = Timeout.builder().timeout(settings.timeout()).currentThread(true).build();
-        this.timeoutNanos = settings.timeout().toNanos();
+        this.timeout = new CallerTimeout(settings.timeout());
         this.retry = Retry.builder()
                 .retryPolicy(Retry.JitterRetryPolicy.builder()
                         .calls(settings.maxRetries() < 0 ? Integer.MAX_VALUE : settings.maxRetries() + 1)
@@ -54,32 +53,11 @@ final class DownstreamPolicy {
 
     <T> T call(Supplier<T> call) {
         try {
-            return retry.invoke(() -> attempt(call));
+            return retry.invoke(() -> timeout.invoke(call));
         } catch (RetryTimeoutException maxDurationSpent) {
             throw asAnswered(maxDurationSpent.lastRetryException());
         } catch (io.helidon.faulttolerance.TimeoutException timedOut) {
             throw asAnswered(timedOut);
-        }
-    }
-
-    /**
-     * One attempt under the timeout. Helidon 4.1.6's current-thread Timeout interrupts the caller first and only then
-     * marks the attempt as timed out, without a lock on the caller's side: a callee that answers the interrupt at
-     * once with its own exception (the REST client does) can be seen before the mark and pass through as that
-     * exception — not retried, not 504 (DownstreamPolicyTest caught it under load). An attempt that fails after its
-     * whole timeout has passed timed out, whatever it threw, which is also what MicroProfile Fault Tolerance says.
-     */
-    private <T> T attempt(Supplier<T> call) {
-        long started = System.nanoTime();
-        try {
-            return timeout.invoke(call);
-        } catch (io.helidon.faulttolerance.TimeoutException timedOut) {
-            throw timedOut;
-        } catch (RuntimeException failed) {
-            if (System.nanoTime() - started >= timeoutNanos) {
-                throw new io.helidon.faulttolerance.TimeoutException("Supplier execution interrupted", failed);
-            }
-            throw failed;
         }
     }
 

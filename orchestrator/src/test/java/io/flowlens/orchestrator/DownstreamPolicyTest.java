@@ -1,5 +1,6 @@
 package io.flowlens.orchestrator;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.flowlens.platform.client.RetryableDownstreamException;
 import io.flowlens.platform.problem.ProblemException;
 import io.helidon.config.mp.MpConfigSources;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
@@ -60,9 +62,10 @@ class DownstreamPolicyTest {
     }
 
     /**
-     * Helidon's Timeout interrupts the caller before it marks the attempt as timed out; a callee that answers the
-     * interrupt at once with an exception of its own raced that mark and came out as its own exception (seen in a
-     * loaded test run). Many short timed-out calls give the race its chances; every one must end as a timeout.
+     * A callee that answers the interrupt at once with an exception of its own must not race the timeout's mark:
+     * Helidon's Timeout, used before CallerTimeout, interrupted first and marked after, and such a call came out as
+     * its own exception (seen in a loaded test run). Many short timed-out calls give the race its chances; every one
+     * must end as a timeout.
      */
     @Test
     void everyTimedOutCallIsATimeoutHoweverFastTheCalleeAnswersTheInterrupt() {
@@ -78,6 +81,40 @@ class DownstreamPolicyTest {
                 }
             }), "call " + call);
         }
+    }
+
+    /**
+     * A call that has answered leaves nothing behind for the rest of its timeout. Helidon 4.1.6's current-thread
+     * Timeout kept a thread sleeping out every call's timeout, and with it the finished caller (its thread locals, its
+     * span objects): at 3 s and a few hundred calls a second, thousands at once (helidon-io/helidon#10824).
+     */
+    @Test
+    void aCallThatAnsweredKeepsNothingOfItsCallerForTheRestOfItsTimeout() throws InterruptedException {
+        DownstreamPolicy policy = DownstreamPolicy.from(config(Map.of(KEYS + "Timeout/value", "600000")));
+        Thread caller = Thread.ofVirtual().start(() -> policy.call(() -> "answered"));
+        caller.join();
+        WeakReference<Thread> finished = new WeakReference<>(caller);
+        caller = null;
+        Awaitility.await("the finished caller collected, 10 minutes before its timeout").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    System.gc();
+                    return finished.get() == null;
+                });
+    }
+
+    /** A callee that does not answer the interrupt and returns late has still timed out, and keeps no interrupt. */
+    @Test
+    void aCallThatAnswersAfterItsTimeoutIsATimeout() {
+        DownstreamPolicy policy = DownstreamPolicy.from(config(Map.of(KEYS + "Timeout/value", "50",
+                KEYS + "Retry/maxRetries", "0")));
+        assertThrows(TimeoutException.class, () -> policy.call(() -> {
+            long until = System.nanoTime() + Duration.ofMillis(200).toNanos();
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait(); // busy, deaf to the interrupt
+            }
+            return "late";
+        }));
+        assertThat("the interrupt does not outlive the call", Thread.currentThread().isInterrupted(), is(false));
     }
 
     @Test
