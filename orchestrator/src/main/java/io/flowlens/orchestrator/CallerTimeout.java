@@ -46,10 +46,12 @@ final class CallerTimeout {
         T answer;
         try {
             answer = call.get();
-        } catch (RuntimeException failed) {
-            // a call that fails once its whole timeout has passed timed out, whatever it threw (as MicroProfile Fault
-            // Tolerance says), even if the watch has not run yet
-            if (end(watch, scheduled) || System.nanoTime() - started >= timeoutNanos) {
+        } catch (RuntimeException | Error failed) {
+            // the watch ends whatever the call threw, or it would interrupt this thread later, in other work; a call
+            // that fails once its whole timeout has passed timed out, whatever exception it threw (as MicroProfile
+            // Fault Tolerance says), even if the watch has not run yet
+            boolean expired = end(watch, scheduled);
+            if (failed instanceof RuntimeException && (expired || System.nanoTime() - started >= timeoutNanos)) {
                 throw new TimeoutException("Supplier execution interrupted", failed);
             }
             throw failed;

@@ -91,7 +91,27 @@ class DownstreamPolicyTest {
     @Test
     void aCallThatAnsweredKeepsNothingOfItsCallerForTheRestOfItsTimeout() throws InterruptedException {
         DownstreamPolicy policy = DownstreamPolicy.from(config(Map.of(KEYS + "Timeout/value", "600000")));
-        Thread caller = Thread.ofVirtual().start(() -> policy.call(() -> "answered"));
+        assertCollectedLongBeforeItsTimeout(Thread.ofVirtual().start(() -> policy.call(() -> "answered")));
+    }
+
+    /** Nor does one that failed with an Error, which passes through as it is: its watch must not interrupt later. */
+    @Test
+    void aCallThatFailedWithAnErrorKeepsNothingOfItsCallerEither() throws InterruptedException {
+        DownstreamPolicy policy = DownstreamPolicy.from(config(Map.of(KEYS + "Timeout/value", "600000")));
+        List<Throwable> thrown = new CopyOnWriteArrayList<>();
+        assertCollectedLongBeforeItsTimeout(Thread.ofVirtual().start(() -> {
+            try {
+                policy.call(() -> {
+                    throw new AssertionError("a bug in the callee");
+                });
+            } catch (AssertionError expected) {
+                thrown.add(expected);
+            }
+        }));
+        assertThat(thrown.size(), is(1));
+    }
+
+    private static void assertCollectedLongBeforeItsTimeout(Thread caller) throws InterruptedException {
         caller.join();
         WeakReference<Thread> finished = new WeakReference<>(caller);
         caller = null;
