@@ -319,7 +319,7 @@ def overhead():
         # after 200 flows comes before the heap has grown, which under a steady load it does up to -Xmx (PROFILES.md,
         # "The RSS after a sustained load")
         for deployment in deployments.values():
-            deployment["rss_mb_after_run"] = {svc: proc_rss_mb(p.pid) for svc, p in deployment["processes"].items()}
+            deployment["rss_mb_after_run"] = rss_by_service(deployment["processes"])
     finally:
         for deployment in deployments.values():
             stop(deployment["processes"])
@@ -883,6 +883,11 @@ def proc_rss_mb(process_id):
     return 0.0
 
 
+def rss_by_service(processes):
+    """Every service's RSS now, in MB, by name (`processes` as launch returns them)."""
+    return {svc: proc_rss_mb(process.pid) for svc, process in processes.items()}
+
+
 def answers(url, timeout=2):
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -966,9 +971,9 @@ def startup():
                 single_rss = proc_rss_mb(processes["users"].pid)
                 stop(processes)
                 processes, ports, together = launch(SERVICES, env, work)
-                ready_rss = {svc: proc_rss_mb(processes[svc].pid) for svc in SERVICES}
+                ready_rss = rss_by_service(processes)
                 rate, failed = flows(ports["orchestrator"], STARTUP_FLOWS)
-                loaded_rss = {svc: proc_rss_mb(processes[svc].pid) for svc in SERVICES}
+                loaded_rss = rss_by_service(processes)
                 stop(processes)
             run = {"ready_s_single": single, "rss_mb_single": single_rss, "ready_s_all": together,
                    "rss_mb_ready": ready_rss, "flows_per_s_cold": rate, "failed": failed, "rss_mb_after_load": loaded_rss}
@@ -1167,7 +1172,7 @@ def warm_up_curves():
                 run, cpu_ms = with_cpu_per_flow(
                     pids_of(deployment), lambda: probe(deployment["ports"], "saturate", duration=WARMUP_CHUNK, VUS=8))
                 db_mb = sum(f.stat().st_size for f in deployment["folder"].glob("*.mv.db")) / 1e6
-                rss_mb = {svc: proc_rss_mb(p.pid) for svc, p in deployment["processes"].items()}
+                rss_mb = rss_by_service(deployment["processes"])
                 deployment["chunks"].append({"at_s": time.monotonic() - began, "flows_per_s": run["rps"],
                                              "flows": run["count"], "cpu_ms_per_flow": cpu_ms, "db_mb": db_mb,
                                              "rss_mb": rss_mb, "failed": run["failed"]})
