@@ -152,6 +152,11 @@ public class TracedDatabase {
         return dataSource;
     }
 
+    /** The database system as the spans name it ({@code db.system}): {@code h2}, {@code postgresql}, ... */
+    String system() {
+        return system;
+    }
+
     /**
      * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. Inside a unit that
      * is already open on this thread it joins that unit, and a failure undoes only its own writes (a savepoint).
