@@ -85,10 +85,9 @@ public class H2Housekeeping {
         return budget > 0 && store.compact(TARGET_FILL_RATE, (int) budget);
     }
 
-    /** The store behind an embedded H2 file database; empty for anything else. */
+    /** The store behind an embedded H2 file database (the connection is H2's); empty for a server or in memory. */
     private static Optional<MVStore> fileStore(Connection connection) throws SQLException {
-        if (!connection.isWrapperFor(JdbcConnection.class)
-                || !(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)
+        if (!(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)
                 || !session.getDatabase().isPersistent()) {
             return Optional.empty();
         }

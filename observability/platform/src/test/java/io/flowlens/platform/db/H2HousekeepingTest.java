@@ -1,5 +1,6 @@
 package io.flowlens.platform.db;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,7 +34,7 @@ class H2HousekeepingTest {
     Path dir;
 
     @Test
-    void housekeepingKeepsAFileWrittenACommitAtATimeFromGrowingWithEveryCommit() throws SQLException {
+    void housekeepingKeepsAFileWrittenACommitAtATimeFromGrowingWithEveryCommit() throws SQLException, IOException {
         long without = fileAfterFlows("without", false);
         long with = fileAfterFlows("with", true);
         // 1 KB per commit does not hold everything back here, where every dead chunk is freed at once: ~40 % less
@@ -81,7 +82,7 @@ class H2HousekeepingTest {
     }
 
     /** The file's size after {@link #FLOWS} of an order's three commits (insert, stored answer, update). */
-    private long fileAfterFlows(String name, boolean housekeeping) throws SQLException {
+    private long fileAfterFlows(String name, boolean housekeeping) throws SQLException, IOException {
         TracedDatabase database = database("jdbc:h2:file:" + dir.resolve(name) + ";WRITE_DELAY=0;RETENTION_TIME=0");
         H2Housekeeping keeper = new H2Housekeeping(database, 1024);
         try (Connection connection = database.dataSource().getConnection()) {
@@ -103,11 +104,7 @@ class H2HousekeepingTest {
         } finally {
             database.close();
         }
-        try {
-            return Files.size(dir.resolve(name + ".mv.db"));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Files.size(dir.resolve(name + ".mv.db"));
     }
 
     /** The tables of an order and its stored answer; the statement that inserts an order. */
