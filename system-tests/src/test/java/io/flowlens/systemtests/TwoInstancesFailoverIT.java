@@ -1,6 +1,7 @@
 package io.flowlens.systemtests;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,12 +17,14 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.flowlens.systemtests.FlowTraffic.Flow;
 import io.restassured.RestAssured;
@@ -198,12 +201,15 @@ class TwoInstancesFailoverIT {
         List<Flow> traced = flows.stream().filter(f -> f.status() == 200
                 && (f.answeredAtNanos() < wholeBefore || startedAt(f) > allDead)).toList();
         // each with its start and answer in ms from the kill, to tell a span buffer the kill took from a lost span
-        List<String> incomplete = traced.stream().filter(f -> !wholeInJaeger(f.traceId()))
-                .map(f -> f.traceId() + " started " + (startedAt(f) - killed) / 1_000_000 + " answered "
-                        + (f.answeredAtNanos() - killed) / 1_000_000).toList();
+        // and what Jaeger said of it, beside the services the indexer's copy has: Jaeger's storage alone, or the export
+        List<String> incomplete = traced.stream().flatMap(f -> notWholeInJaeger(f.traceId())
+                .map(why -> f.traceId() + " started " + (startedAt(f) - killed) / 1_000_000 + " answered "
+                        + (f.answeredAtNanos() - killed) / 1_000_000 + ": " + why + "; flowlens-spans-* has "
+                        + indexedSpansPerService(f.traceId())).stream()).toList();
         assertThat("traces not whole in Jaeger, of " + traced.size() + " (the dead instances' last exported span began,"
                 + " in ms from the kill: " + exportedUpToMillis + "; all dead at "
-                + (allDead - killed) / 1_000_000 + ")", incomplete, is(empty()));
+                + (allDead - killed) / 1_000_000 + "; " + (incomplete.isEmpty() ? "" : spansGivenUp()) + ")",
+                incomplete, is(empty()));
 
         // how long the cut-off flows stayed undefined: from the kill to the last recovery's outcome
         long recoveredWithinMillis = rows.runs.values().stream().filter(run -> run.claimedBy() != null)
@@ -412,14 +418,53 @@ class TwoInstancesFailoverIT {
         return millis;
     }
 
-    private static boolean wholeInJaeger(String traceId) {
+    /** Why Jaeger does not hold the trace whole (its spans, or its error), or empty when it does. */
+    private static Optional<String> notWholeInJaeger(String traceId) {
         try {
             system.jaeger().awaitTrace(traceId, spans -> FullFlowSystemIT.servicesOf(spans).size() == 4,
                     Duration.ofSeconds(10));
-            return true;
+            return Optional.empty();
         } catch (AssertionError | RuntimeException e) {
-            return false;
+            return Optional.of(String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * Every count of spans given up between the surviving services and Jaeger's storage, for a trace found not whole:
+     * the survivors' own drops (a full queue, a failed export), Jaeger's storage exporter, and the bulk items its
+     * Elasticsearch writer logged as failed (it counts them nowhere it publishes).
+     */
+    private static String spansGivenUp() {
+        Map<String, Long> survivors = new TreeMap<>();
+        for (String service : ServiceProcesses.SERVICES) {
+            survivors.put(service, PrometheusMetrics.value(second.url(service) + "/metrics",
+                    "flowlens_telemetry_spans_dropped", ""));
+        }
+        long bulkItemsFailed;
+        try (Stream<String> log = Files.lines(system.instanceDir().resolve("jaeger/jaeger.log"))) {
+            bulkItemsFailed = log.filter(line -> line.contains("bulk request failed")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "spans dropped by the survivors " + survivors + ", by Jaeger's storage exporter "
+                + (PrometheusMetrics.jaegerToStorage(system, "otelcol_exporter_send_failed_spans_total")
+                + PrometheusMetrics.jaegerToStorage(system, "otelcol_exporter_enqueue_failed_spans_total"))
+                + ", bulk failures in Jaeger's log " + bulkItemsFailed;
+    }
+
+    /** The trace's spans per service in flowlens-spans-* (after a refresh): the indexer's copy of what Jaeger got. */
+    private static Map<String, Long> indexedSpansPerService(String traceId) {
+        RestAssured.given().baseUri(system.elasticsearch()).post("/flowlens-spans-*/_refresh?allow_no_indices=true");
+        JsonPath answer = RestAssured.given().baseUri(system.elasticsearch()).contentType("application/json")
+                .body(Map.of("size", 0, "query", Map.of("term", Map.of("trace_id", traceId)), "aggs",
+                        Map.of("services", Map.of("terms", Map.of("field", "service", "size", 10)))))
+                .post("/flowlens-spans-*/_search?allow_no_indices=true").then().statusCode(200).extract().jsonPath();
+        Map<String, Long> counts = new TreeMap<>();
+        List<Map<String, Object>> buckets = answer.getList("aggregations.services.buckets");
+        for (Map<String, Object> bucket : buckets == null ? List.<Map<String, Object>>of() : buckets) {
+            counts.put((String) bucket.get("key"), ((Number) bucket.get("doc_count")).longValue());
+        }
+        return counts;
     }
 
     /** What k6 sent and how many of its requests failed (any answer but 200, or none). */
