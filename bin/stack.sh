@@ -491,7 +491,9 @@ start_es_node() {
     fi
     require_free_port "$ES_NODE_PORT" "Elasticsearch HTTP"
     java_home="$(find_java21)"
-    (umask 022 && mkdir -p "$ES_STATE"/{data,logs,tmp,run})
+    # cli-tmp: the launcher JVM's tmp dir (see the start below), emptied on every start
+    rm -rf "$ES_STATE/cli-tmp"
+    (umask 022 && mkdir -p "$ES_STATE"/{data,logs,tmp,run,cli-tmp})
     if [[ "$ES_STATE" != "$ES_LINK" ]]; then
         mkdir -p "$INSTANCE_DIR"
         [[ -L "$ES_LINK" || ! -e "$ES_LINK" ]] || rm -rf "$ES_LINK"
@@ -531,8 +533,12 @@ start_es_node() {
     log "$ES_LABEL: starting on 127.0.0.1:$ES_NODE_PORT (JDK $java_home, heap $ES_HEAP, security $SECURITY)"
     # -d returns once the node has started (or failed); cwd = logs so gc.log and heap dumps land there.
     # env -i: a caller's JAVA_TOOL_OPTIONS or ES_* variables must not leak into the node.
+    # CLI_JAVA_OPTS: the launcher's own JVM probes the node's final JVM flags in a "final-flags*" folder of its tmp dir
+    # that it never deletes: in cli-tmp, not one more in /tmp for every start (a tmp dir of its own, so that
+    # ES_PID_MATCH still names the node alone).
     if ! (close_lock_fds; cd "$ES_STATE/logs" && as_es_user env -i PATH="/usr/bin:/bin" HOME="$ES_STATE/tmp" LANG=C.UTF-8 \
             ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" ES_TMPDIR="$ES_STATE/tmp" \
+            CLI_JAVA_OPTS="-Djava.io.tmpdir=$ES_STATE/cli-tmp" \
             ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP${FLOWLENS_STACK_JAVA_OPTS:+ $FLOWLENS_STACK_JAVA_OPTS}" \
             "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE" \
             -E cluster.name="$ES_CLUSTER" \
