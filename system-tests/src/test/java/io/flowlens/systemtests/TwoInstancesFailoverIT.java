@@ -439,7 +439,8 @@ class TwoInstancesFailoverIT {
             survivors.put(service, PrometheusMetrics.value(second.url(service) + "/metrics",
                     "flowlens_telemetry_spans_dropped", ""));
         }
-        return "spans dropped by the survivors " + survivors + ", by Jaeger's storage exporter "
+        // Jaeger's counts are since its start: the other classes of the side lane sent it traces before this one
+        return "spans dropped by the survivors " + survivors + "; since Jaeger started, by its storage exporter "
                 + (PrometheusMetrics.jaegerToStorage(system, "otelcol_exporter_send_failed_spans_total")
                 + PrometheusMetrics.jaegerToStorage(system, "otelcol_exporter_enqueue_failed_spans_total"))
                 + ", bulk items Jaeger's Elasticsearch writer failed "
