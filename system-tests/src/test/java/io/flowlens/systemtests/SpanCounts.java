@@ -1,9 +1,9 @@
 package io.flowlens.systemtests;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -20,17 +20,26 @@ final class SpanCounts {
      */
     static Map<String, Long> perTrace(SystemUnderTest system, String index, String traceField,
                                       Collection<String> traceIds) {
+        return perValue(system, index, traceField, Map.of("terms", Map.of(traceField, List.copyOf(traceIds))),
+                Math.max(1, traceIds.size()));
+    }
+
+    /**
+     * Documents per value of {@code field} (as text, a number's too) among those {@code query} matches in
+     * {@code index} (after a refresh), for at most {@code values} values; a value without any is absent.
+     */
+    static Map<String, Long> perValue(SystemUnderTest system, String index, String field, Map<String, ?> query,
+                                      int values) {
         RestAssured.given().baseUri(system.elasticsearch()).post("/" + index + "/_refresh?allow_no_indices=true");
         JsonPath answer = RestAssured.given().baseUri(system.elasticsearch()).contentType("application/json")
-                .body(Map.of("size", 0, "query", Map.of("terms", Map.of(traceField, List.copyOf(traceIds))),
-                        "aggs", Map.of("traces", Map.of("terms", Map.of("field", traceField,
-                                "size", Math.max(1, traceIds.size()))))))
+                .body(Map.of("size", 0, "query", query,
+                        "aggs", Map.of("values", Map.of("terms", Map.of("field", field, "size", values)))))
                 .post("/" + index + "/_search?allow_no_indices=true")
                 .then().statusCode(200).extract().jsonPath();
-        Map<String, Long> counts = new HashMap<>();
-        List<Map<String, Object>> buckets = answer.getList("aggregations.traces.buckets");
+        Map<String, Long> counts = new TreeMap<>();
+        List<Map<String, Object>> buckets = answer.getList("aggregations.values.buckets");
         for (Map<String, Object> bucket : buckets == null ? List.<Map<String, Object>>of() : buckets) {
-            counts.put((String) bucket.get("key"), ((Number) bucket.get("doc_count")).longValue());
+            counts.put(String.valueOf(bucket.get("key")), ((Number) bucket.get("doc_count")).longValue());
         }
         return counts;
     }

@@ -376,19 +376,12 @@ class TwoInstancesFailoverIT {
      * Elasticsearch may keep spans of earlier runs whose fresh databases counted their run ids from 1 too.
      */
     private static Map<Long, Long> recoverSpansPerRun(Set<Long> runIds) {
-        RestAssured.given().baseUri(system.elasticsearch()).post("/flowlens-spans-*/_refresh?allow_no_indices=true");
         Map<String, Object> query = Map.of("bool", Map.of("filter", List.of(Map.of("term", Map.of("name", "flow.recover")),
                 Map.of("terms", Map.of("flowlens.flow.run_id", List.copyOf(runIds))),
                 Map.of("range", Map.of("@timestamp", Map.of("gte", testStart.toString()))))));
-        JsonPath answer = RestAssured.given().baseUri(system.elasticsearch()).contentType("application/json")
-                .body(Map.of("size", 0, "query", query,
-                        "aggs", Map.of("runs", Map.of("terms", Map.of("field", "flowlens.flow.run_id", "size", 10_000)))))
-                .post("/flowlens-spans-*/_search?allow_no_indices=true").then().statusCode(200).extract().jsonPath();
         Map<Long, Long> counts = new HashMap<>();
-        List<Map<String, Object>> buckets = answer.getList("aggregations.runs.buckets");
-        for (Map<String, Object> bucket : buckets == null ? List.<Map<String, Object>>of() : buckets) {
-            counts.put(((Number) bucket.get("key")).longValue(), ((Number) bucket.get("doc_count")).longValue());
-        }
+        SpanCounts.perValue(system, "flowlens-spans-*", "flowlens.flow.run_id", query, 10_000)
+                .forEach((run, spans) -> counts.put(Long.parseLong(run), spans));
         return counts;
     }
 
@@ -451,17 +444,8 @@ class TwoInstancesFailoverIT {
 
     /** The trace's spans per service in flowlens-spans-* (after a refresh): the indexer's copy of what Jaeger got. */
     private static Map<String, Long> indexedSpansPerService(String traceId) {
-        RestAssured.given().baseUri(system.elasticsearch()).post("/flowlens-spans-*/_refresh?allow_no_indices=true");
-        JsonPath answer = RestAssured.given().baseUri(system.elasticsearch()).contentType("application/json")
-                .body(Map.of("size", 0, "query", Map.of("term", Map.of("trace_id", traceId)), "aggs",
-                        Map.of("services", Map.of("terms", Map.of("field", "service", "size", 10)))))
-                .post("/flowlens-spans-*/_search?allow_no_indices=true").then().statusCode(200).extract().jsonPath();
-        Map<String, Long> counts = new TreeMap<>();
-        List<Map<String, Object>> buckets = answer.getList("aggregations.services.buckets");
-        for (Map<String, Object> bucket : buckets == null ? List.<Map<String, Object>>of() : buckets) {
-            counts.put((String) bucket.get("key"), ((Number) bucket.get("doc_count")).longValue());
-        }
-        return counts;
+        return SpanCounts.perValue(system, "flowlens-spans-*", "service", Map.of("term", Map.of("trace_id", traceId)),
+                10);
     }
 
     /** What k6 sent and how many of its requests failed (any answer but 200, or none). */
