@@ -155,7 +155,7 @@ class TwoInstancesFailoverIT {
         assertThat("k6 flows through the balancer", k6Run.requests(), is(greaterThan(0L)));
 
         // the balancer took the dead instances out: flows begun 3 s after the kill all got through on the survivors
-        List<Flow> onSurvivors = flows.stream().filter(f -> startedAt(f) > killed + seconds(3)
+        List<Flow> onSurvivors = flows.stream().filter(f -> f.startedAtNanos() > killed + seconds(3)
                 && f.answeredAtNanos() < restarting).toList();
         assertThat("flows on the survivors", onSurvivors.isEmpty(), is(false));
         assertThat("flows begun 3 s after the kill, before the restart: " + Flow.summary(onSurvivors),
@@ -197,11 +197,11 @@ class TwoInstancesFailoverIT {
         long wholeBefore = killed + Duration.between(killedAt,
                 exportedUpTo.values().stream().min(Instant::compareTo).orElseThrow()).toNanos();
         List<Flow> traced = flows.stream().filter(f -> f.status() == 200
-                && (f.answeredAtNanos() < wholeBefore || startedAt(f) > allDead)).toList();
+                && (f.answeredAtNanos() < wholeBefore || f.startedAtNanos() > allDead)).toList();
         // each with its start and answer in ms from the kill, to tell a span buffer the kill took from a lost span
         // and what Jaeger said of it, beside the services the indexer's copy has: Jaeger's storage alone, or the export
         List<String> incomplete = traced.stream().flatMap(f -> notWholeInJaeger(f.traceId())
-                .map(why -> f.traceId() + " started " + (startedAt(f) - killed) / 1_000_000 + " answered "
+                .map(why -> f.traceId() + " started " + (f.startedAtNanos() - killed) / 1_000_000 + " answered "
                         + (f.answeredAtNanos() - killed) / 1_000_000 + ": " + why + "; flowlens-spans-* has "
                         + indexedSpansPerService(f.traceId())).stream()).toList();
         assertThat("traces not whole in Jaeger, of " + traced.size() + " (the dead instances' last exported span began,"
@@ -477,10 +477,6 @@ class TwoInstancesFailoverIT {
         JsonPath metrics = JsonPath.from(summary.toFile());
         return new K6Run(metrics.getLong("metrics.http_reqs.values.count"),
                 metrics.getLong("metrics.http_req_failed.values.passes"));
-    }
-
-    private static long startedAt(Flow flow) {
-        return flow.answeredAtNanos() - flow.millis() * 1_000_000;
     }
 
     private static long seconds(long seconds) {
