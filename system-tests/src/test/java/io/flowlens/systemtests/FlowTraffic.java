@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.restassured.path.json.JsonPath;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Full flows one after another on a background thread, bounded by stop() and by a per-request timeout, one in four
@@ -23,9 +23,10 @@ final class FlowTraffic {
     /**
      * One answered full flow (status -1: no answer at all). Its start and answer are {@link System#nanoTime()} read
      * just before the request and just after its answer, before the body is parsed. A start derived from a reading
-     * after JsonPath's getters (Groovy) was late by their time: 16 ms at the median, 98 ms at the p99 and 582 ms at
-     * most in one run of TwoInstancesFailoverIT, enough to count a flow begun before its kill as begun on the
-     * survivors alone (its one CI failure: a flow taken for begun 36 ms after all four were dead, not whole).
+     * after RestAssured's JsonPath getters (Groovy, since replaced by Jackson) was late by their time: 16 ms at the
+     * median, 98 ms at the p99 and 582 ms at most in one run of TwoInstancesFailoverIT, enough to count a flow begun
+     * before its kill as begun on the survivors alone (its one CI failure: a flow taken for begun 36 ms after all four
+     * were dead, not whole).
      */
     record Flow(int status, long orderId, long paymentId, String orderStatus, String traceId, long startedAtNanos,
                 long answeredAtNanos) {
@@ -63,9 +64,10 @@ final class FlowTraffic {
                     HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                     long answered = System.nanoTime();
                     if (response.statusCode() == 200) {
-                        JsonPath body = JsonPath.from(response.body());
-                        flows.add(new Flow(200, body.getLong("order_id"), body.getLong("payment_id"),
-                                body.getString("order_status"), body.getString("trace_id"), start, answered));
+                        JsonNode body = JsonHttp.json(response);
+                        flows.add(new Flow(200, body.path("order_id").asLong(), body.path("payment_id").asLong(),
+                                body.path("order_status").asText(null), body.path("trace_id").asText(null), start,
+                                answered));
                     } else {
                         flows.add(new Flow(response.statusCode(), 0, 0, null, null, start, answered));
                     }

@@ -1,17 +1,20 @@
 package io.flowlens.systemtests;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-import io.restassured.RestAssured;
-import io.restassured.path.json.JsonPath;
-import io.restassured.response.Response;
+import com.fasterxml.jackson.databind.JsonNode;
 
-/** Jaeger's HTTP query API v3 (the legacy /api/traces is gone after Jaeger 2.13). */
+/**
+ * Jaeger's HTTP query API v3 (the legacy /api/traces is gone after Jaeger 2.13), read through {@link JsonHttp}: the
+ * tests poll a trace every 100 ms until it is whole, for hundreds of traces a class.
+ */
 final class JaegerQuery {
 
     private final String baseUrl;
@@ -22,19 +25,20 @@ final class JaegerQuery {
 
     /** The trace's spans, or an empty list while Jaeger does not know it yet. */
     List<TraceSpan> trace(String traceId) {
-        Response response = RestAssured.given().baseUri(baseUrl).get("/api/v3/traces/" + traceId);
+        HttpResponse<String> response = JsonHttp.get(baseUrl + "/api/v3/traces/" + traceId);
         if (response.statusCode() == 404) {
             return List.of();
         }
         if (response.statusCode() == 500) {
-            throw new IncompleteTraceRefused("Jaeger answered 500 for trace " + traceId + ": " + response.asString());
+            throw new IncompleteTraceRefused("Jaeger answered 500 for trace " + traceId + ": " + response.body());
         }
         if (response.statusCode() != 200) {
             throw new AssertionError("Jaeger answered " + response.statusCode() + " for trace " + traceId + ": "
-                    + response.asString());
+                    + response.body());
         }
-        return parse(response.jsonPath());
+        return parse(JsonHttp.json(response));
     }
+
 
     /**
      * Jaeger 2.13's query service panics (HTTP 500, empty body) on a trace whose span points to a parent it does not
@@ -72,46 +76,52 @@ final class JaegerQuery {
     }
 
     List<String> services() {
-        return RestAssured.given().baseUri(baseUrl).get("/api/v3/services").then().statusCode(200)
-                .extract().jsonPath().getList("services", String.class);
+        HttpResponse<String> response = JsonHttp.get(baseUrl + "/api/v3/services");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("Jaeger answered " + response.statusCode() + " for its services: "
+                    + response.body());
+        }
+        List<String> services = new ArrayList<>();
+        JsonHttp.json(response).path("services").forEach(service -> services.add(service.asText()));
+        return services;
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<TraceSpan> parse(JsonPath json) {
+    private static List<TraceSpan> parse(JsonNode answer) {
         List<TraceSpan> spans = new ArrayList<>();
-        List<Map<String, Object>> resourceSpans = json.getList("result.resourceSpans");
-        for (Map<String, Object> resource : resourceSpans) {
-            Map<String, String> resourceAttributes = attributes((List<Map<String, Object>>)
-                    ((Map<String, Object>) resource.get("resource")).get("attributes"));
-            String service = resourceAttributes.get("service.name");
-            for (Map<String, Object> scope : (List<Map<String, Object>>) resource.get("scopeSpans")) {
-                for (Map<String, Object> span : (List<Map<String, Object>>) scope.get("spans")) {
-                    Map<String, Object> status = (Map<String, Object>) span.getOrDefault("status", Map.of());
+        for (JsonNode resource : answer.path("result").path("resourceSpans")) {
+            String service = attributes(resource.path("resource").path("attributes")).get("service.name");
+            for (JsonNode scope : resource.path("scopeSpans")) {
+                for (JsonNode span : scope.path("spans")) {
                     spans.add(new TraceSpan(service,
-                            (String) span.get("traceId"),
-                            (String) span.get("spanId"),
-                            (String) span.get("parentSpanId"),
-                            (String) span.get("name"),
-                            ((Number) span.getOrDefault("kind", 0)).intValue(),
-                            ((Number) status.getOrDefault("code", 0)).intValue(),
-                            Long.parseLong(String.valueOf(span.get("startTimeUnixNano"))),
-                            Long.parseLong(String.valueOf(span.get("endTimeUnixNano"))),
-                            attributes((List<Map<String, Object>>) span.get("attributes"))));
+                            text(span, "traceId"),
+                            text(span, "spanId"),
+                            text(span, "parentSpanId"),
+                            text(span, "name"),
+                            span.path("kind").asInt(0),
+                            span.path("status").path("code").asInt(0),
+                            Long.parseLong(span.path("startTimeUnixNano").asText()),
+                            Long.parseLong(span.path("endTimeUnixNano").asText()),
+                            attributes(span.path("attributes"))));
                 }
             }
         }
         return spans;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> attributes(List<Map<String, Object>> list) {
+    /** The field's text, or null when it is absent (a root span has no parentSpanId). */
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /** Each attribute's key and its one typed value ({"stringValue": ...}, {"intValue": ...}, ...) as text. */
+    private static Map<String, String> attributes(JsonNode list) {
         Map<String, String> attributes = new HashMap<>();
-        if (list != null) {
-            for (Map<String, Object> attribute : list) {
-                Map<String, Object> value = (Map<String, Object>) attribute.get("value");
-                attributes.put((String) attribute.get("key"),
-                        value == null || value.isEmpty() ? "" : String.valueOf(value.values().iterator().next()));
-            }
+        for (JsonNode attribute : list) {
+            Iterator<JsonNode> typed = attribute.path("value").elements();
+            JsonNode value = typed.hasNext() ? typed.next() : null;
+            attributes.put(attribute.path("key").asText(),
+                    value == null ? "" : value.isValueNode() ? value.asText() : value.toString());
         }
         return attributes;
     }

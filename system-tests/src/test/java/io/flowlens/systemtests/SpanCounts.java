@@ -1,12 +1,12 @@
 package io.flowlens.systemtests;
 
+import java.net.http.HttpResponse;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.restassured.RestAssured;
-import io.restassured.path.json.JsonPath;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** Span documents per trace in an Elasticsearch index pattern: many traces in one search, not a count per trace. */
 final class SpanCounts {
@@ -30,16 +30,18 @@ final class SpanCounts {
      */
     static Map<String, Long> perValue(SystemUnderTest system, String index, String field, Map<String, ?> query,
                                       int values) {
-        RestAssured.given().baseUri(system.elasticsearch()).post("/" + index + "/_refresh?allow_no_indices=true");
-        JsonPath answer = RestAssured.given().baseUri(system.elasticsearch()).contentType("application/json")
-                .body(Map.of("size", 0, "query", query,
-                        "aggs", Map.of("values", Map.of("terms", Map.of("field", field, "size", values)))))
-                .post("/" + index + "/_search?allow_no_indices=true")
-                .then().statusCode(200).extract().jsonPath();
+        String indexUrl = system.elasticsearch() + "/" + index;
+        JsonHttp.post(indexUrl + "/_refresh?allow_no_indices=true");
+        HttpResponse<String> answer = JsonHttp.post(indexUrl + "/_search?allow_no_indices=true",
+                Map.of("size", 0, "query", query,
+                        "aggs", Map.of("values", Map.of("terms", Map.of("field", field, "size", values)))));
+        if (answer.statusCode() != 200) {
+            throw new AssertionError("Elasticsearch answered " + answer.statusCode() + " to a search of " + index + ": "
+                    + answer.body());
+        }
         Map<String, Long> counts = new TreeMap<>();
-        List<Map<String, Object>> buckets = answer.getList("aggregations.values.buckets");
-        for (Map<String, Object> bucket : buckets == null ? List.<Map<String, Object>>of() : buckets) {
-            counts.put(String.valueOf(bucket.get("key")), ((Number) bucket.get("doc_count")).longValue());
+        for (JsonNode bucket : JsonHttp.json(answer).path("aggregations").path("values").path("buckets")) {
+            counts.put(bucket.path("key").asText(), bucket.path("doc_count").asLong());
         }
         return counts;
     }

@@ -1,0 +1,74 @@
+package io.flowlens.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * JSON over HTTP with the JDK's client and Jackson, for what the tests poll or read per flow (Jaeger's traces,
+ * Elasticsearch's counts, the flows' answers). RestAssured parses JSON and evaluates its paths in Groovy, which was
+ * the largest part of the test JVM's CPU in a suite run (perf/results/PROFILES.md, "The test JVM's CPU"); its DSL
+ * stays for the one-off requests and assertions.
+ */
+final class JsonHttp {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private JsonHttp() {
+    }
+
+    static HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).build());
+    }
+
+    /** POSTs nothing (Elasticsearch refuses a body where it takes none, such as {@code _refresh}). */
+    static HttpResponse<String> post(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
+    /** POSTs {@code body} (a map or record Jackson writes) as JSON. */
+    static HttpResponse<String> post(String url, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not writable as JSON: " + body, e);
+        }
+    }
+
+    /** The answer's body as JSON; a body that is not JSON fails the test with it. */
+    static JsonNode json(HttpResponse<String> response) {
+        return parse(response.body(), response.request().method() + " " + response.uri());
+    }
+
+    static JsonNode parse(String body, String what) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError(what + " did not answer JSON: " + body, e);
+        }
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + request.method() + " " + request.uri(), e);
+        }
+    }
+}
