@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * JSON over HTTP with the JDK's client and Jackson, for what the tests poll or read per flow (Jaeger's traces,
- * Elasticsearch's counts, the flows' answers). RestAssured parses JSON and evaluates its paths in Groovy, which was
- * the largest part of the test JVM's CPU in a suite run (perf/results/PROFILES.md, "The test JVM's CPU"); its DSL
- * stays for the one-off requests and assertions.
+ * Elasticsearch's counts, the flows' answers, the metrics pages). RestAssured builds every request and evaluates every
+ * JSON path in Groovy, which was the largest part of the test JVM's CPU in a suite run (perf/results/PROFILES.md, "The
+ * test JVM's CPU"); its DSL stays for the one-off requests and assertions.
  */
 final class JsonHttp {
 
