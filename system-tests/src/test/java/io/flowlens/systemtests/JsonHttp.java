@@ -53,7 +53,7 @@ final class JsonHttp {
         return parse(response.body(), response.request().method() + " " + response.uri());
     }
 
-    static JsonNode parse(String body, String what) {
+    private static JsonNode parse(String body, String what) {
         try {
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {
