@@ -28,37 +28,47 @@ final class JsonHttp {
     }
 
     static HttpResponse<String> get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).build());
+        return send(request(url).build());
     }
 
     /** POSTs nothing (Elasticsearch refuses a body where it takes none, such as {@code _refresh}). */
     static HttpResponse<String> post(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody())
-                .build());
+        return send(request(url).POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /** POSTs {@code body} (a map or record Jackson writes) as JSON. */
     static HttpResponse<String> post(String url, Object body) {
         try {
-            return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
+            return send(request(url).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not writable as JSON: " + body, e);
         }
     }
 
-    /** The answer's body as JSON; a body that is not JSON fails the test with it. */
-    static JsonNode json(HttpResponse<String> response) {
-        return parse(response.body(), response.request().method() + " " + response.uri());
+    /** The answer itself when it is a 200; any other status fails the test with the answer. */
+    static HttpResponse<String> ok(HttpResponse<String> response) {
+        if (response.statusCode() != 200) {
+            throw new AssertionError(what(response) + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response;
     }
 
-    private static JsonNode parse(String body, String what) {
+    /** The answer's body as JSON; a body that is not JSON fails the test with it. */
+    static JsonNode json(HttpResponse<String> response) {
         try {
-            return JSON.readTree(body);
+            return JSON.readTree(response.body());
         } catch (JsonProcessingException e) {
-            throw new AssertionError(what + " did not answer JSON: " + body, e);
+            throw new AssertionError(what(response) + " did not answer JSON: " + response.body(), e);
         }
+    }
+
+    private static String what(HttpResponse<String> response) {
+        return response.request().method() + " " + response.uri();
+    }
+
+    private static HttpRequest.Builder request(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT);
     }
 
     private static HttpResponse<String> send(HttpRequest request) {

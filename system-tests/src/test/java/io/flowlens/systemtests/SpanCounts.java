@@ -32,13 +32,9 @@ final class SpanCounts {
                                       int values) {
         String indexUrl = system.elasticsearch() + "/" + index;
         JsonHttp.post(indexUrl + "/_refresh?allow_no_indices=true");
-        HttpResponse<String> answer = JsonHttp.post(indexUrl + "/_search?allow_no_indices=true",
+        HttpResponse<String> answer = JsonHttp.ok(JsonHttp.post(indexUrl + "/_search?allow_no_indices=true",
                 Map.of("size", 0, "query", query,
-                        "aggs", Map.of("values", Map.of("terms", Map.of("field", field, "size", values)))));
-        if (answer.statusCode() != 200) {
-            throw new AssertionError("Elasticsearch answered " + answer.statusCode() + " to a search of " + index + ": "
-                    + answer.body());
-        }
+                        "aggs", Map.of("values", Map.of("terms", Map.of("field", field, "size", values))))));
         Map<String, Long> counts = new TreeMap<>();
         for (JsonNode bucket : JsonHttp.json(answer).path("aggregations").path("values").path("buckets")) {
             counts.put(bucket.path("key").asText(), bucket.path("doc_count").asLong());
