@@ -1049,6 +1049,10 @@ class OtlpSink(http.server.BaseHTTPRequestHandler):
     """Accepts OTLP/HTTP exports and answers an empty ExportTraceServiceResponse: the services pay their whole export
     (batching, protobuf, HTTP) while no Jaeger or Elasticsearch indexes on the same cores."""
 
+    # HTTP/1.1 keeps the exporter's connection open between exports, as Jaeger does; http.server's default (1.0)
+    # closed it after every answer, so each export also paid a new connection.
+    protocol_version = "HTTP/1.1"
+
     def do_POST(self):  # noqa: N802 (http.server's naming)
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.send_response(200)
