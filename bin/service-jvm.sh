@@ -50,6 +50,14 @@ fi
 # second core while main waits for it) only to validate the jars' beans.xml files, which are fixed at build time and
 # parsed either way: ~0.5 CPU-s of a users start (perf/results/PROFILES.md, "Startup and memory levers").
 STARTUP_OPTS=(-Dorg.jboss.weld.xml.disableValidating=true)
+# The cache holds data only: loaded and linked classes and method profiles. Creating one switches JDK 25's
+# AOTAdapterCaching on by ergonomics, which also stores ~700 interpreter/compiled-code adapters, machine code for the
+# CPU that trained it; its key does not know the CPU, so a checkout moved to another host could start on code for a
+# CPU it is not (another project's images crashed at start with SIGILL there), and every start here printed "Failed to
+# link AdapterHandlerEntry" for an entry whose stored name did not match. Without them, side by side with the stack
+# down (bin/bench.py startup, 5 reps interleaved): users 1.2 s in both, four 4.4 s (4.4-4.6) against 4.5 (4.4-4.6),
+# max RSS after 200 flows 192 against 194 MB.
+TRAINING_OPTS=(-XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching -XX:-AOTStubCaching)
 # Full flows the training run sends. The cache carries the method profiles of the training's end (JEP 515), and the
 # JIT compiles from them: profiles of a warm service make a faster service, not only a faster start. Side by side
 # (bin/bench.py warm-up, tracing off, pinned, 18 chunks of 10 s, two runs in swapped order), caches trained on 3000
@@ -65,7 +73,8 @@ aot_supported() { [[ "$(java_major "$JAVA_HOME")" -ge 25 ]]; }
 
 # What, besides the class path, a cache depends on: the JDK and the options it was trained with (key and stamp share it).
 jvm_inputs() {
-    printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}" "training flows $AOT_TRAINING_FLOWS"
+    printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}" "${TRAINING_OPTS[@]}" \
+        "training flows $AOT_TRAINING_FLOWS"
     cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
 }
 
@@ -195,7 +204,8 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
             PAYMENTS_MP_REST_URL="http://127.0.0.1:${port[payments]}" \
             FLOWLENS_DB_URL="jdbc:h2:file:$work/$svc;WRITE_DELAY=0" \
             FLOWLENS_ADMIN_TOKEN="$token" \
-            "$JAVA_HOME/bin/java" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}" "-XX:AOTCacheOutput=$(cache_of "$svc")" \
+            "$JAVA_HOME/bin/java" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}" "${TRAINING_OPTS[@]}" \
+            "-XX:AOTCacheOutput=$(cache_of "$svc")" \
             -jar "$(jar_of "$svc")" >"$work/$svc.log" 2>&1 </dev/null &
         pid[$svc]=$!
         TRAINING_PIDS+=("$!")
