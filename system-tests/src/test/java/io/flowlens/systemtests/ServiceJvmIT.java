@@ -30,7 +30,8 @@ import static org.hamcrest.Matchers.startsWith;
 
 /**
  * The AOT cache bin/service-jvm.sh hands the services costs speed only: a service starts and answers ready with its
- * cache missing, stale (built for another class path), or corrupt, and uses a fresh one.
+ * cache missing, stale (built for another class path), or corrupt, and uses a fresh one, which holds data, not machine
+ * code for the CPU that trained it.
  */
 @ResourceLock(Lanes.SIDE)
 class ServiceJvmIT {
