@@ -65,11 +65,17 @@ final class ServiceJvm {
 
     /** The full command line that starts {@code service}'s jar. */
     static List<String> command(Path root, String service, Map<String, String> environment) {
+        List<String> command = jvm(root, service, environment);
+        command.add("-jar");
+        command.add(root.resolve(service).resolve("target").resolve(service + ".jar").toString());
+        return command;
+    }
+
+    /** The java launcher with {@code service}'s options (its AOT cache among them), for the caller to complete. */
+    static List<String> jvm(Path root, String service, Map<String, String> environment) {
         List<String> command = new ArrayList<>();
         command.add(java().toString());
         command.addAll(options(root, service, environment));
-        command.add("-jar");
-        command.add(root.resolve(service).resolve("target").resolve(service + ".jar").toString());
         return command;
     }
 

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -123,16 +122,17 @@ class ServiceJvmIT {
     }
 
     @Test
-    void trainedCacheHoldsNoMachineCode() throws Exception {
+    void trainedCacheHoldsNoMachineCode(@TempDir Path logs) throws Exception {
         // JDK 25 stores interpreter/compiled-code adapters in a cache it creates unless told not to: code for the CPU
         // that trained it, which the cache's key does not know (bin/service-jvm.sh, TRAINING_OPTS)
         assumeAotCache();
-        List<String> command = new ArrayList<>(List.of(ServiceJvm.java().toString()));
-        command.addAll(ServiceJvm.options(ROOT, "users", Map.of()));
+        List<String> command = ServiceJvm.jvm(ROOT, "users", Map.of());
         command.addAll(List.of("-Xlog:aot+codecache+init=info", "-version"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(output, process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, is(true));
+        Path log = logs.resolve("java-version.log");
+        int exit = ServiceJvm.run(
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()), 60);
+        String output = readLog(log);
+        assertThat(output, exit, is(0));
         assertThat(output, output.contains("AOT Code Cache is empty"), is(true));
         assertThat(output, AOT_COMPLAINT.matcher(output).find(), is(false));
     }
