@@ -2,7 +2,7 @@ package io.flowlens.systemtests;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,18 +48,29 @@ final class ServiceJvm {
     static List<String> options(Path root, String service, Map<String, String> environment) {
         ProcessBuilder builder = script(root, environment, "options", service)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
+        return output(builder, 60).lines().filter(line -> !line.isBlank()).toList();
+    }
+
+    /**
+     * What {@code builder}'s process printed, once it exited 0 within the timeout. The output goes to a file rather
+     * than a pipe read before the wait: reading a pipe to its end blocks until the process ends, so the timeout could
+     * never fire on a process that hangs.
+     */
+    static String output(ProcessBuilder builder, long timeoutSeconds) {
         try {
-            Process process = builder.start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("bin/service-jvm.sh options " + service + " failed");
+            Path out = Files.createTempFile("service-jvm-", ".out");
+            try {
+                int exit = run(builder.redirectOutput(out.toFile()), timeoutSeconds);
+                if (exit != 0) {
+                    throw new IllegalStateException(String.join(" ", builder.command())
+                            + (exit < 0 ? " did not end within " + timeoutSeconds + " s" : " exited " + exit));
+                }
+                return Files.readString(out);
+            } finally {
+                Files.deleteIfExists(out);
             }
-            return out.lines().filter(line -> !line.isBlank()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,12 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The AOT cache bin/service-jvm.sh hands the services costs speed only: a service starts and answers ready with its
@@ -138,6 +140,21 @@ class ServiceJvmIT {
     }
 
     @Test
+    void aScriptThatHangsFailsAtItsTimeoutAndOneThatEndsGivesItsOutput() {
+        // the options and the cache's key are read through ServiceJvm.output: a hung script must fail the test, not
+        // hold the run until failsafe's own timeout
+        long began = System.nanoTime();
+        IllegalStateException hung = assertThrows(IllegalStateException.class,
+                () -> ServiceJvm.output(new ProcessBuilder("sleep", "60"), 1));
+        assertThat(hung.getMessage(), containsString("did not end within 1 s"));
+        assertThat(Duration.ofNanos(System.nanoTime() - began), lessThan(Duration.ofSeconds(30)));
+        assertThat(ServiceJvm.output(new ProcessBuilder("echo", "key line"), 10), is("key line\n"));
+        IllegalStateException failed = assertThrows(IllegalStateException.class,
+                () -> ServiceJvm.output(new ProcessBuilder("false"), 10));
+        assertThat(failed.getMessage(), containsString("exited 1"));
+    }
+
+    @Test
     void optionsSkipWeldSchemaValidation(@TempDir Path logs) throws Exception {
         // the schemas cost ~0.5 CPU-s of a start (PROFILES.md); beans.xml is still parsed, so discovery is unchanged
         assertThat(ServiceJvm.options(ROOT, "users", Map.of()), hasItem("-Dorg.jboss.weld.xml.disableValidating=true"));
@@ -153,11 +170,8 @@ class ServiceJvmIT {
                 is(true));
     }
 
-    private static String key(String service) throws Exception {
-        Process process = ServiceJvm.script(ROOT, Map.of(), "key", service).start();
-        String key = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, is(true));
-        return key;
+    private static String key(String service) {
+        return ServiceJvm.output(ServiceJvm.script(ROOT, Map.of(), "key", service), 60);
     }
 
     /** Starts the users jar as the system tests do, waits for /health/ready 200, stops it; returns its log. */
