@@ -52,20 +52,22 @@ final class ServiceJvm {
     }
 
     /**
-     * What {@code builder}'s process printed, once it exited 0 within the timeout. The output goes to a file rather
-     * than a pipe read before the wait: reading a pipe to its end blocks until the process ends, so the timeout could
-     * never fire on a process that hangs.
+     * What {@code builder}'s process printed, once it exited 0 within the timeout; otherwise an exception that says
+     * which, with what it printed. The output goes to a file rather than a pipe read before the wait: reading a pipe
+     * to its end blocks until the process ends, so the timeout could never fire on a process that hangs.
      */
     static String output(ProcessBuilder builder, long timeoutSeconds) {
         try {
             Path out = Files.createTempFile("service-jvm-", ".out");
             try {
                 int exit = run(builder.redirectOutput(out.toFile()), timeoutSeconds);
+                String printed = Files.readString(out);
                 if (exit != 0) {
                     throw new IllegalStateException(String.join(" ", builder.command())
-                            + (exit < 0 ? " did not end within " + timeoutSeconds + " s" : " exited " + exit));
+                            + (exit < 0 ? " did not end within " + timeoutSeconds + " s" : " exited " + exit)
+                            + "; it printed:\n" + printed);
                 }
-                return Files.readString(out);
+                return printed;
             } finally {
                 Files.deleteIfExists(out);
             }
