@@ -13,9 +13,7 @@ import io.flowlens.contracts.payments.client.model.PaymentCreate;
 import io.flowlens.contracts.payments.client.model.PaymentStatus;
 import io.flowlens.platform.problem.ProblemException;
 import io.flowlens.testing.FreePortConfigSource;
-import io.flowlens.testing.StandInUsers;
 import io.helidon.microprofile.server.ServerCdiExtension;
-import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import jakarta.enterprise.inject.spi.CDI;
@@ -33,18 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * a limit of 20.00 and two currencies), and the server runs on the free port the tests' configuration chose.
  */
 @HelidonTest
-@AddBean(StandInUsers.class)
-@AddBean(FakeDownstreams.Orders.class)
-@AddBean(FakeDownstreams.Payments.class)
-@AddConfig(key = "server.port", value = "${flowlens.test.port}")
-@AddConfig(key = "users/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
-@AddConfig(key = "orders/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
-@AddConfig(key = "payments/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
 @AddConfig(key = "payments.limit", value = "20.00")
 @AddConfig(key = "payments.currencies", value = "EUR,GBP")
 // the scheduled recovery round stays out of the way of the orders this test makes
 @AddConfig(key = "io.flowlens.orchestrator.FlowRecovery.round.schedule.initial-delay", value = "3600")
-class FakeDownstreamsTest {
+class FakeDownstreamsTest extends AgainstStandIns {
 
     private static final AtomicLong IDS = new AtomicLong(800_000);
 

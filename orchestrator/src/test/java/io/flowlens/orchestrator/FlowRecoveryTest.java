@@ -23,8 +23,6 @@ import io.flowlens.contracts.payments.model.PaymentStatus;
 import io.flowlens.platform.db.TracedDatabase;
 import io.flowlens.testing.MemorySpanExporterProvider;
 import io.flowlens.testing.RecordedSpans;
-import io.flowlens.testing.StandInUsers;
-import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.opentelemetry.api.common.AttributeKey;
@@ -45,19 +43,12 @@ import static org.hamcrest.Matchers.hasItem;
  * the recovery round itself with a clock an hour ahead, so every run counts as stale.
  */
 @HelidonTest
-@AddBean(StandInUsers.class)
-@AddBean(FakeDownstreams.Orders.class)
-@AddBean(FakeDownstreams.Payments.class)
-@AddConfig(key = "server.port", value = "${flowlens.test.port}")
-@AddConfig(key = "users/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
-@AddConfig(key = "orders/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
-@AddConfig(key = "payments/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
 // the stand-in payments reads the real payments service's keys; these are its defaults
 @AddConfig(key = "payments.limit", value = "1000.00")
 @AddConfig(key = "payments.currencies", value = "USD,EUR,GBP")
 // the scheduled round stays out of the way: the tests run their own rounds
 @AddConfig(key = "io.flowlens.orchestrator.FlowRecovery.round.schedule.initial-delay", value = "3600")
-class FlowRecoveryTest {
+class FlowRecoveryTest extends AgainstStandIns {
 
     private static final AtomicLong IDS = new AtomicLong(900_000);
 

@@ -12,8 +12,6 @@ import io.flowlens.contracts.orders.model.OrderStatus;
 import io.flowlens.platform.db.TracedDatabase;
 import io.flowlens.testing.ContractClient;
 import io.flowlens.testing.RecordedSpans;
-import io.flowlens.testing.StandInUsers;
-import io.helidon.microprofile.testing.junit5.AddBean;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.opentelemetry.api.common.AttributeKey;
@@ -41,18 +39,11 @@ import static org.hamcrest.Matchers.not;
  * outcomes, its compensation, the gateway routes and the spans one flow makes.
  */
 @HelidonTest
-@AddBean(StandInUsers.class)
-@AddBean(FakeDownstreams.Orders.class)
-@AddBean(FakeDownstreams.Payments.class)
-@AddConfig(key = "server.port", value = "${flowlens.test.port}")
-@AddConfig(key = "users/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
-@AddConfig(key = "orders/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
-@AddConfig(key = "payments/mp-rest/url", value = "http://localhost:${flowlens.test.port}/fake")
 // the stand-in payments reads the real payments service's keys; these are its defaults
 @AddConfig(key = "payments.limit", value = "1000.00")
 @AddConfig(key = "payments.currencies", value = "USD,EUR,GBP")
 @AddConfig(key = "io.flowlens.orchestrator.DownstreamServices/Timeout/value", value = "500")
-class FullFlowTest {
+class FullFlowTest extends AgainstStandIns {
 
     @Inject
     private TracedDatabase database;
