@@ -53,6 +53,14 @@ MEMORY_OPTS=(-XX:+UseSerialGC -Xms32m -Xmx96m -Xss512k -XX:ReservedCodeCacheSize
 if [[ -n "${FLOWLENS_MEMORY_OPTS+set}" ]]; then  # bench.py's "JVM defaults" row sets it empty
     read -ra MEMORY_OPTS <<<"$FLOWLENS_MEMORY_OPTS"
 fi
+# Less inlining into C2's compiles: hot callees up to 100 bytecodes instead of 325 (FreqInlineSize), and none whose
+# compiled code is over 1000 bytes instead of 2500 (InlineSmallCode). Under load a deployment's four JVMs C2-compile
+# ~2 700 methods each in their first minutes, ~60 CPU-s together on the core they share with their requests, and that
+# climb is the warm-up; a compile with less inlined into it is cheaper, and the framework code of a flow has few hot
+# loops for a large inlined body to pay off in. Side by side (bin/bench.py warm-up, tracing off, pinned, two runs in
+# swapped order): ~200 flows/s from the fourth 10 s chunk instead of the ninth to eleventh, the same rate at the
+# sixteenth, the same CPU per flow at 15 flows/s (perf/results/PROFILES.md, "Less inlining, a shorter JIT climb").
+JIT_OPTS=(-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000)
 # Startup work nobody needs at run time. Weld builds the CDI 1.1 and 2.0 XML schemas (Xerces, then JIT-compiled on the
 # second core while main waits for it) only to validate the jars' beans.xml files, which are fixed at build time and
 # parsed either way: ~0.5 CPU-s of a users start (perf/results/PROFILES.md, "Startup and memory levers").
@@ -80,7 +88,7 @@ aot_supported() { [[ "$(java_major "$JAVA_HOME")" -ge 25 ]]; }
 
 # What, besides the class path, a cache depends on: the JDK and the options it was trained with (key and stamp share it).
 jvm_inputs() {
-    printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}" "${TRAINING_OPTS[@]}" \
+    printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${JIT_OPTS[@]}" "${STARTUP_OPTS[@]}" "${TRAINING_OPTS[@]}" \
         "training flows $AOT_TRAINING_FLOWS"
     cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
 }
@@ -144,7 +152,7 @@ restore_mtimes() { # SERVICE
 cmd_options() { # SERVICE
     local svc="$1" extra=()
     ((${#MEMORY_OPTS[@]} == 0)) || printf '%s\n' "${MEMORY_OPTS[@]}"
-    printf '%s\n' "${STARTUP_OPTS[@]}"
+    printf '%s\n' "${JIT_OPTS[@]}" "${STARTUP_OPTS[@]}"
     if [[ "${FLOWLENS_AOT:-on}" != off ]] && aot_supported && [[ "$(cache_state "$svc")" == fresh ]]; then
         restore_mtimes "$svc"
         printf '%s\n' "-XX:AOTCache=$(cache_of "$svc")"
@@ -211,7 +219,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
             PAYMENTS_MP_REST_URL="http://127.0.0.1:${port[payments]}" \
             FLOWLENS_DB_URL="jdbc:h2:file:$work/$svc;WRITE_DELAY=0" \
             FLOWLENS_ADMIN_TOKEN="$token" \
-            "$JAVA_HOME/bin/java" "${MEMORY_OPTS[@]}" "${STARTUP_OPTS[@]}" "${TRAINING_OPTS[@]}" \
+            "$JAVA_HOME/bin/java" "${MEMORY_OPTS[@]}" "${JIT_OPTS[@]}" "${STARTUP_OPTS[@]}" "${TRAINING_OPTS[@]}" \
             "-XX:AOTCacheOutput=$(cache_of "$svc")" \
             -jar "$(jar_of "$svc")" >"$work/$svc.log" 2>&1 </dev/null &
         pid[$svc]=$!
