@@ -55,7 +55,7 @@ if [[ -n "${FLOWLENS_MEMORY_OPTS+set}" ]]; then  # bench.py's "JVM defaults" row
 fi
 # Less inlining into C2's compiles: hot callees up to 100 bytecodes instead of 325 (FreqInlineSize), and none whose
 # compiled code is over 1000 bytes instead of 2500 (InlineSmallCode). Under load a deployment's four JVMs C2-compile
-# ~2 700 methods each in their first minutes, ~60 CPU-s together on the core they share with their requests, and that
+# 1 300-2 400 methods each in their first minutes, ~60 CPU-s together on the core they share with their requests, and that
 # climb is the warm-up; a compile with less inlined into it is cheaper, and the framework code of a flow has few hot
 # loops for a large inlined body to pay off in. Side by side (bin/bench.py warm-up, tracing off, pinned, two runs in
 # swapped order): ~200 flows/s from the fourth 10 s chunk instead of the ninth to eleventh, the same rate at the
