@@ -40,6 +40,14 @@ final class PrometheusMetrics {
         return valueOr(system.jaegerMetrics(), name, "exporter=\"otlphttp/indexer\"", 0L);
     }
 
+    /**
+     * One of the counters of Jaeger's Elasticsearch span writer ({@code role="tracestore"}), e.g.
+     * {@code jaeger_storage_bulk_index_errors_total}; 0 until its first bulk.
+     */
+    static long jaegerStorageWriter(SystemUnderTest system, String name) {
+        return valueOr(system.jaegerMetrics(), name, "role=\"tracestore\"", 0L);
+    }
+
     /** One of Jaeger's exporter counters for its Elasticsearch storage exporter (0 until first counted). */
     static long jaegerToStorage(SystemUnderTest system, String name) {
         return valueOr(system.jaegerMetrics(), name, "exporter=\"jaeger_storage_exporter\"", 0L);
