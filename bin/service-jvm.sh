@@ -65,6 +65,9 @@ JIT_OPTS=(-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000)
 # second core while main waits for it) only to validate the jars' beans.xml files, which are fixed at build time and
 # parsed either way: ~0.5 CPU-s of a users start (perf/results/PROFILES.md, "Startup and memory levers").
 STARTUP_OPTS=(-Dorg.jboss.weld.xml.disableValidating=true)
+# What every service JVM runs with, the training run's included; listed once, so the options, the training and the
+# cache's key cannot disagree.
+SERVICE_OPTS=("${MEMORY_OPTS[@]}" "${JIT_OPTS[@]}" "${STARTUP_OPTS[@]}")
 # The cache holds data only: loaded and linked classes and method profiles. Creating one switches JDK 25's
 # AOTAdapterCaching on by ergonomics, which also stores ~700 interpreter/compiled-code adapters, machine code for the
 # CPU that trained it; its key does not know the CPU, so a checkout moved to another host could start on code for a
@@ -88,7 +91,7 @@ aot_supported() { [[ "$(java_major "$JAVA_HOME")" -ge 25 ]]; }
 
 # What, besides the class path, a cache depends on: the JDK and the options it was trained with (key and stamp share it).
 jvm_inputs() {
-    printf '%s\n' "$JAVA_HOME" "${MEMORY_OPTS[@]}" "${JIT_OPTS[@]}" "${STARTUP_OPTS[@]}" "${TRAINING_OPTS[@]}" \
+    printf '%s\n' "$JAVA_HOME" "${SERVICE_OPTS[@]}" "${TRAINING_OPTS[@]}" \
         "training flows $AOT_TRAINING_FLOWS"
     cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
 }
@@ -151,8 +154,7 @@ restore_mtimes() { # SERVICE
 
 cmd_options() { # SERVICE
     local svc="$1" extra=()
-    ((${#MEMORY_OPTS[@]} == 0)) || printf '%s\n' "${MEMORY_OPTS[@]}"
-    printf '%s\n' "${JIT_OPTS[@]}" "${STARTUP_OPTS[@]}"
+    printf '%s\n' "${SERVICE_OPTS[@]}"
     if [[ "${FLOWLENS_AOT:-on}" != off ]] && aot_supported && [[ "$(cache_state "$svc")" == fresh ]]; then
         restore_mtimes "$svc"
         printf '%s\n' "-XX:AOTCache=$(cache_of "$svc")"
@@ -219,7 +221,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
             PAYMENTS_MP_REST_URL="http://127.0.0.1:${port[payments]}" \
             FLOWLENS_DB_URL="jdbc:h2:file:$work/$svc;WRITE_DELAY=0" \
             FLOWLENS_ADMIN_TOKEN="$token" \
-            "$JAVA_HOME/bin/java" "${MEMORY_OPTS[@]}" "${JIT_OPTS[@]}" "${STARTUP_OPTS[@]}" "${TRAINING_OPTS[@]}" \
+            "$JAVA_HOME/bin/java" "${SERVICE_OPTS[@]}" "${TRAINING_OPTS[@]}" \
             "-XX:AOTCacheOutput=$(cache_of "$svc")" \
             -jar "$(jar_of "$svc")" >"$work/$svc.log" 2>&1 </dev/null &
         pid[$svc]=$!
