@@ -110,7 +110,7 @@ final class ServiceJvm {
         return builder;
     }
 
-    static int run(ProcessBuilder builder, long timeoutSeconds) {
+    private static int run(ProcessBuilder builder, long timeoutSeconds) {
         try {
             Process process = builder.start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
