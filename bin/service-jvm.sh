@@ -60,7 +60,11 @@ fi
 # loops for a large inlined body to pay off in. Side by side (bin/bench.py warm-up, tracing off, pinned, two runs in
 # swapped order): ~200 flows/s from the fourth 10 s chunk instead of the ninth to eleventh, the same rate at the
 # sixteenth, the same CPU per flow at 15 flows/s (perf/results/PROFILES.md, "Less inlining, a shorter JIT climb").
-JIT_OPTS=(-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000)
+# C2 skips start-up code (class generation and loading, jar reading, annotation and config parsing): the packages and
+# the figures are in the directives file itself. CompilerDirectivesFile is a diagnostic option, hence the unlock.
+COMPILER_DIRECTIVES="$HERE/compiler-directives.json"
+JIT_OPTS=(-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000
+    -XX:+UnlockDiagnosticVMOptions "-XX:CompilerDirectivesFile=$COMPILER_DIRECTIVES")
 # Startup work nobody needs at run time. Weld builds the CDI 1.1 and 2.0 XML schemas (Xerces, then JIT-compiled on the
 # second core while main waits for it) only to validate the jars' beans.xml files, which are fixed at build time and
 # parsed either way: ~0.5 CPU-s of a users start (perf/results/PROFILES.md, "Startup and memory levers").
@@ -89,10 +93,12 @@ cache_of() { printf '%s\n' "${FLOWLENS_AOT_DIR:-$ROOT/$1/target}/$1.aot"; }
 
 aot_supported() { [[ "$(java_major "$JAVA_HOME")" -ge 25 ]]; }
 
-# What, besides the class path, a cache depends on: the JDK and the options it was trained with (key and stamp share it).
+# What, besides the class path, a cache depends on: the JDK and the options it was trained with, the compiler
+# directives included (key and stamp share it).
 jvm_inputs() {
     printf '%s\n' "$JAVA_HOME" "${SERVICE_OPTS[@]}" "${TRAINING_OPTS[@]}" \
         "training flows $AOT_TRAINING_FLOWS"
+    cat "$COMPILER_DIRECTIVES"  # named by path in the options; what it says counts too
     cat "$JAVA_HOME/release" 2>/dev/null || "$JAVA_HOME/bin/java" -version 2>&1
 }
 

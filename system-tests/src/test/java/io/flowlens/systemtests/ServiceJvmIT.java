@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
@@ -134,6 +135,22 @@ class ServiceJvmIT {
         String output = ServiceJvm.output(new ProcessBuilder(command).redirectErrorStream(true), 60);
         assertThat(output, output.contains("AOT Code Cache is empty"), is(true));
         assertThat(output, AOT_COMPLAINT.matcher(output).find(), is(false));
+    }
+
+    @Test
+    void c2SkipsStartUpCodeAndC1StillCompilesIt() {
+        // what the JVM made of bin/compiler-directives.json: Exclude put under c1, or a JDK that reads the file
+        // otherwise, would still start every service, only slower or with start-up code left interpreted
+        List<String> command = ServiceJvm.jvm(ROOT, "users", Map.of());
+        command.addAll(List.of("-XX:+CompilerDirectivesPrint", "-version"));
+        String output = ServiceJvm.output(new ProcessBuilder(command).redirectErrorStream(true), 60);
+        Matcher directive = Pattern.compile("matching: (.*)\\n c1 directives:\\n.*\\n  Enable:\\w+ Exclude:(\\w+).*"
+                + "\\n\\n c2 directives:\\n.*\\n  Enable:\\w+ Exclude:(\\w+)").matcher(output);
+        assertThat(output, directive.find(), is(true));
+        assertThat(directive.group(1), containsString("jdk/internal/classfile/*.*"));
+        assertThat(directive.group(1), not(containsString("org/glassfish/jersey")));
+        assertThat("C1 compiles the start-up code", directive.group(2), is("false"));
+        assertThat("C2 does not", directive.group(3), is("true"));
     }
 
     @Test
