@@ -129,10 +129,7 @@ class ServiceJvmIT {
         // JDK 25 stores interpreter/compiled-code adapters in a cache it creates unless told not to: code for the CPU
         // that trained it, which the cache's key does not know (bin/service-jvm.sh, TRAINING_OPTS)
         assumeAotCache();
-        List<String> command = ServiceJvm.jvm(ROOT, "users", Map.of());
-        command.addAll(List.of("-Xlog:aot+codecache+init=info", "-version"));
-        // fails unless the JVM exits 0, with what it printed
-        String output = ServiceJvm.output(new ProcessBuilder(command).redirectErrorStream(true), 60);
+        String output = usersJvmVersion("-Xlog:aot+codecache+init=info");
         assertThat(output, output.contains("AOT Code Cache is empty"), is(true));
         assertThat(output, AOT_COMPLAINT.matcher(output).find(), is(false));
     }
@@ -141,9 +138,7 @@ class ServiceJvmIT {
     void c2SkipsStartUpCodeAndC1StillCompilesIt() {
         // what the JVM made of bin/compiler-directives.json: Exclude put under c1, or a JDK that reads the file
         // otherwise, would still start every service, only slower or with start-up code left interpreted
-        List<String> command = ServiceJvm.jvm(ROOT, "users", Map.of());
-        command.addAll(List.of("-XX:+CompilerDirectivesPrint", "-version"));
-        String output = ServiceJvm.output(new ProcessBuilder(command).redirectErrorStream(true), 60);
+        String output = usersJvmVersion("-XX:+CompilerDirectivesPrint");
         Matcher directive = Pattern.compile("matching: (.*)\\n c1 directives:\\n.*\\n  Enable:\\w+ Exclude:(\\w+).*"
                 + "\\n\\n c2 directives:\\n.*\\n  Enable:\\w+ Exclude:(\\w+)").matcher(output);
         assertThat(output, directive.find(), is(true));
@@ -185,6 +180,17 @@ class ServiceJvmIT {
                 greaterThanOrEqualTo(25));
         assertThat("bin/service-jvm.sh cache trained users", Files.isRegularFile(ROOT.resolve("users/target/users.aot")),
                 is(true));
+    }
+
+    /**
+     * What the users service's JVM (its options, its cache) prints for {@code -version} with {@code extra} options
+     * added; fails unless the JVM exits 0, with what it printed.
+     */
+    private static String usersJvmVersion(String... extra) {
+        List<String> command = ServiceJvm.jvm(ROOT, "users", Map.of());
+        command.addAll(List.of(extra));
+        command.add("-version");
+        return ServiceJvm.output(new ProcessBuilder(command).redirectErrorStream(true), 60);
     }
 
     private static String key(String service) {
