@@ -197,9 +197,9 @@ class OutageIT {
         assertThat("Jaeger was not restarted to recover", ProcessHandle.of(jaegerPid).map(ProcessHandle::isAlive)
                 .orElse(false), is(true));
         // the storage path's accounting reads the writer's errors as 0 while absent: it must publish its counters
-        assertThat("Jaeger's Elasticsearch writer counts its bulk inserts", PrometheusMetrics.value(
-                system.jaegerMetrics(), "jaeger_storage_bulk_index_inserts_total", "role=\"tracestore\""),
-                greaterThan(0L));
+        assertThat("Jaeger's Elasticsearch writer counts its bulk inserts",
+                PrometheusMetrics.value(system.jaegerMetrics(), "jaeger_storage_bulk_index_inserts_total",
+                        PrometheusMetrics.JAEGER_STORAGE_WRITER), greaterThan(0L));
 
         // spans per flow outcome in each store: the same flows again now that all is well, counted once stable
         Map<String, String> traceOfOutcome = new HashMap<>();

@@ -6,6 +6,9 @@ package io.flowlens.systemtests;
  */
 final class PrometheusMetrics {
 
+    /** The label on the counters of Jaeger's Elasticsearch span writer ({@code jaeger_storage_bulk_index_*}). */
+    static final String JAEGER_STORAGE_WRITER = "role=\"tracestore\"";
+
     private PrometheusMetrics() {
     }
 
@@ -45,7 +48,7 @@ final class PrometheusMetrics {
      * {@code jaeger_storage_bulk_index_errors_total}; 0 until its first bulk.
      */
     static long jaegerStorageWriter(SystemUnderTest system, String name) {
-        return valueOr(system.jaegerMetrics(), name, "role=\"tracestore\"", 0L);
+        return valueOr(system.jaegerMetrics(), name, JAEGER_STORAGE_WRITER, 0L);
     }
 
     /** One of Jaeger's exporter counters for its Elasticsearch storage exporter (0 until first counted). */
