@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import io.flowlens.contracts.payments.model.DeclineReason;
 import io.flowlens.contracts.payments.model.Payment;
 import io.flowlens.contracts.payments.model.PaymentStatus;
+import io.flowlens.platform.db.StoredTime;
 import io.flowlens.platform.db.TracedDatabase;
 import io.flowlens.platform.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,7 +62,8 @@ public class PaymentStore {
     }
 
     public Payment insert(long orderId, BigDecimal amount, String currency, PaymentStatus status, DeclineReason reason) {
-        OffsetDateTime createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        // cut to what the column keeps, so the answer reads as the row does later (GET /payments/{id})
+        OffsetDateTime createdAt = StoredTime.now();
         long id = database.insert(TABLE, "INSERT INTO payments (order_id, amount, currency, status, decline_reason, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", statement -> {
                     statement.setLong(1, orderId);
@@ -73,7 +75,7 @@ public class PaymentStore {
                     } else {
                         statement.setString(5, reason.name());
                     }
-                    statement.setTimestamp(6, Timestamp.from(createdAt.toInstant()));
+                    statement.setTimestamp(6, StoredTime.timestamp(createdAt));
                 });
         return new Payment().id(id).orderId(orderId).amount(amount).currency(currency).status(status)
                 .declineReason(reason).createdAt(createdAt);

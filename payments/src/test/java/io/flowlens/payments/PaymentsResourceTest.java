@@ -55,6 +55,18 @@ class PaymentsResourceTest {
     }
 
     @Test
+    void theCreatedAnswerReadsAsTheStoredPayment() {
+        // built from what was written: two decimals and microseconds, as the columns keep them
+        for (String request : List.of(body("12.5", "USD"), body("7", "EUR"), body("1000.01", "USD"))) {
+            var created = ContractClient.given("payments").contentType(JSON).body(request).post("/payments")
+                    .then().statusCode(201).extract();
+            int id = created.path("id");
+            assertThat(request, ContractClient.given("payments").get("/payments/" + id).then().statusCode(200)
+                    .extract().asString(), is(created.asString()));
+        }
+    }
+
+    @Test
     void locationNamesTheNewPayment() {
         var created = ContractClient.given("payments").contentType(JSON).body(body("1", "EUR")).post("/payments")
                 .then().statusCode(201).extract();

@@ -2,13 +2,13 @@ package io.flowlens.users;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
 import io.flowlens.contracts.users.model.User;
+import io.flowlens.platform.db.StoredTime;
 import io.flowlens.platform.db.TracedDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,11 +29,12 @@ public class UserStore {
 
     /** Inserts a user; a taken e-mail address is answered 409 by the database's unique constraint. */
     public User insert(String name, String email) {
-        OffsetDateTime createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        // cut to what the column keeps, so the answer reads as the row does later (GET /users/{id})
+        OffsetDateTime createdAt = StoredTime.now();
         long id = database.insert(TABLE, "INSERT INTO users (name, email, created_at) VALUES (?, ?, ?)", statement -> {
             statement.setString(1, name);
             statement.setString(2, email);
-            statement.setTimestamp(3, Timestamp.from(createdAt.toInstant()));
+            statement.setTimestamp(3, StoredTime.timestamp(createdAt));
         });
         return new User().id(id).name(name).email(email).createdAt(createdAt);
     }

@@ -60,6 +60,17 @@ class UsersResourceTest {
     }
 
     @Test
+    void theCreatedAnswerReadsAsTheStoredUser() {
+        // the answer is built from what was written; its time must be the column's (microseconds), not the clock's
+        var created = ContractClient.given("users").contentType(JSON)
+                .body("{\"name\":\"Edsger\",\"email\":\"" + uniqueEmail() + "\"}").post("/users")
+                .then().statusCode(201).extract();
+        int id = created.path("id");
+        assertThat(ContractClient.given("users").get("/users/" + id).then().statusCode(200).extract().asString(),
+                is(created.asString()));
+    }
+
+    @Test
     void listsUsersInPages() {
         ContractClient.given("users").queryParam("limit", 2).queryParam("offset", 1).get("/users")
                 .then().statusCode(200)

@@ -11,11 +11,15 @@ public final class Money {
     private Money() {
     }
 
-    /** The amount, unchanged, when it has at most two decimals; otherwise a 400 problem naming the field. */
+    /**
+     * The amount with exactly two decimals when it has at most two ({@code 5} and {@code 5.000} become {@code 5.00}),
+     * as the {@code DECIMAL(12, 2)} columns keep it, so an answer built from it reads as the stored row does;
+     * otherwise a 400 problem naming the field.
+     */
     public static BigDecimal requireCents(BigDecimal amount, String field) {
         if (amount.stripTrailingZeros().scale() > 2) {
             throw ProblemException.badRequest(field + " must have at most two decimals, was " + amount.toPlainString());
         }
-        return amount;
+        return amount.setScale(2);
     }
 }

@@ -11,10 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class MoneyTest {
 
     @Test
-    void acceptsUpToTwoDecimalsIncludingTrailingZeros() {
+    void acceptsUpToTwoDecimalsAndAnswersExactlyTwo() {
+        // BigDecimal's equals compares the scale too: 5.00 is not 5.000
         assertThat(Money.requireCents(new BigDecimal("49.99"), "amount"), is(new BigDecimal("49.99")));
-        assertThat(Money.requireCents(new BigDecimal("5.000"), "amount"), is(new BigDecimal("5.000")));
-        assertThat(Money.requireCents(new BigDecimal("1E+3"), "amount"), is(new BigDecimal("1E+3")));
+        assertThat(Money.requireCents(new BigDecimal("10.5"), "amount"), is(new BigDecimal("10.50")));
+        assertThat(Money.requireCents(new BigDecimal("5.000"), "amount"), is(new BigDecimal("5.00")));
+        assertThat(Money.requireCents(new BigDecimal("1E+3"), "amount"), is(new BigDecimal("1000.00")));
     }
 
     @Test
