@@ -3,6 +3,7 @@ package io.flowlens.orders;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderCreate;
@@ -10,6 +11,7 @@ import io.flowlens.contracts.orders.model.OrderStatus;
 import io.flowlens.contracts.users.client.UsersApi;
 import io.flowlens.platform.tracing.BusinessSpan;
 import io.flowlens.platform.client.DownstreamCall;
+import io.flowlens.platform.db.StoredTime;
 import io.flowlens.platform.problem.Money;
 import io.flowlens.platform.problem.ProblemException;
 import io.opentelemetry.api.common.AttributeKey;
@@ -61,7 +63,8 @@ public class OrderService {
         Attributes attributes = Attributes.of(USER_ID, userId, AMOUNT, amount.doubleValue(), CURRENCY, currency);
         return BusinessSpan.call(tracer, "orders.create", attributes, span -> {
             requireUser(userId);
-            // the insert and its read-back in one transaction; no connection is held while users answers
+            // the request's transaction when it has one (an Idempotency-Key), else its own; no connection is held
+            // while users answers
             Order order = store.inTransaction(() -> store.insert(userId, amount, currency, request.getDescription()));
             span.setAttribute(ORDER_ID, order.getId());
             return order;
@@ -115,7 +118,8 @@ public class OrderService {
      * Reads the order with its row locked, judges the move on that (404 if it is gone, 409 if the move is not allowed
      * from its status) and updates it, in one transaction: a concurrent transition waits for ours to commit and then
      * judges the order as we left it, so two transitions cannot both win and a cancel that follows a confirm still
-     * cancels. The update keeps its compare-and-set on the status as a guard.
+     * cancels. The update keeps its compare-and-set on the status as a guard. The answer is the locked row with the
+     * update's changes, which is what the row holds until we commit: no second read.
      */
     private Order move(long id, OrderStatus to, Long paymentId, String cancelReason) {
         return store.inTransaction(() -> {
@@ -126,10 +130,14 @@ public class OrderService {
             if (!OrderLifecycle.allows(current.getStatus(), to)) {
                 throw ProblemException.conflict("order " + id + " is " + current.getStatus() + " and cannot become " + to);
             }
-            if (!store.transition(id, current.getStatus(), to, paymentId, cancelReason)) {
+            OffsetDateTime now = StoredTime.now();
+            if (!store.transition(id, current.getStatus(), to, paymentId, cancelReason, now)) {
                 throw new IllegalStateException("order " + id + " changed while its row was locked");
             }
-            return get(id);
+            // as the update's COALESCE: a value not given keeps the row's
+            return current.status(to).updatedAt(now)
+                    .paymentId(paymentId == null ? current.getPaymentId() : paymentId)
+                    .cancelReason(cancelReason == null ? current.getCancelReason() : cancelReason);
         });
     }
 }

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import io.flowlens.contracts.orders.model.Order;
 import io.flowlens.contracts.orders.model.OrderStatus;
+import io.flowlens.platform.db.StoredTime;
 import io.flowlens.platform.db.TracedDatabase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,8 +38,12 @@ public class OrderStore {
         return database.inTransaction(work);
     }
 
+    /**
+     * Inserts a PENDING order and answers it as written: the amount and times are already as the columns keep them
+     * (two decimals, microseconds), so the answer reads as the row does, without reading it back.
+     */
     public Order insert(long userId, BigDecimal amount, String currency, String description) {
-        Timestamp now = Timestamp.from(OffsetDateTime.now(ZoneOffset.UTC).toInstant());
+        OffsetDateTime now = StoredTime.now();
         long id = database.insert(TABLE, "INSERT INTO orders (user_id, amount, currency, description, status, created_at,"
                 + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", statement -> {
                     statement.setLong(1, userId);
@@ -46,10 +51,11 @@ public class OrderStore {
                     statement.setString(3, currency);
                     statement.setString(4, description);
                     statement.setString(5, OrderStatus.PENDING.name());
-                    statement.setTimestamp(6, now);
-                    statement.setTimestamp(7, now);
+                    statement.setTimestamp(6, StoredTime.timestamp(now));
+                    statement.setTimestamp(7, StoredTime.timestamp(now));
                 });
-        return find(id).orElseThrow();
+        return new Order().id(id).userId(userId).amount(amount).currency(currency).description(description)
+                .status(OrderStatus.PENDING).createdAt(now).updatedAt(now);
     }
 
     public Optional<Order> find(long id) {
@@ -68,10 +74,12 @@ public class OrderStore {
     }
 
     /**
-     * Moves the order from {@code from} to {@code to}, recording the payment id or cancel reason when given.
-     * Answers false when the order was not in {@code from} any more (someone else moved it first).
+     * Moves the order from {@code from} to {@code to} at {@code at} (microseconds: {@link StoredTime#now()}), recording
+     * the payment id or cancel reason when given. Answers false when the order was not in {@code from} any more
+     * (someone else moved it first).
      */
-    public boolean transition(long id, OrderStatus from, OrderStatus to, Long paymentId, String cancelReason) {
+    public boolean transition(long id, OrderStatus from, OrderStatus to, Long paymentId, String cancelReason,
+                              OffsetDateTime at) {
         return database.update(TABLE, "UPDATE orders SET status = ?, payment_id = COALESCE(?, payment_id),"
                 + " cancel_reason = COALESCE(?, cancel_reason), updated_at = ? WHERE id = ? AND status = ?", statement -> {
                     statement.setString(1, to.name());
@@ -81,7 +89,7 @@ public class OrderStore {
                         statement.setLong(2, paymentId);
                     }
                     statement.setString(3, cancelReason);
-                    statement.setTimestamp(4, Timestamp.from(OffsetDateTime.now(ZoneOffset.UTC).toInstant()));
+                    statement.setTimestamp(4, StoredTime.timestamp(at));
                     statement.setLong(5, id);
                     statement.setString(6, from.name());
                 }) == 1;

@@ -80,6 +80,26 @@ class OrdersResourceTest {
     }
 
     @Test
+    void everyAnswerToAWriteReadsAsTheStoredOrder() {
+        // the answers are built from what was written, not read back: two decimals and the columns' microseconds
+        var created = ContractClient.given("orders").contentType(JSON)
+                .body("{\"user_id\":1,\"amount\":7.5,\"currency\":\"EUR\",\"description\":\"pens\"}")
+                .post("/orders").then().statusCode(201).extract();
+        int id = created.path("id");
+        assertThat("created", read(id).asString(), is(created.asString()));
+        var confirmed = ContractClient.given("orders").contentType(JSON).body("{\"payment_id\":5}")
+                .post("/orders/" + id + "/confirm").then().statusCode(200).body("payment_id", is(5)).extract();
+        assertThat("confirmed", read(id).asString(), is(confirmed.asString()));
+        var paid = ContractClient.given("orders").post("/orders/" + id + "/pay").then().statusCode(200)
+                .body("status", is("PAID")).body("payment_id", is(5)).extract();
+        assertThat("paid, the payment kept", read(id).asString(), is(paid.asString()));
+        int other = create("3");
+        var cancelled = ContractClient.given("orders").contentType(JSON).body("{\"reason\":\"changed my mind\"}")
+                .post("/orders/" + other + "/cancel").then().statusCode(200).body("payment_id", nullValue()).extract();
+        assertThat("cancelled", read(other).asString(), is(cancelled.asString()));
+    }
+
+    @Test
     void descriptionIsOptional() {
         ContractClient.given("orders").contentType(JSON).body("{\"user_id\":3,\"amount\":1,\"currency\":\"GBP\"}")
                 .post("/orders").then().statusCode(201).body("description", nullValue());
@@ -286,7 +306,7 @@ class OrdersResourceTest {
         assertThat(usersClient.getParentSpanId(), is(create.getSpanId()));
         assertThat(usersServer.getKind(), is(SpanKind.SERVER));
         assertThat(insert.getKind(), is(SpanKind.CLIENT));
-        // the insert and its read-back are one transaction, whose span sits under the business span
+        // the insert is one transaction, whose span sits under the business span
         SpanData transaction = RecordedSpans.named(trace, "db.transaction");
         assertThat(insert.getParentSpanId(), is(transaction.getSpanId()));
         assertThat(transaction.getParentSpanId(), is(create.getSpanId()));

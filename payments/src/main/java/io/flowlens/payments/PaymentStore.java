@@ -43,15 +43,19 @@ public class PaymentStore {
     /**
      * Locks the order's row in {@code payment_order_locks} (made on first use) until the transaction ends, so an
      * authorization and a void of the same order run one after the other: the second sees what the first committed.
+     * A row this transaction has just made is locked already (no one else sees it before the commit), so only a row
+     * that existed is locked with a second statement: once per order, not twice.
      */
     public void lockOrder(long orderId) {
         try {
             // its own savepoint: a row made meanwhile by a concurrent first use is a 409 that must not end the transaction
-            database.inTransaction(() -> database.update(LOCKS, "INSERT INTO payment_order_locks (order_id)"
+            if (database.inTransaction(() -> database.update(LOCKS, "INSERT INTO payment_order_locks (order_id)"
                     + " SELECT ? WHERE NOT EXISTS (SELECT 1 FROM payment_order_locks WHERE order_id = ?)", statement -> {
                         statement.setLong(1, orderId);
                         statement.setLong(2, orderId);
-                    }));
+                    })) == 1) {
+                return;
+            }
         } catch (ProblemException made) {
             if (made.status() != 409) {
                 throw made;

@@ -3,6 +3,7 @@ package io.flowlens.payments;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.CyclicBarrier;
@@ -149,6 +150,28 @@ class PaymentVoidTest {
             }
         }
         assertThat("payments of voided orders left AUTHORIZED", stillAuthorized, is(empty()));
+    }
+
+    @Test
+    void theOrdersLockTakesASecondStatementOnlyWhenItsRowExisted() {
+        long orderId = ORDER_IDS.incrementAndGet();
+        // the first payment makes the order's lock row, which its transaction holds from the insert on
+        assertThat(authorizeStatements(orderId), contains("INSERT payment_order_locks", "SELECT voided_orders",
+                "INSERT payments"));
+        assertThat(authorizeStatements(orderId), contains("INSERT payment_order_locks", "SELECT payment_order_locks",
+                "SELECT voided_orders", "INSERT payments"));
+    }
+
+    /** The statements of one authorization of {@code orderId}, in the order they ran. */
+    private static List<String> authorizeStatements(long orderId) {
+        RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+        ContractClient.given("payments").header("traceparent", traceparent.header()).contentType(JSON)
+                .body("{\"order_id\":" + orderId + ",\"amount\":20.00,\"currency\":\"USD\"}").post("/payments")
+                .then().statusCode(201).body("status", is("AUTHORIZED"));
+        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /payments", Duration.ofSeconds(5));
+        SpanData transaction = RecordedSpans.named(trace, "db.transaction");
+        return trace.stream().filter(s -> s.getParentSpanId().equals(transaction.getSpanId()))
+                .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos)).map(SpanData::getName).toList();
     }
 
     @Test
