@@ -1,8 +1,10 @@
 package io.flowlens.systemtests;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.restassured.RestAssured;
@@ -16,6 +18,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 /** The full flow across four real service processes: answers, stored state, and one trace seen by all four. */
 @ResourceLock(Lanes.MAIN)
@@ -89,6 +92,21 @@ class FullFlowSystemIT {
         List<TraceSpan> trace = system.jaeger().awaitTrace(traceId,
                 spans -> servicesOf(spans).containsAll(Set.of("orchestrator", "users")), Duration.ofSeconds(30));
         assertThat("no order was attempted", servicesOf(trace).contains("orders"), is(false));
+    }
+
+    /** make demo prints a flow's trace with bin/waterfall.py at once, while the services' batches are on their way. */
+    @Test
+    void theTerminalWaterfallOfAFlowJustFinishedShowsTheWholeTrace() throws Exception {
+        String traceId = RestAssured.given().baseUri(services.url("orchestrator")).get("/demo/full-flow/1")
+                .then().statusCode(200).extract().path("trace_id");
+        Process waterfall = new ProcessBuilder("python3", system.root().resolve("bin/waterfall.py").toString(), traceId,
+                system.jaegerQuery()).redirectErrorStream(true).start();
+        String output = new String(waterfall.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat("bin/waterfall.py finished", waterfall.waitFor(60, TimeUnit.SECONDS), is(true));
+        assertThat(output, waterfall.exitValue(), is(0));
+        String summary = output.strip().lines().reduce((first, second) -> second).orElseThrow();
+        List<TraceSpan> whole = system.jaeger().awaitSettled(traceId, Duration.ofSeconds(5), Duration.ofSeconds(30));
+        assertThat(output, summary, startsWith(whole.size() + " spans, 4 services "));
     }
 
     static Set<String> servicesOf(List<TraceSpan> spans) {

@@ -74,6 +74,32 @@ final class JaegerQuery {
                 + spans.stream().map(s -> s.service() + ":" + s.name()).toList());
     }
 
+    /**
+     * The trace once nothing more has come for {@code quiet}: all of it, when {@code quiet} is longer than the services'
+     * export delay (2 s). For checking a tool's own idea of a whole trace against.
+     */
+    List<TraceSpan> awaitSettled(String traceId, Duration quiet, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<TraceSpan> spans = List.of();
+        long changed = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            List<TraceSpan> now;
+            try {
+                now = trace(traceId);
+            } catch (IncompleteTraceRefused e) {
+                now = List.of();
+            }
+            if (now.size() != spans.size()) {
+                spans = now;
+                changed = System.nanoTime();
+            } else if (!spans.isEmpty() && System.nanoTime() - changed >= quiet.toNanos()) {
+                return spans;
+            }
+            ServiceProcesses.sleep(200);
+        }
+        throw new AssertionError("trace " + traceId + " still changing after " + timeout + "; " + spans.size() + " spans");
+    }
+
     List<String> services() {
         List<String> services = new ArrayList<>();
         JsonHttp.json(JsonHttp.ok(JsonHttp.get(baseUrl + "/api/v3/services"))).path("services")
