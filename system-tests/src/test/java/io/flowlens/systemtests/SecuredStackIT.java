@@ -24,6 +24,7 @@ import io.restassured.http.ContentType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -45,14 +46,17 @@ class SecuredStackIT {
     private static final String ES = "https://127.0.0.1:" + (SystemUnderTest.ES_PORT + SHIFT);
 
     private static Path root;
-    private static Path secrets;
+    /**
+     * Outside the repository, as a user's would be (~/.config/flowlens/<instance> by default); JUnit deletes it after
+     * the class, so no run leaves its passwords in /tmp.
+     */
+    @TempDir
+    static Path secrets;
     private static Map<String, String> environment;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() {
         root = SystemUnderTest.get().root();
-        // outside the repository, as a user's would be (~/.config/flowlens/<instance> by default)
-        secrets = Files.createTempDirectory("flowlens-secrets-");
         environment = SystemUnderTest.instanceEnvironment("secured-tests", SHIFT);
         environment.put("FLOWLENS_ES_SECURITY", "on");
         environment.put("FLOWLENS_SECRETS_DIR", secrets.toString());
