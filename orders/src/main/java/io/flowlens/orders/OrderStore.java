@@ -44,6 +44,7 @@ public class OrderStore {
      */
     public Order insert(long userId, BigDecimal amount, String currency, String description) {
         OffsetDateTime now = StoredTime.now();
+        Timestamp stamp = StoredTime.timestamp(now);
         long id = database.insert(TABLE, "INSERT INTO orders (user_id, amount, currency, description, status, created_at,"
                 + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", statement -> {
                     statement.setLong(1, userId);
@@ -51,8 +52,8 @@ public class OrderStore {
                     statement.setString(3, currency);
                     statement.setString(4, description);
                     statement.setString(5, OrderStatus.PENDING.name());
-                    statement.setTimestamp(6, StoredTime.timestamp(now));
-                    statement.setTimestamp(7, StoredTime.timestamp(now));
+                    statement.setTimestamp(6, stamp);
+                    statement.setTimestamp(7, stamp);
                 });
         return new Order().id(id).userId(userId).amount(amount).currency(currency).description(description)
                 .status(OrderStatus.PENDING).createdAt(now).updatedAt(now);
