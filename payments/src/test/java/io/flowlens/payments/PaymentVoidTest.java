@@ -168,7 +168,11 @@ class PaymentVoidTest {
         ContractClient.given("payments").header("traceparent", traceparent.header()).contentType(JSON)
                 .body("{\"order_id\":" + orderId + ",\"amount\":20.00,\"currency\":\"USD\"}").post("/payments")
                 .then().statusCode(201).body("status", is("AUTHORIZED"));
-        List<SpanData> trace = RecordedSpans.awaitTrace(traceparent.traceId(), "POST /payments", Duration.ofSeconds(5));
+        return statementsOf(RecordedSpans.awaitTrace(traceparent.traceId(), "POST /payments", Duration.ofSeconds(5)));
+    }
+
+    /** The names of the statements in the trace's one transaction, in the order they began. */
+    private static List<String> statementsOf(List<SpanData> trace) {
         SpanData transaction = RecordedSpans.named(trace, "db.transaction");
         return trace.stream().filter(s -> s.getParentSpanId().equals(transaction.getSpanId()))
                 .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos)).map(SpanData::getName).toList();
@@ -190,9 +194,7 @@ class PaymentVoidTest {
         SpanData transaction = RecordedSpans.named(trace, "db.transaction");
         assertThat(transaction.getParentSpanId(), is(voiding.getSpanId()));
         assertThat(transaction.getAttributes().get(AttributeKey.stringKey("flowlens.db.transaction.outcome")), is("commit"));
-        List<String> statements = trace.stream().filter(s -> s.getParentSpanId().equals(transaction.getSpanId()))
-                .map(SpanData::getName).toList();
-        assertThat(statements, contains("INSERT payment_order_locks", "SELECT payment_order_locks", "INSERT voided_orders",
+        assertThat(statementsOf(trace), contains("INSERT payment_order_locks", "SELECT payment_order_locks", "INSERT voided_orders",
                 "UPDATE payments", "SELECT payments"));
     }
 }

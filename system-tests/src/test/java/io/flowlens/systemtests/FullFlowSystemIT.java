@@ -1,10 +1,8 @@
 package io.flowlens.systemtests;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.restassured.RestAssured;
@@ -99,11 +97,7 @@ class FullFlowSystemIT {
     void theTerminalWaterfallOfAFlowJustFinishedShowsTheWholeTrace() throws Exception {
         String traceId = RestAssured.given().baseUri(services.url("orchestrator")).get("/demo/full-flow/1")
                 .then().statusCode(200).extract().path("trace_id");
-        Process waterfall = new ProcessBuilder("python3", system.root().resolve("bin/waterfall.py").toString(), traceId,
-                system.jaegerQuery()).redirectErrorStream(true).start();
-        String output = new String(waterfall.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat("bin/waterfall.py finished", waterfall.waitFor(60, TimeUnit.SECONDS), is(true));
-        assertThat(output, waterfall.exitValue(), is(0));
+        String output = WaterfallScriptTest.run(system.root(), traceId, system.jaegerQuery());
         String summary = output.strip().lines().reduce((first, second) -> second).orElseThrow();
         List<TraceSpan> whole = system.jaeger().awaitSettled(traceId, Duration.ofSeconds(5), Duration.ofSeconds(30));
         assertThat(output, summary, startsWith(whole.size() + " spans, 4 services "));

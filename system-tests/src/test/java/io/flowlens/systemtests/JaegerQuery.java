@@ -79,25 +79,30 @@ final class JaegerQuery {
      * export delay (2 s). For checking a tool's own idea of a whole trace against.
      */
     List<TraceSpan> awaitSettled(String traceId, Duration quiet, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<TraceSpan> spans = List.of();
-        long changed = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            List<TraceSpan> now;
-            try {
-                now = trace(traceId);
-            } catch (IncompleteTraceRefused e) {
-                now = List.of();
-            }
-            if (now.size() != spans.size()) {
-                spans = now;
-                changed = System.nanoTime();
-            } else if (!spans.isEmpty() && System.nanoTime() - changed >= quiet.toNanos()) {
-                return spans;
-            }
-            ServiceProcesses.sleep(200);
+        return awaitTrace(traceId, new UnchangedFor(quiet), timeout);
+    }
+
+    /** Holds once the trace, not empty, has kept its size for {@code quiet}; one per wait (it keeps the last size). */
+    private static final class UnchangedFor implements Predicate<List<TraceSpan>> {
+
+        private final long quietNanos;
+        private int size = -1;
+        private long since;
+
+        UnchangedFor(Duration quiet) {
+            this.quietNanos = quiet.toNanos();
         }
-        throw new AssertionError("trace " + traceId + " still changing after " + timeout + "; " + spans.size() + " spans");
+
+        @Override
+        public boolean test(List<TraceSpan> spans) {
+            long now = System.nanoTime();
+            if (spans.size() != size) {
+                size = spans.size();
+                since = now;
+                return false;
+            }
+            return size > 0 && now - since >= quietNanos;
+        }
     }
 
     List<String> services() {

@@ -71,16 +71,22 @@ class WaterfallScriptTest {
         });
         jaeger.start();
         try {
-            Process process = new ProcessBuilder("python3", ROOT.resolve("bin/waterfall.py").toString(), TRACE,
-                    "http://127.0.0.1:" + jaeger.getAddress().getPort()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat("bin/waterfall.py finished", process.waitFor(30, TimeUnit.SECONDS), is(true));
-            assertThat("exit code; output:\n" + output, process.exitValue(), is(0));
+            String output = run(ROOT, TRACE, "http://127.0.0.1:" + jaeger.getAddress().getPort());
             assertThat(output, startsWith("service"));
             return output;
         } finally {
             jaeger.stop(0);
         }
+    }
+
+    /** Runs bin/waterfall.py on {@code traceId} against the query API at {@code jaeger}; its output, once it exited 0. */
+    static String run(Path root, String traceId, String jaeger) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("python3", root.resolve("bin/waterfall.py").toString(), traceId, jaeger)
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat("bin/waterfall.py finished", process.waitFor(30, TimeUnit.SECONDS), is(true));
+        assertThat("exit code; output:\n" + output, process.exitValue(), is(0));
+        return output;
     }
 
     private static String answer(String resourceSpans) {
