@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import static io.flowlens.testing.ProblemAnswer.problem;
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
@@ -126,7 +127,8 @@ class OrdersResourceTest {
         ContractClient.givenInvalidRequest("orders").contentType(JSON)
                 .body("{\"user_id\":1,\"amount\":1.005,\"currency\":\"EUR\"}")
                 .post("/orders").then().spec(problem(400, "validation"))
-                .body("detail", is("amount must have at most two decimals, was 1.005"));
+                .body("detail", is("amount must have at most two decimals, was 1.005"))
+                .body("violations.field", contains("amount"));
         assertThat("nothing written", store.count(), is(before));
     }
 
@@ -257,10 +259,13 @@ class OrdersResourceTest {
         int id = create("4.00");
         Map<String, Object> pending = read(id).jsonPath().getMap("");
         ContractClient.givenInvalidRequest("orders").get("/orders/x")
-                .then().spec(problem(400, "validation")).body("detail", containsString("orderId"));
+                .then().spec(problem(400, "validation")).body("violations.field", contains("orderId"))
+                .body("detail", is("orderId: expected an integer, found 'x'"));
         ContractClient.givenInvalidRequest("orders").get("/orders/0")
                 .then().spec(problem(400, "validation")).body("violations.field", hasItem("orderId"));
         String confirm = "/orders/" + id + "/confirm";
+        ContractClient.givenInvalidRequest("orders").contentType(JSON).body("null").post(confirm)
+                .then().spec(problem(400, "validation")).body("violations.field", contains("body"));
         ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{}").post(confirm)
                 .then().spec(problem(400, "validation")).body("violations.field", hasItem("payment_id"));
         ContractClient.givenInvalidRequest("orders").contentType(JSON).body("{\"payment_id\":0}").post(confirm)

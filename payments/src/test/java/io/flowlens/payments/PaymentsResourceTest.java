@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import static io.flowlens.testing.ProblemAnswer.problem;
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
@@ -98,7 +99,8 @@ class PaymentsResourceTest {
         for (String amount : List.of("1.234", "0.001", "10.0001")) {
             ContractClient.givenInvalidRequest("payments").contentType(JSON).body(body(amount, "USD")).post("/payments")
                     .then().spec(problem(400, "validation"))
-                    .body("detail", is("amount must have at most two decimals, was " + amount));
+                    .body("detail", is("amount must have at most two decimals, was " + amount))
+                    .body("violations.field", contains("amount"));
         }
         assertThat("nothing written", store.count(), is(before));
     }
@@ -129,9 +131,10 @@ class PaymentsResourceTest {
                 .post("/payments").then().spec(problem(400, "validation")).body("violations.field", hasItem("order_id"));
         ContractClient.givenInvalidRequest("payments").contentType(JSON).body("{\"order_id\":0,\"amount\":5,\"currency\":\"USD\"}")
                 .post("/payments").then().spec(problem(400, "validation")).body("violations.field", hasItem("order_id"));
-        // no body at all is JAX-RS's own 400 (problem type http-400), still problem+json with the trace id
+        // no body at all is a validation problem about the body, as a JSON null is
         ContractClient.givenInvalidRequest("payments").contentType(JSON).post("/payments")
-                .then().spec(problem(400, "http-400"));
+                .then().spec(problem(400, "validation")).body("violations.field", contains("body"))
+                .body("detail", is("body is required"));
         assertThat("nothing written", store.count(), is(before));
     }
 

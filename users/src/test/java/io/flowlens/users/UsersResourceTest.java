@@ -164,6 +164,33 @@ class UsersResourceTest {
     }
 
     @Test
+    void everyValidationProblemListsItsFieldByTheNameTheRequestGivesIt() {
+        long before = total();
+        // a path parameter that does not parse says what it should be, as a query parameter does
+        ContractClient.givenInvalidRequest("users").get("/users/abc")
+                .then().statusCode(400).contentType(PROBLEM).body("type", endsWith("/validation"))
+                .body("violations.field", contains("userId")).body("detail", is("userId: expected an integer, found 'abc'"));
+        // no body, a JSON null, and an empty body: the body, never the Java parameter
+        ContractClient.givenInvalidRequest("users").contentType(JSON).post("/users")
+                .then().statusCode(400).contentType(PROBLEM).body("type", endsWith("/validation"))
+                .body("violations.field", contains("body")).body("detail", is("body is required"));
+        ContractClient.givenInvalidRequest("users").contentType(JSON).body("null").post("/users")
+                .then().statusCode(400).contentType(PROBLEM).body("violations.field", contains("body"));
+        ContractClient.givenInvalidRequest("users").contentType(JSON).body("").post("/users")
+                .then().statusCode(400).contentType(PROBLEM).body("type", endsWith("/validation"))
+                .body("violations.field", contains("body")).body("detail", is("body is required"));
+        // the Idempotency-Key header by its own name, whichever check refuses it (bean validation or the filter)
+        String body = "{\"name\":\"Key\",\"email\":\"" + uniqueEmail() + "\"}";
+        ContractClient.givenInvalidRequest("users").contentType(JSON).header("Idempotency-Key", "").body(body)
+                .post("/users").then().statusCode(400).contentType(PROBLEM)
+                .body("violations.field", hasItem("Idempotency-Key")).body("violations.field", not(hasItem("idempotencyKey")));
+        ContractClient.givenInvalidRequest("users").contentType(JSON).header("Idempotency-Key", "k".repeat(201)).body(body)
+                .post("/users").then().statusCode(400).contentType(PROBLEM).body("type", endsWith("/validation"))
+                .body("violations.field", contains("Idempotency-Key"));
+        assertThat("nothing written", total(), is(before));
+    }
+
+    @Test
     void pagingParametersSentEmptyRepeatedOrMistypedAre400NamingTheParameter() {
         ContractClient.givenInvalidRequest("users").get("/users?limit=60&offset=&offset=x&offset=y")
                 .then().statusCode(400).contentType(PROBLEM).body("type", endsWith("/validation"))

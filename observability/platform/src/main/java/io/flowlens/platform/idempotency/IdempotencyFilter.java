@@ -107,8 +107,8 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
             return;
         }
         if (!VALID_KEY.matcher(key).matches()) {
-            request.abortWith(problem(request, 400, "validation", "Request validation failed",
-                    HEADER + " must be 1 to 200 letters, digits or . _ : -"));
+            request.abortWith(Problems.response(
+                    ProblemException.invalid(HEADER, "must be 1 to 200 letters, digits or . _ : -"), request.getUriInfo()));
             return;
         }
         byte[] body = request.hasEntity() ? request.getEntityStream().readAllBytes() : new byte[0];
@@ -168,7 +168,7 @@ public class IdempotencyFilter implements ContainerRequestFilter, ContainerRespo
         } catch (ProblemException failed) {
             claim.unit().rollback();
             releaseCommittedClaim(claim);
-            replace(response, problem(request, failed.status(), failed.type(), failed.title(), failed.getMessage()));
+            replace(response, Problems.response(failed, request.getUriInfo()));
         } finally {
             claim.unit().rollback(); // no-op after a commit; never leave the connection bound to the thread
         }

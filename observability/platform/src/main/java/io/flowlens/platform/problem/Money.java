@@ -18,7 +18,7 @@ public final class Money {
      */
     public static BigDecimal requireCents(BigDecimal amount, String field) {
         if (amount.stripTrailingZeros().scale() > 2) {
-            throw ProblemException.badRequest(field + " must have at most two decimals, was " + amount.toPlainString());
+            throw ProblemException.invalid(field, "must have at most two decimals, was " + amount.toPlainString());
         }
         return amount.setScale(2);
     }

@@ -56,8 +56,10 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(422, "unprocessable", "Request cannot be processed", detail, null);
     }
 
-    public static ProblemException badRequest(String detail) {
-        return new ProblemException(400, "validation", "Request validation failed", detail, null);
+    /** A 400 validation problem about one field of the request, listed in its violations as the contract promises. */
+    public static ProblemException invalid(String field, String message) {
+        return new ProblemException(400, "validation", "Request validation failed", field + " " + message,
+                List.of(new Violation().field(field).message(message)), null);
     }
 
     public int status() {

@@ -17,7 +17,6 @@ public class ProblemExceptionMapper implements ExceptionMapper<ProblemException>
 
     @Override
     public Response toResponse(ProblemException exception) {
-        return Problems.response(exception.status(), exception.type(), exception.title(), exception.getMessage(),
-                exception.violations(), uriInfo, exception.getCause() == null ? exception : exception.getCause());
+        return Problems.response(exception, uriInfo);
     }
 }

@@ -55,6 +55,12 @@ public final class Problems {
         return Response.status(status).type(MEDIA_TYPE).entity(problem).build();
     }
 
+    /** The answer for a {@link ProblemException}: its status, type, detail and violations. */
+    public static Response response(ProblemException problem, UriInfo uriInfo) {
+        return response(problem.status(), problem.type(), problem.title(), problem.getMessage(), problem.violations(),
+                uriInfo, problem.getCause() == null ? problem : problem.getCause());
+    }
+
     /** The W3C trace id of the request being served, or {@code null} outside a trace. */
     public static String currentTraceId() {
         SpanContext context = Span.current().getSpanContext();

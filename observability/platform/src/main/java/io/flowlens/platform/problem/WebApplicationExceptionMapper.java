@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.NoContentException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -11,8 +12,8 @@ import jakarta.ws.rs.ext.Provider;
 import org.glassfish.jersey.server.ParamException;
 
 /**
- * JAX-RS's own failures (wrong method or media type, unparsable parameter) as problem+json.
- * A parameter that does not parse ({@code /users/abc}) is the caller's bad input: 400, not JAX-RS's default 404.
+ * JAX-RS's own failures (wrong method or media type, unparsable parameter, an empty body) as problem+json.
+ * A parameter that does not parse is the caller's bad input: 400, not JAX-RS's default 404.
  */
 @Provider
 @ApplicationScoped
@@ -24,8 +25,13 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
     @Override
     public Response toResponse(WebApplicationException exception) {
         if (exception instanceof ParamException param) {
-            String detail = "parameter '" + param.getParameterName() + "' has an invalid value";
-            return Problems.response(400, "validation", "Request validation failed", detail, null, uriInfo, exception);
+            // StrictParameters names what a query or path parameter should be; a header or cookie gets here
+            return Problems.response(ProblemException.invalid(param.getParameterName(), "has an invalid value"), uriInfo);
+        }
+        if (exception.getResponse().getStatus() == 400 && exception.getCause() instanceof NoContentException) {
+            // a JSON Content-Type with nothing after it: the same as no body, which bean validation answers
+            return Problems.response(ProblemException.invalid(RequestBodyError.BODY, ConstraintViolationMapper.REQUIRED),
+                    uriInfo);
         }
         if (exception instanceof NotFoundException && exception.getCause() == null) {
             // No resource matched: an empty 404 lets Helidon try its own routes (/health, /openapi, /metrics).

@@ -20,10 +20,14 @@ class MoneyTest {
     }
 
     @Test
-    void rejectsThirdDecimalAsBadRequest() {
+    void rejectsAThirdDecimalAsABadRequestNamingTheField() {
         ProblemException problem = assertThrows(ProblemException.class,
                 () -> Money.requireCents(new BigDecimal("1.234"), "amount"));
         assertThat(problem.status(), is(400));
         assertThat(problem.getMessage(), is("amount must have at most two decimals, was 1.234"));
+        // a validation problem lists the field it is about, as the contract's Problem.violations promises
+        assertThat(problem.violations().size(), is(1));
+        assertThat(problem.violations().get(0).getField(), is("amount"));
+        assertThat(problem.violations().get(0).getMessage(), is("must have at most two decimals, was 1.234"));
     }
 }

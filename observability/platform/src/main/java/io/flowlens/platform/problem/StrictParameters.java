@@ -19,18 +19,20 @@ import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.server.model.ResourceMethod;
 
 /**
- * Holds every query parameter to its declared type before the resource runs. JAX-RS alone takes the first of
+ * Holds every query and path parameter to its declared type before the resource runs. JAX-RS alone takes the first of
  * repeated values, treats an empty one as absent and (for some types) ignores what it cannot parse, so
- * {@code ?offset=&offset=x} would be answered as if no offset were given. Here a scalar parameter (one whose
- * declared type is not a collection) sent more than once, sent empty, or not parsable as its type is a 400 problem
- * that names it. One check for every resource method, read from the matched method's declared {@code @QueryParam}s.
+ * {@code ?offset=&offset=x} would be answered as if no offset were given; a path parameter it cannot parse
+ * ({@code /users/abc}) fails later, without saying what was expected. Here a scalar query parameter (one whose
+ * declared type is not a collection) sent more than once, sent empty, or not parsable as its type, and a path
+ * parameter not parsable as its type, are a 400 problem that names them. One check for every resource method, read
+ * from the matched method's declared {@code @QueryParam}s and {@code @PathParam}s.
  */
 @Provider
 @ApplicationScoped
 // after the telemetry filter (USER), so the problem is recorded on the request's span, and before idempotency
 // (USER + 100), so a rejected request claims no key
 @Priority(Priorities.USER + 50)
-public class StrictQueryParameters implements ContainerRequestFilter {
+public class StrictParameters implements ContainerRequestFilter {
 
     private static final int SHOWN_VALUE_LENGTH = 40;
 
@@ -41,10 +43,10 @@ public class StrictQueryParameters implements ContainerRequestFilter {
             Map.entry(Long.class, new Expectation("an integer", Long::parseLong)),
             Map.entry(long.class, new Expectation("an integer", Long::parseLong)),
             Map.entry(BigDecimal.class, new Expectation("a number", BigDecimal::new)),
-            Map.entry(Double.class, new Expectation("a number", StrictQueryParameters::finiteDouble)),
-            Map.entry(double.class, new Expectation("a number", StrictQueryParameters::finiteDouble)),
-            Map.entry(Boolean.class, new Expectation("true or false", StrictQueryParameters::strictBoolean)),
-            Map.entry(boolean.class, new Expectation("true or false", StrictQueryParameters::strictBoolean)));
+            Map.entry(Double.class, new Expectation("a number", StrictParameters::finiteDouble)),
+            Map.entry(double.class, new Expectation("a number", StrictParameters::finiteDouble)),
+            Map.entry(Boolean.class, new Expectation("true or false", StrictParameters::strictBoolean)),
+            Map.entry(boolean.class, new Expectation("true or false", StrictParameters::strictBoolean)));
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -57,12 +59,15 @@ public class StrictQueryParameters implements ContainerRequestFilter {
         }
         List<Violation> violations = new ArrayList<>();
         for (Parameter parameter : method.getInvocable().getParameters()) {
-            if (parameter.getSource() == Parameter.Source.QUERY && !Collection.class.isAssignableFrom(parameter.getRawType())) {
-                List<String> values = uriInfo.getQueryParameters().get(parameter.getSourceName());
-                String problem = values == null ? null : check(values, EXPECTATIONS.get(parameter.getRawType()));
-                if (problem != null) {
-                    violations.add(new Violation().field(parameter.getSourceName()).message(problem));
-                }
+            List<String> values = switch (parameter.getSource()) {
+                case QUERY -> Collection.class.isAssignableFrom(parameter.getRawType())
+                        ? null : uriInfo.getQueryParameters().get(parameter.getSourceName());
+                case PATH -> uriInfo.getPathParameters().get(parameter.getSourceName());
+                default -> null;
+            };
+            String problem = values == null ? null : check(values, EXPECTATIONS.get(parameter.getRawType()));
+            if (problem != null) {
+                violations.add(new Violation().field(parameter.getSourceName()).message(problem));
             }
         }
         if (!violations.isEmpty()) {
