@@ -1,5 +1,6 @@
 package io.flowlens.systemtests;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +46,7 @@ import static org.hamcrest.Matchers.not;
 class AnalyticsIT {
 
     private static final String PREFIX = "analytics-fixture-spans";
+    private static final Path ROOT = Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();
     private static final Duration WINDOW = Duration.ofMinutes(15);
     /** A whole minute, so the volume buckets line up with the window; fixed once, for every test of the class. */
     @SuppressWarnings("TimeInStaticInitializer") // the fixture's clock: every test reads the same window
@@ -129,6 +132,23 @@ class AnalyticsIT {
         }
         CliRun windowed = cli("query", "error: true", "--window", "15m", "--until", UNTIL.toString());
         assertThat(firstNumber(windowed.out()), is(inWindow.stream().filter(FixtureSpan::error).count()));
+    }
+
+    @Test
+    void theShippedScriptPrintsWhatTheCliAnswersAndNothingElse() throws Exception {
+        String[] args = {"query", "service: \"orders\"", "--limit", "5", "--es", system.elasticsearch(),
+                "--index-prefix", PREFIX};
+        Path stderr = scratch.resolve("flowlens.err");
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/flowlens").toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat("bin/flowlens finished", process.waitFor(60, TimeUnit.SECONDS), is(true));
+        String err = Files.readString(stderr);
+        assertThat(err, process.exitValue(), is(0));
+        // nothing on stderr: no library's logging set-up warnings (SLF4J's "No providers were found") around the answer
+        assertThat(err, is(""));
+        assertThat(out, is(CliRun.of(args).out()));
     }
 
     @Test
