@@ -1,0 +1,97 @@
+package io.flowlens.servercheck;
+
+import java.nio.charset.StandardCharsets;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.microprofile.server.ServerCdiExtension;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.interceptor.Interceptor;
+
+/**
+ * Holds a request's query to RFC 3986's grammar, in place of Helidon 4.1.6's own check, which also refuses {@code :}
+ * (helidon-io/helidon#9862, fixed in later releases than the MicroProfile modules served here): a hand-typed
+ * {@code /dashboard?until=2026-12-06T21:00:00Z} or {@code ?q=service:orders} was a 400 in {@code text/plain} with an
+ * HTML-escaped message. The platform's configuration switches Helidon's prologue check off
+ * ({@code server.protocols.http_1_1.validate-prologue=false}); without a check in its place a character RFC 3986 does
+ * not allow ({@code {}, {@code |}, a broken {@code %} escape) reached Jersey, whose {@code java.net.URI} answered 500.
+ * Here such a query, and a fragment, which a request target never has, are a 400 problem+json naming the character.
+ */
+@ApplicationScoped
+public class QueryGrammar {
+
+    static final String PROBLEM_TYPE = "https://flowlens.io/problems/malformed-query";
+
+    /** Adds the check to the routing before Helidon builds it (its start observer runs at {@code PLATFORM_AFTER + 100}). */
+    void register(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Initialized(ApplicationScoped.class)
+                  Object starting, BeanManager beans) {
+        beans.getExtension(ServerCdiExtension.class).serverRoutingBuilder().addFilter(QueryGrammar::filter);
+    }
+
+    private static void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+        String query = request.prologue().query().rawValue();
+        String problem = request.prologue().fragment().hasValue()
+                ? "a request target has no fragment ('#'); percent-encode it as %23"
+                : problemWith(query);
+        if (problem == null) {
+            chain.proceed();
+            return;
+        }
+        response.status(Status.BAD_REQUEST_400);
+        response.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
+        response.send(("{\"type\":\"" + PROBLEM_TYPE + "\",\"title\":\"Malformed query\",\"status\":400,\"detail\":\""
+                + json(problem) + "\",\"instance\":\"" + json(request.prologue().uriPath().rawPath()) + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What breaks RFC 3986's {@code query = *( pchar / "/" / "?" )}, or {@code null} when nothing does. */
+    static String problemWith(String query) {
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= query.length() || !hex(query.charAt(i + 1)) || !hex(query.charAt(i + 2))) {
+                    return "'%' at index " + i + " of the query is not followed by two hexadecimal digits;"
+                            + " a literal '%' is %25";
+                }
+                i += 2;
+            } else if (!allowed(c)) {
+                return (c < 0x20 || c > 0x7e ? String.format("character U+%04X", (int) c) : "'" + c + "'")
+                        + " at index " + i + " of the query is not allowed unencoded (RFC 3986); percent-encode it"
+                        + (c < 0x80 ? String.format(" as %%%02X", (int) c) : "");
+            }
+        }
+        return null;
+    }
+
+    private static boolean allowed(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || "-._~".indexOf(c) >= 0 // unreserved
+                || "!$&'()*+,;=".indexOf(c) >= 0 // sub-delims
+                || ":@/?".indexOf(c) >= 0; // the rest of pchar, and what a query adds
+    }
+
+    private static boolean hex(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
+    private static String json(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
