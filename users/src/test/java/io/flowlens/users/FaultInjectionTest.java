@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 
 /** Named faults switched through /admin/faults (contract admin.yaml), and the spans they mark. */
 @HelidonTest
@@ -47,7 +49,11 @@ class FaultInjectionTest {
         ContractClient.givenInvalidRequest("admin").get("/admin/faults").then().statusCode(401)
                 .contentType("application/problem+json");
         ContractClient.givenInvalidRequest("admin").header("Authorization", "Bearer wrong").get("/admin/faults")
-                .then().statusCode(401);
+                .then().statusCode(401).header("WWW-Authenticate", "Bearer");
+        // the token is checked before the request is: a caller without it learns nothing from a validation problem
+        ContractClient.givenInvalidRequest("admin").header("Authorization", "Bearer wrong").contentType(JSON)
+                .body("{\"rate\":5}").put("/admin/faults/MELTDOWN")
+                .then().statusCode(401).contentType("application/problem+json").body("violations", nullValue());
         admin().get("/admin/faults").then().statusCode(200).body("name", hasItem("SLOW_DB"));
     }
 
@@ -107,7 +113,9 @@ class FaultInjectionTest {
 
     @Test
     void unknownFaultsAndBadSettingsAre400() {
-        invalidAdmin().contentType(JSON).body("{\"enabled\":true}").put("/admin/faults/MELTDOWN").then().statusCode(400);
+        invalidAdmin().contentType(JSON).body("{\"enabled\":true}").put("/admin/faults/latency").then().statusCode(400)
+                .body("violations.field", contains("fault"))
+                .body("detail", is("fault: expected one of LATENCY, ERRORS, SLOW_DB, POOL_EXHAUSTION, found 'latency'"));
         invalidAdmin().contentType(JSON).body("{\"enabled\":true,\"rate\":2}").put("/admin/faults/ERRORS")
                 .then().statusCode(400).body("violations.field", hasItem("rate"));
     }

@@ -27,6 +27,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 /** Every endpoint of the users contract in-process; each exchange is validated against the contract. */
@@ -188,6 +189,15 @@ class UsersResourceTest {
                 .post("/users").then().statusCode(400).contentType(PROBLEM).body("type", endsWith("/validation"))
                 .body("violations.field", contains("Idempotency-Key"));
         assertThat("nothing written", total(), is(before));
+    }
+
+    @Test
+    void withoutAnAdminTokenTheAdminEndpointsDoNotExistWhateverTheRequest() {
+        // this test's configuration has no flowlens.admin.token: 404 before the fault name or the body is looked at
+        ContractClient.givenInvalidRequest("admin").get("/admin/faults").then().statusCode(404).contentType(PROBLEM)
+                .body("detail", containsString("fault injection is off"));
+        ContractClient.givenInvalidRequest("admin").contentType(JSON).body("{\"rate\":5}").put("/admin/faults/MELTDOWN")
+                .then().statusCode(404).contentType(PROBLEM).body("violations", nullValue());
     }
 
     @Test

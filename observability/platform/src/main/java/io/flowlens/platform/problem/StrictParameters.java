@@ -2,6 +2,7 @@ package io.flowlens.platform.problem;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public class StrictParameters implements ContainerRequestFilter {
                 case PATH -> uriInfo.getPathParameters().get(parameter.getSourceName());
                 default -> null;
             };
-            String problem = values == null ? null : check(values, EXPECTATIONS.get(parameter.getRawType()));
+            String problem = values == null ? null : check(values, expectationOf(parameter.getRawType()));
             if (problem != null) {
                 violations.add(new Violation().field(parameter.getSourceName()).message(problem));
             }
@@ -75,6 +76,19 @@ public class StrictParameters implements ContainerRequestFilter {
             request.abortWith(Problems.response(400, "validation", "Request validation failed", detail, violations,
                     uriInfo, null));
         }
+    }
+
+    /** How a value of the declared type is checked; an enum (a contract's {@code enum}) takes its values as sent. */
+    private static Expectation expectationOf(Class<?> type) {
+        if (type.isEnum()) {
+            List<String> names = Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
+            return new Expectation("one of " + String.join(", ", names), value -> {
+                if (!names.contains(value)) {
+                    throw new IllegalArgumentException("not one of the values");
+                }
+            });
+        }
+        return EXPECTATIONS.get(type);
     }
 
     /** What is wrong with the values of one scalar parameter, or {@code null} when it is one usable value. */
