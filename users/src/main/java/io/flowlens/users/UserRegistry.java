@@ -34,7 +34,16 @@ public class UserRegistry {
     public User register(UserCreate request) {
         String email = EmailAddress.normalize(request.getEmail());
         return BusinessSpan.call(tracer, "users.register", Attributes.of(EMAIL_DOMAIN, EmailAddress.domain(email)), span -> {
-            User user = store.insert(request.getName().strip(), email);
+            User user;
+            try {
+                user = store.insert(request.getName().strip(), email);
+            } catch (ProblemException conflict) {
+                if (conflict.status() != 409) {
+                    throw conflict;
+                }
+                // the e-mail address is the table's one unique value: say so in the request's terms, not the table's
+                throw ProblemException.conflict("a user with e-mail address " + email + " exists");
+            }
             span.setAttribute(USER_ID, user.getId());
             return user;
         });

@@ -102,7 +102,8 @@ class UsersResourceTest {
     void duplicateEmailIs409AndCaseInsensitive() {
         ContractClient.given("users").contentType(JSON).body("{\"name\":\"Copy\",\"email\":\"ADA@example.com\"}")
                 .post("/users")
-                .then().statusCode(409).contentType(PROBLEM).body("type", endsWithType("conflict"));
+                .then().statusCode(409).contentType(PROBLEM).body("type", endsWithType("conflict"))
+                .body("detail", is("a user with e-mail address ada@example.com exists"));
     }
 
     @Test
