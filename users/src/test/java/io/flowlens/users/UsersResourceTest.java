@@ -7,11 +7,15 @@ import java.util.UUID;
 
 import io.flowlens.testing.ContractClient;
 import io.flowlens.testing.RecordedSpans;
+import io.helidon.microprofile.server.ServerCdiExtension;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+import jakarta.enterprise.inject.spi.CDI;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.http.ContentType.JSON;
@@ -278,6 +282,41 @@ class UsersResourceTest {
         assertThat(server.getStatus().getStatusCode(), is(org.hamcrest.Matchers.not(StatusCode.ERROR)));
         assertThat(server.getAttributes().get(AttributeKey.stringKey("flowlens.problem.type")), is("not-found"));
         assertThat(RecordedSpans.named(trace, "SELECT users").getParentSpanId(), equalTo(server.getSpanId()));
+    }
+
+    @Test
+    void aRequestNoResourceMethodMatchesIsTracedToo() {
+        // a 405 and a 415 are decided while JAX-RS matches, before MicroProfile Telemetry's filter opens a span
+        RecordedSpans.Traceparent wrongMethod = RecordedSpans.traceparent();
+        // the contract has no DELETE and no 415, so these go without its validation
+        unvalidated().header("traceparent", wrongMethod.header()).delete("/users/1")
+                .then().statusCode(405).contentType(PROBLEM).header("Allow", containsString("GET"))
+                .body("trace_id", is(wrongMethod.traceId()));
+        SpanData deleted = RecordedSpans.named(RecordedSpans.awaitTrace(wrongMethod.traceId(), "DELETE",
+                Duration.ofSeconds(5)), "DELETE");
+        assertThat(deleted.getKind(), is(SpanKind.SERVER));
+        assertThat(deleted.getParentSpanId(), is(wrongMethod.header().substring(36, 52)));
+        assertThat(deleted.getAttributes().get(AttributeKey.longKey("http.response.status_code")), is(405L));
+        assertThat(deleted.getAttributes().get(AttributeKey.stringKey("url.path")), is("/users/1"));
+        assertThat(deleted.getAttributes().get(AttributeKey.stringKey("flowlens.problem.type")), is("http-405"));
+        assertThat("a 4xx is the caller's mistake", deleted.getStatus().getStatusCode(), is(StatusCode.UNSET));
+
+        RecordedSpans.Traceparent wrongType = RecordedSpans.traceparent();
+        unvalidated().header("traceparent", wrongType.header()).contentType("text/plain")
+                .body("hi").post("/users").then().statusCode(415).body("trace_id", is(wrongType.traceId()));
+        SpanData posted = RecordedSpans.named(RecordedSpans.awaitTrace(wrongType.traceId(), "POST",
+                Duration.ofSeconds(5)), "POST");
+        assertThat(posted.getAttributes().get(AttributeKey.longKey("http.response.status_code")), is(415L));
+
+        // a matched request keeps MicroProfile Telemetry's one span, named by its route
+        RecordedSpans.Traceparent matched = RecordedSpans.traceparent();
+        ContractClient.given("users").header("traceparent", matched.header()).get("/users/1").then().statusCode(200);
+        List<SpanData> trace = RecordedSpans.awaitTrace(matched.traceId(), "GET /users/{userId}", Duration.ofSeconds(5));
+        assertThat(trace.stream().filter(span -> span.getKind() == SpanKind.SERVER).count(), is(1L));
+    }
+
+    private static RequestSpecification unvalidated() {
+        return RestAssured.given().port(CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port());
     }
 
     private static org.hamcrest.Matcher<String> endsWithType(String type) {

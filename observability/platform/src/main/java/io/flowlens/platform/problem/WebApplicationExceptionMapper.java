@@ -1,10 +1,13 @@
 package io.flowlens.platform.problem;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.NoContentException;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -19,8 +22,19 @@ import org.glassfish.jersey.server.ParamException;
 @ApplicationScoped
 public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
 
+    private final UnmatchedRequestSpan unmatched;
+
     @Context
     private UriInfo uriInfo;
+    @Context
+    private HttpHeaders headers;
+    @Context
+    private Request request;
+
+    @Inject
+    public WebApplicationExceptionMapper(UnmatchedRequestSpan unmatched) {
+        this.unmatched = unmatched;
+    }
 
     @Override
     public Response toResponse(WebApplicationException exception) {
@@ -38,6 +52,11 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
             return Response.status(Response.Status.NOT_FOUND).build();
         }
         int status = exception.getResponse().getStatus();
+        // a 405, 406 or 415 is decided while matching, before the telemetry filter would open the request's span
+        return unmatched.answer(request.getMethod(), uriInfo, headers, status, () -> problem(exception, status));
+    }
+
+    private Response problem(WebApplicationException exception, int status) {
         Response.StatusType statusType = Response.Status.fromStatusCode(status);
         String title = statusType == null ? "HTTP " + status : statusType.getReasonPhrase();
         String detail = exception.getMessage() == null ? title : exception.getMessage();
