@@ -285,7 +285,7 @@ class UsersResourceTest {
     }
 
     @Test
-    void aRequestNoResourceMethodMatchesIsTracedToo() {
+    void aRequestNoResourceMethodMatchesIsTracedAndAnsweredAsAProblem() {
         // a 405 and a 415 are decided while JAX-RS matches, before MicroProfile Telemetry's filter opens a span
         RecordedSpans.Traceparent wrongMethod = RecordedSpans.traceparent();
         // the contract has no DELETE and no 415, so these go without its validation
@@ -307,6 +307,18 @@ class UsersResourceTest {
         SpanData posted = RecordedSpans.named(RecordedSpans.awaitTrace(wrongType.traceId(), "POST",
                 Duration.ofSeconds(5)), "POST");
         assertThat(posted.getAttributes().get(AttributeKey.longKey("http.response.status_code")), is(415L));
+
+        // a path nothing serves: Helidon's own 404, now a problem in the caller's trace
+        RecordedSpans.Traceparent nowhere = RecordedSpans.traceparent();
+        unvalidated().header("traceparent", nowhere.header()).get("/nothing/here").then().statusCode(404)
+                .contentType(PROBLEM).body("type", endsWithType("not-found"))
+                .body("detail", is("nothing is served at GET /nothing/here")).body("instance", is("/nothing/here"))
+                .body("trace_id", is(nowhere.traceId()));
+        SpanData lost = RecordedSpans.named(RecordedSpans.awaitTrace(nowhere.traceId(), "GET", Duration.ofSeconds(5)),
+                "GET");
+        assertThat(lost.getAttributes().get(AttributeKey.longKey("http.response.status_code")), is(404L));
+        // Helidon's own routes are still found after JAX-RS found nothing
+        unvalidated().get("/health/ready").then().statusCode(200);
 
         // a matched request keeps MicroProfile Telemetry's one span, named by its route
         RecordedSpans.Traceparent matched = RecordedSpans.traceparent();

@@ -48,11 +48,16 @@ public final class Problems {
                 .title(title)
                 .status(status)
                 .detail(detail)
-                .instance(uriInfo == null ? null : "/" + uriInfo.getPath(false).replaceFirst("^/", ""))
+                .instance(instance(uriInfo))
                 .traceId(currentTraceId());
         // the generated model starts with an empty list; only validation problems list violations
         problem.setViolations(violations == null || violations.isEmpty() ? null : violations);
         return Response.status(status).type(MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** The request's path, as a problem's {@code instance} names it; {@code null} without a request. */
+    static String instance(UriInfo uriInfo) {
+        return uriInfo == null ? null : "/" + uriInfo.getPath(false).replaceFirst("^/", "");
     }
 
     /** The answer for a {@link ProblemException}: its status, type, detail and violations. */

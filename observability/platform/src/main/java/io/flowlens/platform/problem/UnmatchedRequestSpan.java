@@ -1,5 +1,7 @@
 package io.flowlens.platform.problem;
 
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.opentelemetry.api.OpenTelemetry;
@@ -12,16 +14,14 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 
 /**
- * A SERVER span for a request that matched no resource method (a 405, 406 or 415 that JAX-RS decides while
- * matching). MicroProfile Telemetry's span comes from a JAX-RS filter that runs only after a match, so such a request
- * was answered without any span: a caller sending the wrong method or media type was invisible in Jaeger, and its
- * problem carried no trace id. The span follows the OpenTelemetry HTTP conventions for a request without a route
- * (named by its method), continues the caller's {@code traceparent}, and is current while the problem is built.
+ * A SERVER span for a request that reached no resource method: a 405, 406 or 415 that JAX-RS decides while matching,
+ * or a path nothing serves (Helidon's 404). MicroProfile Telemetry's span comes from a JAX-RS filter that runs only
+ * after a match, so such a request was answered without any span: a caller sending the wrong method, media type or
+ * path was invisible in Jaeger, and its problem carried no trace id. The span follows the OpenTelemetry HTTP
+ * conventions for a request without a route (named by its method), continues the caller's {@code traceparent}, and is
+ * current while the answer is built.
  */
 @ApplicationScoped
 public class UnmatchedRequestSpan {
@@ -30,15 +30,16 @@ public class UnmatchedRequestSpan {
     private static final AttributeKey<String> PATH = AttributeKey.stringKey("url.path");
     private static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
 
-    private static final TextMapGetter<HttpHeaders> HEADERS = new TextMapGetter<>() {
+    /** Reads the propagation headers through a lookup by name; the W3C propagator never lists the keys. */
+    private static final TextMapGetter<Function<String, String>> HEADERS = new TextMapGetter<>() {
         @Override
-        public Iterable<String> keys(HttpHeaders headers) {
-            return headers.getRequestHeaders().keySet();
+        public Iterable<String> keys(Function<String, String> header) {
+            return List.of();
         }
 
         @Override
-        public String get(HttpHeaders headers, String name) {
-            return headers == null ? null : headers.getHeaderString(name);
+        public String get(Function<String, String> header, String name) {
+            return header == null ? null : header.apply(name);
         }
     };
 
@@ -51,19 +52,23 @@ public class UnmatchedRequestSpan {
         this.tracer = tracer;
     }
 
-    /** The answer {@code problem} builds, inside a span of its own when no server span is current. */
-    public Response answer(String method, UriInfo uri, HttpHeaders headers, int status, Supplier<Response> problem) {
+    /**
+     * What {@code answer} builds, inside a span of its own when no server span is current.
+     *
+     * @param header the request's header value by name, {@code null} when absent
+     */
+    public <T> T answer(String method, String path, Function<String, String> header, int status, Supplier<T> answer) {
         if (Span.current().getSpanContext().isValid()) {
-            return problem.get();
+            return answer.get();
         }
-        Context parent = openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), headers, HEADERS);
+        Context parent = openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), header, HEADERS);
         Span span = tracer.spanBuilder(method).setParent(parent).setSpanKind(SpanKind.SERVER)
                 .setAttribute(METHOD, method)
-                .setAttribute(PATH, uri == null ? null : "/" + uri.getPath(false).replaceFirst("^/", ""))
+                .setAttribute(PATH, path)
                 .setAttribute(STATUS, (long) status)
                 .startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            return problem.get();
+            return answer.get();
         } finally {
             span.end();
         }

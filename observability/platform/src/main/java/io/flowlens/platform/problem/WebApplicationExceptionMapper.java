@@ -53,7 +53,8 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         }
         int status = exception.getResponse().getStatus();
         // a 405, 406 or 415 is decided while matching, before the telemetry filter would open the request's span
-        return unmatched.answer(request.getMethod(), uriInfo, headers, status, () -> problem(exception, status));
+        return unmatched.answer(request.getMethod(), Problems.instance(uriInfo), headers::getHeaderString, status,
+                () -> problem(exception, status));
     }
 
     private Response problem(WebApplicationException exception, int status) {

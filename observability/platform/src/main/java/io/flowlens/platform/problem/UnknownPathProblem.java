@@ -1,0 +1,63 @@
+package io.flowlens.platform.problem;
+
+import java.nio.charset.StandardCharsets;
+
+import io.flowlens.contracts.problem.Problem;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.NotFoundException;
+import io.helidon.http.Status;
+import io.helidon.microprofile.server.ServerCdiExtension;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.opentelemetry.api.trace.Span;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+
+/**
+ * A path nothing serves (no resource, and none of Helidon's own routes: health, OpenAPI, metrics) is a 404 problem,
+ * as every 4xx of the contracts is, in a span of its own ({@link UnmatchedRequestSpan}). Helidon's default answer was
+ * {@code text/plain} "Endpoint not found", outside any trace.
+ */
+@ApplicationScoped
+public class UnknownPathProblem {
+
+    private static final String TYPE = "not-found";
+
+    private final UnmatchedRequestSpan unmatched;
+    private final Jsonb jsonb = JsonbBuilder.create();
+
+    @Inject
+    public UnknownPathProblem(UnmatchedRequestSpan unmatched) {
+        this.unmatched = unmatched;
+    }
+
+    /** Adds the handler to the routing before Helidon builds it (its start observer runs at {@code PLATFORM_AFTER + 100}). */
+    void register(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Initialized(ApplicationScoped.class)
+                  Object starting, BeanManager beans) {
+        beans.getExtension(ServerCdiExtension.class).serverRoutingBuilder().error(NotFoundException.class, this::answer);
+    }
+
+    private void answer(ServerRequest request, ServerResponse response, NotFoundException notFound) {
+        String method = request.prologue().method().text();
+        String path = request.prologue().uriPath().rawPath();
+        byte[] body = unmatched.answer(method, path,
+                name -> request.headers().first(HeaderNames.create(name)).orElse(null), 404, () -> {
+                    Span.current().setAttribute(Problems.PROBLEM_TYPE, TYPE);
+                    Problem problem = new Problem().type(Problems.TYPE_BASE + TYPE).title("Resource not found")
+                            .status(404).detail("nothing is served at " + method + " " + path).instance(path)
+                            .traceId(Problems.currentTraceId());
+                    problem.setViolations(null); // the generated model starts with an empty list
+                    return jsonb.toJson(problem).getBytes(StandardCharsets.UTF_8);
+                });
+        response.status(Status.NOT_FOUND_404);
+        response.header(HeaderNames.CONTENT_TYPE, Problems.MEDIA_TYPE);
+        response.send(body);
+    }
+}
