@@ -21,10 +21,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.glassfish.jersey.server.ExtendedUriInfo;
 
 /**
- * The door of the admin contract's endpoints (every resource implementing {@link AdminApi}). Without {@code flowlens.admin.token} they do not exist (404); with it,
- * every call must carry that token as a bearer token, or it is a 401 with {@code WWW-Authenticate: Bearer} (RFC 9110
- * requires the header). Decided before the request's parameters and body are looked at, so a caller without the
- * token learns nothing from a validation problem. The token is compared in constant time and never logged.
+ * The door of the admin contract's endpoints (every resource implementing {@link AdminApi}). Without
+ * {@code flowlens.admin.token} they do not exist (404); with it, every call must carry that token as a bearer token, or
+ * it is a 401 with {@code WWW-Authenticate: Bearer} (RFC 9110 requires the header). Decided before the request's
+ * parameters and body are looked at, so a caller without the token learns nothing from a validation problem. The
+ * token is compared in constant time and never logged.
  */
 @Provider
 @ApplicationScoped
