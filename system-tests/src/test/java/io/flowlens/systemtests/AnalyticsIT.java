@@ -46,7 +46,6 @@ import static org.hamcrest.Matchers.not;
 class AnalyticsIT {
 
     private static final String PREFIX = "analytics-fixture-spans";
-    private static final Path ROOT = Path.of(System.getProperty("flowlens.root", "..")).toAbsolutePath().normalize();
     private static final Duration WINDOW = Duration.ofMinutes(15);
     /** A whole minute, so the volume buckets line up with the window; fixed once, for every test of the class. */
     @SuppressWarnings("TimeInStaticInitializer") // the fixture's clock: every test reads the same window
@@ -139,7 +138,7 @@ class AnalyticsIT {
         String[] args = {"query", "service: \"orders\"", "--limit", "5", "--es", system.elasticsearch(),
                 "--index-prefix", PREFIX};
         Path stderr = scratch.resolve("flowlens.err");
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/flowlens").toString()));
+        List<String> command = new ArrayList<>(List.of(SystemUnderTest.repositoryRoot().resolve("bin/flowlens").toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

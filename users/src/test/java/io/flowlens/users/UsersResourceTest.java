@@ -7,15 +7,11 @@ import java.util.UUID;
 
 import io.flowlens.testing.ContractClient;
 import io.flowlens.testing.RecordedSpans;
-import io.helidon.microprofile.server.ServerCdiExtension;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.restassured.RestAssured;
-import io.restassured.specification.RequestSpecification;
-import jakarta.enterprise.inject.spi.CDI;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.http.ContentType.JSON;
@@ -289,7 +285,7 @@ class UsersResourceTest {
         // a 405 and a 415 are decided while JAX-RS matches, before MicroProfile Telemetry's filter opens a span
         RecordedSpans.Traceparent wrongMethod = RecordedSpans.traceparent();
         // the contract has no DELETE and no 415, so these go without its validation
-        unvalidated().header("traceparent", wrongMethod.header()).delete("/users/1")
+        ContractClient.givenOutsideContract().header("traceparent", wrongMethod.header()).delete("/users/1")
                 .then().statusCode(405).contentType(PROBLEM).header("Allow", containsString("GET"))
                 .body("trace_id", is(wrongMethod.traceId()));
         SpanData deleted = RecordedSpans.named(RecordedSpans.awaitTrace(wrongMethod.traceId(), "DELETE",
@@ -302,7 +298,7 @@ class UsersResourceTest {
         assertThat("a 4xx is the caller's mistake", deleted.getStatus().getStatusCode(), is(StatusCode.UNSET));
 
         RecordedSpans.Traceparent wrongType = RecordedSpans.traceparent();
-        unvalidated().header("traceparent", wrongType.header()).contentType("text/plain")
+        ContractClient.givenOutsideContract().header("traceparent", wrongType.header()).contentType("text/plain")
                 .body("hi").post("/users").then().statusCode(415).body("trace_id", is(wrongType.traceId()));
         SpanData posted = RecordedSpans.named(RecordedSpans.awaitTrace(wrongType.traceId(), "POST",
                 Duration.ofSeconds(5)), "POST");
@@ -310,7 +306,7 @@ class UsersResourceTest {
 
         // a path nothing serves: Helidon's own 404, now a problem in the caller's trace
         RecordedSpans.Traceparent nowhere = RecordedSpans.traceparent();
-        unvalidated().header("traceparent", nowhere.header()).get("/nothing/here").then().statusCode(404)
+        ContractClient.givenOutsideContract().header("traceparent", nowhere.header()).get("/nothing/here").then().statusCode(404)
                 .contentType(PROBLEM).body("type", endsWithType("not-found"))
                 .body("detail", is("nothing is served at GET /nothing/here")).body("instance", is("/nothing/here"))
                 .body("trace_id", is(nowhere.traceId()));
@@ -318,17 +314,13 @@ class UsersResourceTest {
                 "GET");
         assertThat(lost.getAttributes().get(AttributeKey.longKey("http.response.status_code")), is(404L));
         // Helidon's own routes are still found after JAX-RS found nothing
-        unvalidated().get("/health/ready").then().statusCode(200);
+        ContractClient.givenOutsideContract().get("/health/ready").then().statusCode(200);
 
         // a matched request keeps MicroProfile Telemetry's one span, named by its route
         RecordedSpans.Traceparent matched = RecordedSpans.traceparent();
         ContractClient.given("users").header("traceparent", matched.header()).get("/users/1").then().statusCode(200);
         List<SpanData> trace = RecordedSpans.awaitTrace(matched.traceId(), "GET /users/{userId}", Duration.ofSeconds(5));
         assertThat(trace.stream().filter(span -> span.getKind() == SpanKind.SERVER).count(), is(1L));
-    }
-
-    private static RequestSpecification unvalidated() {
-        return RestAssured.given().port(CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port());
     }
 
     private static org.hamcrest.Matcher<String> endsWithType(String type) {

@@ -24,21 +24,26 @@ public final class ContractClient {
      * @param contract bundled contract name, e.g. {@code users} for {@code META-INF/openapi-bundled/users.yaml}
      */
     public static RequestSpecification given(String contract) {
-        return RestAssured.given()
-                .port(CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port())
-                .filter(new OpenApiValidationFilter(validator(contract)));
+        return givenOutsideContract().filter(new OpenApiValidationFilter(validator(contract)));
     }
 
     /** Same, but only the response is validated: for tests that send bad input on purpose. */
     public static RequestSpecification givenInvalidRequest(String contract) {
-        return RestAssured.given()
-                .port(CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port())
+        return givenOutsideContract()
                 .filter(new OpenApiValidationFilter(OpenApiInteractionValidator
                         .createForSpecificationUrl(specification(contract))
                         .withLevelResolver(LevelResolver.create()
                                 .withLevel("validation.request", ValidationReport.Level.IGNORE)
                                 .build())
                         .build()));
+    }
+
+    /**
+     * A request to the running test server that no contract validates: for what the contracts do not describe (a
+     * method or path without an operation, the 405, 415 or 404 it gets).
+     */
+    public static RequestSpecification givenOutsideContract() {
+        return RestAssured.given().port(CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port());
     }
 
     private static OpenApiInteractionValidator validator(String contract) {

@@ -50,8 +50,9 @@ public class AdminTokenFilter implements ContainerRequestFilter {
             return;
         }
         if (token.isEmpty()) {
-            request.abortWith(Problems.response(new ProblemException(404, "not-found", "Resource not found",
-                    "fault injection is off: this service has no flowlens.admin.token", null), request.getUriInfo()));
+            request.abortWith(Problems.response(
+                    ProblemException.notFound("fault injection is off: this service has no flowlens.admin.token"),
+                    request.getUriInfo()));
             return;
         }
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);

@@ -45,7 +45,11 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException notFound(String resource, Object id) {
-        return new ProblemException(404, "not-found", "Resource not found", resource + " " + id + " does not exist", null);
+        return notFound(resource + " " + id + " does not exist");
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "not-found", "Resource not found", detail, null);
     }
 
     public static ProblemException conflict(String detail) {

@@ -34,6 +34,13 @@ public final class Problems {
      */
     public static Response response(int status, String type, String title, String detail, List<Violation> violations,
                                     UriInfo uriInfo, Throwable cause) {
+        Problem problem = problem(status, type, title, detail, violations, instance(uriInfo), cause);
+        return Response.status(status).type(MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** The body of {@link #response}, recorded on the current span. */
+    private static Problem problem(int status, String type, String title, String detail, List<Violation> violations,
+                           String instance, Throwable cause) {
         Span span = Span.current();
         span.setAttribute(PROBLEM_TYPE, type);
         if (status >= 500) {
@@ -48,11 +55,11 @@ public final class Problems {
                 .title(title)
                 .status(status)
                 .detail(detail)
-                .instance(instance(uriInfo))
+                .instance(instance)
                 .traceId(currentTraceId());
         // the generated model starts with an empty list; only validation problems list violations
         problem.setViolations(violations == null || violations.isEmpty() ? null : violations);
-        return Response.status(status).type(MEDIA_TYPE).entity(problem).build();
+        return problem;
     }
 
     /** The request's path, as a problem's {@code instance} names it; {@code null} without a request. */
@@ -62,8 +69,13 @@ public final class Problems {
 
     /** The answer for a {@link ProblemException}: its status, type, detail and violations. */
     public static Response response(ProblemException problem, UriInfo uriInfo) {
-        return response(problem.status(), problem.type(), problem.title(), problem.getMessage(), problem.violations(),
-                uriInfo, problem.getCause() == null ? problem : problem.getCause());
+        return Response.status(problem.status()).type(MEDIA_TYPE).entity(problem(problem, instance(uriInfo))).build();
+    }
+
+    /** The body of {@link #response(ProblemException, UriInfo)}, for an answer written outside JAX-RS. */
+    static Problem problem(ProblemException problem, String instance) {
+        return problem(problem.status(), problem.type(), problem.title(), problem.getMessage(), problem.violations(),
+                instance, problem.getCause() == null ? problem : problem.getCause());
     }
 
     /** The W3C trace id of the request being served, or {@code null} outside a trace. */

@@ -9,7 +9,6 @@ import io.helidon.http.Status;
 import io.helidon.microprofile.server.ServerCdiExtension;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.opentelemetry.api.trace.Span;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -18,7 +17,6 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 
 /**
  * A path nothing serves (no resource, and none of Helidon's own routes: health, OpenAPI, metrics) is a 404 problem,
@@ -28,14 +26,14 @@ import jakarta.json.bind.JsonbBuilder;
 @ApplicationScoped
 public class UnknownPathProblem {
 
-    private static final String TYPE = "not-found";
-
     private final UnmatchedRequestSpan unmatched;
-    private final Jsonb jsonb = JsonbBuilder.create();
+    /** The JSON-B that writes every other problem, so this one reads the same. */
+    private final Jsonb jsonb;
 
     @Inject
-    public UnknownPathProblem(UnmatchedRequestSpan unmatched) {
+    public UnknownPathProblem(UnmatchedRequestSpan unmatched, StrictJsonbResolver jsonb) {
         this.unmatched = unmatched;
+        this.jsonb = jsonb.getContext(Problem.class);
     }
 
     /** Adds the handler to the routing before Helidon builds it (its start observer runs at {@code PLATFORM_AFTER + 100}). */
@@ -48,14 +46,9 @@ public class UnknownPathProblem {
         String method = request.prologue().method().text();
         String path = request.prologue().uriPath().rawPath();
         byte[] body = unmatched.answer(method, path,
-                name -> request.headers().first(HeaderNames.create(name)).orElse(null), 404, () -> {
-                    Span.current().setAttribute(Problems.PROBLEM_TYPE, TYPE);
-                    Problem problem = new Problem().type(Problems.TYPE_BASE + TYPE).title("Resource not found")
-                            .status(404).detail("nothing is served at " + method + " " + path).instance(path)
-                            .traceId(Problems.currentTraceId());
-                    problem.setViolations(null); // the generated model starts with an empty list
-                    return jsonb.toJson(problem).getBytes(StandardCharsets.UTF_8);
-                });
+                name -> request.headers().first(HeaderNames.create(name)).orElse(null), 404,
+                () -> jsonb.toJson(Problems.problem(ProblemException.notFound("nothing is served at " + method + " "
+                        + path), path)).getBytes(StandardCharsets.UTF_8));
         response.status(Status.NOT_FOUND_404);
         response.header(HeaderNames.CONTENT_TYPE, Problems.MEDIA_TYPE);
         response.send(body);
