@@ -106,6 +106,11 @@ start_one() {
                   FLOWLENS_DB_PASSWORD="$(cat "$("$HERE/stack.sh" secret-file postgres)")")
     fi
     mapfile -t java_opts < <("$HERE/service-jvm.sh" options "$svc")  # heap, GC, AOT cache, FLOWLENS_JAVA_OPTS
+    # Helidon's static content (the Swagger UI's assets) copies each jar entry it serves to a temp file it never
+    # deletes: each run gets a temp dir of its own, emptied here, instead of leaving them in /tmp.
+    local tmp="$STATE/tmp/$unit"
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
     # service.instance.id tells the JVMs of one service apart in every span (users-1 and users-2 behind the balancer;
     # the stack's name first unless it is the default one); attributes set by the caller come last, so they win.
     local instance_id="$unit"
@@ -120,7 +125,7 @@ start_one() {
         PAYMENTS_MP_REST_URL="http://127.0.0.1:$PAYMENTS_PORT" \
         "${database[@]}" \
         FLOWLENS_ADMIN_TOKEN="$(admin_token)" \
-        "$JAVA_HOME/bin/java" "${java_opts[@]}" -jar "$ROOT/$svc/target/$svc.jar"
+        "$JAVA_HOME/bin/java" -Djava.io.tmpdir="$tmp" "${java_opts[@]}" -jar "$ROOT/$svc/target/$svc.jar"
 }
 
 admin_token() {

@@ -45,6 +45,7 @@ final class ServiceProcesses implements AutoCloseable {
     private final Map<String, Consumer<Map<String, String>>> launchers = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
+    private final Map<String, Path> tempDirs = new LinkedHashMap<>();
     /** Names this set's logs, data and span instances apart from the others' ({@code -label}, empty for the suite's). */
     private final String suffix;
 
@@ -116,6 +117,11 @@ final class ServiceProcesses implements AutoCloseable {
         return processes.get(service).pid();
     }
 
+    /** The temp dir ({@code java.io.tmpdir}) of the running JVM of {@code service}, emptied when it started. */
+    Path tempDir(String service) {
+        return tempDirs.get(service);
+    }
+
     String logTail(String service, int lines) {
         try {
             List<String> all = Files.readAllLines(logs.get(service));
@@ -175,7 +181,18 @@ final class ServiceProcesses implements AutoCloseable {
         }
         Path log = logDir.resolve(service + ".log");
         logs.put(service, log);
-        ProcessBuilder builder = new ProcessBuilder(ServiceJvm.command(root, service, extra))
+        // as bin/services.sh does: Helidon's static content (the Swagger UI's assets) copies each jar entry it serves
+        // to a temp file it never deletes, so each run of a service gets a temp dir of its own instead of /tmp
+        Path tempDir = logDir.resolveSibling("service-tmp" + suffix).resolve(service);
+        try {
+            deleteRecursively(tempDir);
+            tempDirs.put(service, Files.createDirectories(tempDir));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>(ServiceJvm.command(root, service, extra));
+        command.add(1, "-Djava.io.tmpdir=" + tempDir);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,6 +63,13 @@ class SwaggerUiIT {
                     containsString("/" + operationId + "\""));
             assertThat(service + ": Swagger UI lists path " + path, dom, containsString("data-path=\"" + path + "\""));
         });
+
+        // Helidon copies each asset it served from the jar to a temp file it never deletes: they belong in the temp
+        // dir the launcher gave this run of the service, which its next start empties, not in the machine's /tmp
+        try (Stream<Path> files = Files.list(system.services().tempDir(service))) {
+            assertThat(service + ": Swagger UI assets copied to the service's own temp dir",
+                    files.filter(file -> file.getFileName().toString().endsWith(".je")).count(), greaterThan(0L));
+        }
 
         assertThat("screenshot " + screenshot + " written", Files.isRegularFile(screenshot), is(true));
         assertThat("screenshot " + screenshot + " (a blank page compresses to a few kB)", Files.size(screenshot),
