@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one k6 scenario of perf/k6 against the running stack (make up) and keeps everything in
-# perf/results/<timestamp>-<scenario>/: report.html (k6 web dashboard), summary.json, console.log and traces.txt
+# perf/results/<timestamp>-<scenario>/: report.html (k6 web dashboard; none for a run of a few seconds such as the smoke
+# test), summary.json, console.log and traces.txt
 # (the slowest and failed requests, each a link to its trace in the web console, by bin/slow_traces.py).
 # Exit code = k6's (99 = a threshold failed).
 # Usage: bin/perf.sh smoke|load|stress|spike|soak   (tuning through env, see each script)
@@ -29,5 +30,11 @@ status=$?
 set -e
 
 python3 "$HERE/slow_traces.py" "$OUT" "$JAEGER" "http://127.0.0.1:${CONSOLE_PORT:-8095}"
-log "results in $OUT (report.html, summary.json, traces.txt); k6 exit code $status"
+written=()
+for file in report.html summary.json traces.txt; do
+    [[ ! -s "$OUT/$file" ]] || written+=("$file")
+done
+# k6's web dashboard exports nothing for a run shorter than its aggregation period (the smoke test's one iteration)
+[[ -s "$OUT/report.html" ]] || log "no report.html: k6's web dashboard writes none for a run this short"
+log "results in $OUT (${written[*]}); k6 exit code $status"
 exit "$status"
