@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.restassured.http.ContentType.JSON;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
@@ -321,6 +322,22 @@ class UsersResourceTest {
         ContractClient.given("users").header("traceparent", matched.header()).get("/users/1").then().statusCode(200);
         List<SpanData> trace = RecordedSpans.awaitTrace(matched.traceId(), "GET /users/{userId}", Duration.ofSeconds(5));
         assertThat(trace.stream().filter(span -> span.getKind() == SpanKind.SERVER).count(), is(1L));
+    }
+
+    @Test
+    void aRefusedMethodOrMediaTypeSaysWhatWouldWork() {
+        // JAX-RS's own messages only repeated the status ("HTTP 405 Method Not Allowed")
+        ContractClient.givenOutsideContract().delete("/users/1").then().statusCode(405).contentType(PROBLEM)
+                .header("Allow", is("GET,HEAD,OPTIONS"))
+                .body("detail", is("DELETE is not allowed on /users/1; allowed: GET, HEAD, OPTIONS"));
+        // the Allow header's HEAD (Jersey's own 405 left it out) is served
+        ContractClient.givenOutsideContract().head("/users/1").then().statusCode(200);
+        ContractClient.givenOutsideContract().contentType("text/plain").body("hi").post("/users").then().statusCode(415)
+                .contentType(PROBLEM).body("detail", allOf(startsWith("Content-Type text/plain"),
+                        endsWith(" is not accepted by POST /users; send application/json")));
+        ContractClient.givenOutsideContract().accept("text/csv").get("/users/1").then().statusCode(406)
+                .contentType(PROBLEM).body("detail", is("GET /users/1 answers application/json or application/problem+json,"
+                        + " which the Accept header (text/csv) does not take"));
     }
 
     private static org.hamcrest.Matcher<String> endsWithType(String type) {
