@@ -110,7 +110,9 @@ class TracesResourceTest {
     void jsonIsNotAcceptedAsProtobuf() {
         given().contentType("application/json").body("{}")
                 .post("/v1/traces")
-                .then().statusCode(415).contentType("application/problem+json");
+                .then().statusCode(415).contentType("application/problem+json")
+                .body("detail", is("Content-Type application/json is not accepted: this OTLP/HTTP receiver takes binary"
+                        + " protobuf (application/x-protobuf), not OTLP/JSON"));
     }
 
     @Test
