@@ -362,6 +362,13 @@ class ConsoleIT {
     }
 
     @Test
+    void aPathWithNoViewSaysSoAndKeepsTheNavigation() throws Exception {
+        String dom = page("/flowz", "no-view");
+        assertThat(dom, containsString("No view at /flowz"));
+        assertThat("the navigation to the views that exist", dom, containsString("href=\"/dashboard\""));
+    }
+
+    @Test
     void alertsViewShowsEveryRule() throws Exception {
         String dom = page("/alerts", "alerts");
         for (String rule : List.of("error-rate", "slow-spans", "service-down", "traffic-anomaly")) {

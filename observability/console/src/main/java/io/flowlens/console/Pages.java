@@ -19,25 +19,27 @@ import jakarta.ws.rs.core.Response;
 @ApplicationScoped
 public class Pages {
 
+    static final String HTML = "text/html; charset=utf-8";
+
     private static final Map<String, String> ASSETS = Map.of(
             "console.css", "text/css; charset=utf-8",
             "console.js", "text/javascript; charset=utf-8");
 
     @GET
     public Response home() throws IOException {
-        return page();
+        return pageResponse();
     }
 
     @GET
     @Path("{view: flows|traces|map|dashboard|search|alerts}")
     public Response view() throws IOException {
-        return page();
+        return pageResponse();
     }
 
     @GET
     @Path("traces/{traceId}")
     public Response trace() throws IOException {
-        return page();
+        return pageResponse();
     }
 
     @GET
@@ -50,8 +52,13 @@ public class Pages {
         return Response.ok(resource(name), type).header("Cache-Control", "no-cache").build();
     }
 
-    private static Response page() throws IOException {
-        return Response.ok(resource("console.html"), "text/html; charset=utf-8").build();
+    /** Every view's page: the same HTML shell, whose script draws the view its path names. */
+    static byte[] page() throws IOException {
+        return resource("console.html");
+    }
+
+    private static Response pageResponse() throws IOException {
+        return Response.ok(page(), HTML).build();
     }
 
     private static byte[] resource(String name) throws IOException {

@@ -15,12 +15,16 @@ final class Problem {
     }
 
     static Response response(int status, String type, String title, String detail, String instance) {
+        return Response.status(status).type(MEDIA_TYPE).entity(json(status, type, title, detail, instance)).build();
+    }
+
+    static String json(int status, String type, String title, String detail, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_BASE + type);
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
         body.put("instance", instance);
-        return Response.status(status).type(MEDIA_TYPE).entity(Json.write(body)).build();
+        return Json.write(body);
     }
 }

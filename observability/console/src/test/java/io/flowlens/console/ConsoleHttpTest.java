@@ -52,6 +52,21 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void aPathTheConsoleDoesNotServeIsA404PageOrProblem() {
+        // a page's path: the page, whose script says there is no view there (Helidon's text/plain before)
+        for (String path : new String[] {"/flowz", "/traces/0af7651916cd43dd8448eb211c80319c/more"}) {
+            given().get(path).then().statusCode(404).contentType(containsString("text/html"))
+                    .body(containsString("/assets/console.js"));
+        }
+        given().get("/api/nothing").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", is("nothing is served at GET /api/nothing")).body("instance", is("/api/nothing"));
+        given().post("/nowhere").then().statusCode(404).contentType("application/problem+json");
+        given().get("/assets/deeper/console.js").then().statusCode(404).contentType("application/problem+json");
+        // Helidon's own routes are still found after JAX-RS found nothing
+        given().get("/health/ready").then().statusCode(200);
+    }
+
+    @Test
     void aMalformedTraceIdIsA400Problem() {
         given().get("/api/traces/not-a-trace").then().statusCode(400)
                 .contentType("application/problem+json")
