@@ -14,7 +14,7 @@ SCRIPT="$FLOWLENS_ROOT/perf/k6/$SCENARIO.js"
 [[ -f "$SCRIPT" ]] || die "no k6 scenario $SCRIPT"
 K6="$STACK_DIR/bin/k6"
 [[ -x "$K6" ]] || "$HERE/stack.sh" install
-OUT="$FLOWLENS_ROOT/perf/results/$(date +%Y%m%d-%H%M%S)-$SCENARIO"
+OUT="${FLOWLENS_PERF_OUT:-$FLOWLENS_ROOT/perf/results/$(date +%Y%m%d-%H%M%S)-$SCENARIO}"  # the system tests name theirs
 mkdir -p "$OUT"
 JAEGER="http://127.0.0.1:${JAEGER_QUERY_PORT:-16686}"
 
