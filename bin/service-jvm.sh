@@ -240,7 +240,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
     local base="http://127.0.0.1:${port[orchestrator]}" flows="${FLOWLENS_AOT_FLOWS:-$AOT_TRAINING_FLOWS}" urls=() i
     for ((i = 0; i < flows; i++)); do
         if ((i % 10 == 9)); then urls+=("$base/demo/full-flow/2?amount=5000"); else urls+=("$base/demo/full-flow/$((1 + i % 3))"); fi
-        ((i % 20 != 0)) || urls+=("$base/users/1" "$base/orders?limit=5" "$base/users/abc")
+        ((i % 20 != 0)) || urls+=("$base/users/1" "$base/users?limit=5" "$base/users/abc")
     done
     # one curl, one connection: the cost is the services', not a process per request; ~40 flows/s on a quiet machine
     curl -s -m $((30 + flows / 10)) "${urls[@]}" >/dev/null || true
