@@ -336,8 +336,8 @@ class UsersResourceTest {
                 .contentType(PROBLEM).body("detail", allOf(startsWith("Content-Type text/plain"),
                         endsWith(" is not accepted by POST /users; send application/json")));
         ContractClient.givenOutsideContract().accept("text/csv").get("/users/1").then().statusCode(406)
-                .contentType(PROBLEM).body("detail", is("GET /users/1 answers application/json or application/problem+json,"
-                        + " which the Accept header (text/csv) does not take"));
+                .contentType(PROBLEM).body("detail", is("GET /users/1 answers application/json or"
+                        + " application/problem+json, which the Accept header (text/csv) does not take"));
     }
 
     private static org.hamcrest.Matcher<String> endsWithType(String type) {

@@ -27,7 +27,10 @@ import jakarta.interceptor.Interceptor;
 @ApplicationScoped
 public class UnknownPage {
 
-    /** Adds the handler to the routing before Helidon builds it (its start observer runs at {@code PLATFORM_AFTER + 100}). */
+    /**
+     * Adds the handler to the routing before Helidon builds it (its start observer runs at
+     * {@code PLATFORM_AFTER + 100}).
+     */
     void register(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Initialized(ApplicationScoped.class)
                   Object starting, BeanManager beans) {
         beans.getExtension(ServerCdiExtension.class).serverRoutingBuilder().error(NotFoundException.class,

@@ -75,8 +75,8 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         String detail = switch (status) {
             case 405 -> request.getMethod() + " is not allowed on " + Problems.instance(uriInfo) + "; allowed: "
                     + String.join(", ", allowed);
-            case 406 -> notAcceptable();
-            case 415 -> unsupportedMediaType();
+            case 406 -> notAcceptable(title);
+            case 415 -> unsupportedMediaType(title);
             default -> exception.getMessage() == null ? title : exception.getMessage();
         };
         Response problem = Problems.response(status, "http-" + status, title, detail, null, uriInfo, exception);
@@ -105,15 +105,17 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         return allowed;
     }
 
-    private String notAcceptable() {
-        return target() + " answers " + mediaTypes(methodsOfRequest().stream().map(ResourceMethod::getProducedTypes))
-                + ", which the Accept header (" + headers.getHeaderString(HttpHeaders.ACCEPT) + ") does not take";
+    private String notAcceptable(String title) {
+        String produced = mediaTypes(methodsOfRequest().stream().map(ResourceMethod::getProducedTypes));
+        return produced.isEmpty() ? title : target() + " answers " + produced + ", which the Accept header ("
+                + headers.getHeaderString(HttpHeaders.ACCEPT) + ") does not take";
     }
 
-    private String unsupportedMediaType() {
+    private String unsupportedMediaType(String title) {
+        String consumed = mediaTypes(methodsOfRequest().stream().map(ResourceMethod::getConsumedTypes));
         String sent = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
-        return (sent == null ? "a body without a Content-Type" : "Content-Type " + sent) + " is not accepted by "
-                + target() + "; send " + mediaTypes(methodsOfRequest().stream().map(ResourceMethod::getConsumedTypes));
+        return consumed.isEmpty() ? title : (sent == null ? "a body without a Content-Type" : "Content-Type " + sent)
+                + " is not accepted by " + target() + "; send " + consumed;
     }
 
     private String target() {
