@@ -201,11 +201,17 @@ public class ConsoleApi {
         if (text == null || text.isBlank()) {
             return Optional.empty();
         }
+        long id;
         try {
-            return Optional.of(Long.parseLong(text.trim()));
+            id = Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException("user must be a user id (a whole number), was '" + text + "'");
+            id = 0;
         }
+        if (id < 1) {
+            // the users contract's ids start at 1: a filter on another number can only find nothing
+            throw new UsageException("user must be a user id (a whole number from 1), was '" + text + "'");
+        }
+        return Optional.of(id);
     }
 
     private static int limit(String text) {

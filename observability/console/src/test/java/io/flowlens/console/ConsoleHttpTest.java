@@ -86,6 +86,8 @@ class ConsoleHttpTest {
         given().get("/api/map?window=-5m").then().statusCode(400).contentType("application/problem+json");
         given().get("/api/flows?user=me").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("user must be a user id"));
+        given().get("/api/flows?user=-5").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", is("user must be a user id (a whole number from 1), was '-5'"));
         given().get("/api/flows?trace=xyz").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("'xyz' is not a trace id"));
         given().get("/api/search?q=duration_ms: >1000").then().statusCode(400).contentType("application/problem+json")
