@@ -4,19 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
+import io.flowlens.servercheck.RoutingAddition;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.NotFoundException;
 import io.helidon.http.Status;
-import io.helidon.microprofile.server.ServerCdiExtension;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.spi.BeanManager;
-import jakarta.interceptor.Interceptor;
 
 /**
  * A path the console does not serve. A page's path (GET outside {@code /api/} and {@code /assets/}) answers 404 with
@@ -25,16 +21,11 @@ import jakarta.interceptor.Interceptor;
  * not found": a dead end in a browser, and not the problem+json the API's callers read.
  */
 @ApplicationScoped
-public class UnknownPage {
+public class UnknownPage extends RoutingAddition {
 
-    /**
-     * Adds the handler to the routing before Helidon builds it (its start observer runs at
-     * {@code PLATFORM_AFTER + 100}).
-     */
-    void register(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Initialized(ApplicationScoped.class)
-                  Object starting, BeanManager beans) {
-        beans.getExtension(ServerCdiExtension.class).serverRoutingBuilder().error(NotFoundException.class,
-                UnknownPage::answer);
+    @Override
+    protected void addTo(HttpRouting.Builder routing) {
+        routing.error(NotFoundException.class, UnknownPage::answer);
     }
 
     private static void answer(ServerRequest request, ServerResponse response, NotFoundException notFound) {

@@ -4,16 +4,11 @@ import java.nio.charset.StandardCharsets;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.microprofile.server.ServerCdiExtension;
 import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.spi.BeanManager;
-import jakarta.interceptor.Interceptor;
 
 /**
  * Holds a request's query to RFC 3986's grammar, in place of Helidon 4.1.6's own check, which also refuses {@code :}
@@ -25,14 +20,13 @@ import jakarta.interceptor.Interceptor;
  * Here such a query, and a fragment, which a request target never has, are a 400 problem+json naming the character.
  */
 @ApplicationScoped
-public class QueryGrammar {
+public class QueryGrammar extends RoutingAddition {
 
     static final String PROBLEM_TYPE = "https://flowlens.io/problems/malformed-query";
 
-    /** Adds the check to the routing before Helidon builds it (its start observer runs at {@code PLATFORM_AFTER + 100}). */
-    void register(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Initialized(ApplicationScoped.class)
-                  Object starting, BeanManager beans) {
-        beans.getExtension(ServerCdiExtension.class).serverRoutingBuilder().addFilter(QueryGrammar::filter);
+    @Override
+    protected void addTo(HttpRouting.Builder routing) {
+        routing.addFilter(QueryGrammar::filter);
     }
 
     private static void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {

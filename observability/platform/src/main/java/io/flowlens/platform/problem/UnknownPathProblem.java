@@ -3,19 +3,15 @@ package io.flowlens.platform.problem;
 import java.nio.charset.StandardCharsets;
 
 import io.flowlens.contracts.problem.Problem;
+import io.flowlens.servercheck.RoutingAddition;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.NotFoundException;
 import io.helidon.http.Status;
-import io.helidon.microprofile.server.ServerCdiExtension;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import jakarta.json.bind.Jsonb;
 
 /**
@@ -24,7 +20,7 @@ import jakarta.json.bind.Jsonb;
  * {@code text/plain} "Endpoint not found", outside any trace.
  */
 @ApplicationScoped
-public class UnknownPathProblem {
+public class UnknownPathProblem extends RoutingAddition {
 
     private final UnmatchedRequestSpan unmatched;
     /** The JSON-B that writes every other problem, so this one reads the same. */
@@ -36,10 +32,9 @@ public class UnknownPathProblem {
         this.jsonb = jsonb.getContext(Problem.class);
     }
 
-    /** Adds the handler to the routing before Helidon builds it (its start observer runs at {@code PLATFORM_AFTER + 100}). */
-    void register(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Initialized(ApplicationScoped.class)
-                  Object starting, BeanManager beans) {
-        beans.getExtension(ServerCdiExtension.class).serverRoutingBuilder().error(NotFoundException.class, this::answer);
+    @Override
+    protected void addTo(HttpRouting.Builder routing) {
+        routing.error(NotFoundException.class, this::answer);
     }
 
     private void answer(ServerRequest request, ServerResponse response, NotFoundException notFound) {
