@@ -1,11 +1,13 @@
 package io.flowlens.users;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
 import io.flowlens.testing.ContractClient;
+import io.flowlens.testing.RawRequest;
 import io.flowlens.testing.RecordedSpans;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.opentelemetry.api.common.AttributeKey;
@@ -322,6 +324,30 @@ class UsersResourceTest {
         ContractClient.given("users").header("traceparent", matched.header()).get("/users/1").then().statusCode(200);
         List<SpanData> trace = RecordedSpans.awaitTrace(matched.traceId(), "GET /users/{userId}", Duration.ofSeconds(5));
         assertThat(trace.stream().filter(span -> span.getKind() == SpanKind.SERVER).count(), is(1L));
+    }
+
+    @Test
+    void aMalformedQueryIsTracedAndAnsweredAsAProblem() throws IOException {
+        // refused by server-check's query grammar before routing, so before MicroProfile Telemetry's filter too
+        RecordedSpans.Traceparent malformed = RecordedSpans.traceparent();
+        String answer = RawRequest.get("/users?limit=5|6", "traceparent: " + malformed.header());
+        assertThat(answer, allOf(startsWith("HTTP/1.1 400"), containsString("Content-Type: " + PROBLEM),
+                containsString("\"type\":\"https://flowlens.io/problems/malformed-query\""),
+                containsString("\"detail\":\"'|' at index 7 of the query is not allowed unencoded (RFC 3986);"
+                        + " percent-encode it as %7C\""),
+                containsString("\"instance\":\"/users\""), containsString("\"trace_id\":\"" + malformed.traceId())));
+        SpanData refused = RecordedSpans.named(RecordedSpans.awaitTrace(malformed.traceId(), "GET",
+                Duration.ofSeconds(5)), "GET");
+        assertThat(refused.getKind(), is(SpanKind.SERVER));
+        assertThat(refused.getParentSpanId(), is(malformed.header().substring(36, 52)));
+        assertThat(refused.getAttributes().get(AttributeKey.longKey("http.response.status_code")), is(400L));
+        assertThat(refused.getAttributes().get(AttributeKey.stringKey("url.path")), is("/users"));
+        assertThat(refused.getAttributes().get(AttributeKey.stringKey("flowlens.problem.type")),
+                is("malformed-query"));
+        assertThat("a 4xx is the caller's mistake", refused.getStatus().getStatusCode(), is(StatusCode.UNSET));
+        // the same list, encoded as RFC 3986 asks, reaches the resource (whose own check refuses "5|6" as a limit)
+        ContractClient.givenInvalidRequest("users").queryParam("limit", "5|6").get("/users").then().statusCode(400)
+                .body("type", endsWithType("validation"));
     }
 
     @Test

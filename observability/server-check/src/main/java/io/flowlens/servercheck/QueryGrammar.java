@@ -9,6 +9,8 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 /**
  * Holds a request's query to RFC 3986's grammar, in place of Helidon 4.1.6's own check, which also refuses {@code :}
@@ -17,19 +19,29 @@ import jakarta.enterprise.context.ApplicationScoped;
  * HTML-escaped message. The platform's configuration switches Helidon's prologue check off
  * ({@code server.protocols.http_1_1.validate-prologue=false}); without a check in its place a character RFC 3986 does
  * not allow ({@code {}, {@code |}, a broken {@code %} escape) reached Jersey, whose {@code java.net.URI} answered 500.
- * Here such a query, and a fragment, which a request target never has, are a 400 problem+json naming the character.
+ * Here such a query, and a fragment, which a request target never has, are a 400 problem+json naming the character,
+ * answered by the module's {@link RefusedRequestAnswer} when it has one.
  */
 @ApplicationScoped
 public class QueryGrammar extends RoutingAddition {
 
-    static final String PROBLEM_TYPE = "https://flowlens.io/problems/malformed-query";
+    static final String PROBLEM_TYPE = "malformed-query";
+    private static final String PROBLEM_TYPES = "https://flowlens.io/problems/";
+
+    /** The module's own answer (the services' is traced), else {@link #problemOnly}. */
+    private final RefusedRequestAnswer refusal;
+
+    @Inject
+    public QueryGrammar(Instance<RefusedRequestAnswer> answers) {
+        this.refusal = answers.isResolvable() ? answers.get() : QueryGrammar::problemOnly;
+    }
 
     @Override
     protected void addTo(HttpRouting.Builder routing) {
-        routing.addFilter(QueryGrammar::filter);
+        routing.addFilter(this::filter);
     }
 
-    private static void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+    private void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         String query = request.prologue().query().rawValue();
         String problem = request.prologue().fragment().hasValue()
                 ? "a request target has no fragment ('#'); percent-encode it as %23"
@@ -38,11 +50,17 @@ public class QueryGrammar extends RoutingAddition {
             chain.proceed();
             return;
         }
-        response.status(Status.BAD_REQUEST_400);
+        refusal.answer(request, response, Status.BAD_REQUEST_400, PROBLEM_TYPE, "Malformed query", problem);
+    }
+
+    /** The problem, written here: server-check binds no JSON, and a module without tracing has no trace id to add. */
+    private static void problemOnly(RoutingRequest request, RoutingResponse response, Status status, String type,
+                                    String title, String detail) {
+        response.status(status);
         response.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
-        response.send(("{\"type\":\"" + PROBLEM_TYPE + "\",\"title\":\"Malformed query\",\"status\":400,\"detail\":\""
-                + json(problem) + "\",\"instance\":\"" + json(request.prologue().uriPath().rawPath()) + "\"}")
-                .getBytes(StandardCharsets.UTF_8));
+        response.send(("{\"type\":\"" + PROBLEM_TYPES + type + "\",\"title\":\"" + json(title) + "\",\"status\":"
+                + status.code() + ",\"detail\":\"" + json(detail) + "\",\"instance\":\""
+                + json(request.prologue().uriPath().rawPath()) + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** What breaks RFC 3986's {@code query = *( pchar / "/" / "?" )}, or {@code null} when nothing does. */
