@@ -36,6 +36,20 @@ class QueryParametersTest {
     }
 
     @Test
+    void aQueryParameterTheOperationDoesNotDeclareIs400NamingIt() {
+        // a misspelt amount ran the flow at the default amount
+        ContractClient.givenInvalidRequest("orchestrator").get("/demo/full-flow/1?amuont=10")
+                .then().statusCode(400).contentType(PROBLEM).body("type", endsWith("/validation"))
+                .body("violations.field", contains("amuont"))
+                .body("detail", is("amuont: not a parameter of this operation, which takes amount, currency"));
+        ContractClient.givenInvalidRequest("orchestrator").get("/users/1?verbose=true")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("detail", is("verbose: not a parameter of this operation, which takes none"));
+        // the declared ones, and Jersey's OPTIONS for the path, are untouched
+        ContractClient.givenOutsideContract().options("/demo/full-flow/1?amount=10").then().statusCode(200);
+    }
+
+    @Test
     void theGatewaysPagingIsHeldToTheSameRule() {
         ContractClient.givenInvalidRequest("orchestrator").get("/users?limit=60&offset=&offset=x&offset=y")
                 .then().statusCode(400).contentType(PROBLEM).body("violations.field", contains("offset"));

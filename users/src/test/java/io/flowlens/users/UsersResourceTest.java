@@ -327,6 +327,22 @@ class UsersResourceTest {
     }
 
     @Test
+    void aQueryParameterTheOperationDoesNotDeclareChangesNothing() {
+        String email = uniqueEmail();
+        String body = "{\"name\":\"Query\",\"email\":\"" + email + "\"}";
+        String key = UUID.randomUUID().toString();
+        ContractClient.givenInvalidRequest("users").contentType(JSON).header("Idempotency-Key", key).body(body)
+                .post("/users?dry_run=true").then().statusCode(400).contentType(PROBLEM)
+                .body("type", endsWithType("validation")).body("violations.field", contains("dry_run"))
+                .body("detail", is("dry_run: not a parameter of this operation, which takes none"));
+        // neither the user nor the key was taken: the same request without it creates the user
+        ContractClient.given("users").contentType(JSON).header("Idempotency-Key", key).body(body)
+                .post("/users").then().statusCode(201).body("email", is(email));
+        ContractClient.givenInvalidRequest("users").get("/users?limit=5&ofset=10").then().statusCode(400)
+                .body("detail", is("ofset: not a parameter of this operation, which takes limit, offset"));
+    }
+
+    @Test
     void aMalformedQueryIsTracedAndAnsweredAsAProblem() throws IOException {
         // refused by server-check's query grammar before routing, so before MicroProfile Telemetry's filter too
         RecordedSpans.Traceparent malformed = RecordedSpans.traceparent();

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import io.flowlens.contracts.problem.Violation;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -25,8 +26,11 @@ import org.glassfish.jersey.server.model.ResourceMethod;
  * {@code ?offset=&offset=x} would be answered as if no offset were given; a path parameter it cannot parse
  * ({@code /users/abc}) fails later, without saying what was expected. Here a scalar query parameter (one whose
  * declared type is not a collection) sent more than once, sent empty, or not parsable as its type, and a path
- * parameter not parsable as its type, are a 400 problem that names them. One check for every resource method, read
- * from the matched method's declared {@code @QueryParam}s and {@code @PathParam}s.
+ * parameter not parsable as its type, are a 400 problem that names them. So is a query parameter the operation does
+ * not declare: a misspelt {@code ?amuont=10} ran the full flow, with its orders and payments, at the default amount,
+ * where a misspelt JSON property is already refused (an OPTIONS request, which Jersey answers for the path, is
+ * exempt). One check for every resource method, read from the matched method's declared {@code @QueryParam}s and
+ * {@code @PathParam}s.
  */
 @Provider
 @ApplicationScoped
@@ -59,7 +63,11 @@ public class StrictParameters implements ContainerRequestFilter {
             return;
         }
         List<Violation> violations = new ArrayList<>();
+        List<String> declaredQuery = new ArrayList<>();
         for (Parameter parameter : method.getInvocable().getParameters()) {
+            if (parameter.getSource() == Parameter.Source.QUERY) {
+                declaredQuery.add(parameter.getSourceName());
+            }
             List<String> values = switch (parameter.getSource()) {
                 case QUERY -> Collection.class.isAssignableFrom(parameter.getRawType())
                         ? null : uriInfo.getQueryParameters().get(parameter.getSourceName());
@@ -69,6 +77,14 @@ public class StrictParameters implements ContainerRequestFilter {
             String problem = values == null ? null : check(values, expectationOf(parameter.getRawType()));
             if (problem != null) {
                 violations.add(new Violation().field(parameter.getSourceName()).message(problem));
+            }
+        }
+        if (!HttpMethod.OPTIONS.equals(request.getMethod())) {
+            for (String name : uriInfo.getQueryParameters().keySet()) {
+                if (!declaredQuery.contains(name)) {
+                    violations.add(new Violation().field(name).message("not a parameter of this operation, which takes "
+                            + (declaredQuery.isEmpty() ? "none" : String.join(", ", declaredQuery))));
+                }
             }
         }
         if (!violations.isEmpty()) {
