@@ -1,6 +1,12 @@
 package io.flowlens.users;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -9,11 +15,13 @@ import java.util.UUID;
 import io.flowlens.testing.ContractClient;
 import io.flowlens.testing.RawRequest;
 import io.flowlens.testing.RecordedSpans;
+import io.helidon.microprofile.server.ServerCdiExtension;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import jakarta.enterprise.inject.spi.CDI;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.http.ContentType.JSON;
@@ -324,6 +332,38 @@ class UsersResourceTest {
         ContractClient.given("users").header("traceparent", matched.header()).get("/users/1").then().statusCode(200);
         List<SpanData> trace = RecordedSpans.awaitTrace(matched.traceId(), "GET /users/{userId}", Duration.ofSeconds(5));
         assertThat(trace.stream().filter(span -> span.getKind() == SpanKind.SERVER).count(), is(1L));
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413AndChangesNothing() throws IOException, InterruptedException {
+        // a 200 MB body was read whole, by the idempotency filter and the JSON binding: an OutOfMemoryError in a 96 MB heap
+        String email = uniqueEmail();
+        String key = UUID.randomUUID().toString();
+        String big = "{\"name\":\"" + "a".repeat(70_000) + "\",\"email\":\"" + email + "\"}";
+        ContractClient.givenInvalidRequest("users").contentType(JSON).header("Idempotency-Key", key).body(big)
+                .post("/users").then().statusCode(413).contentType(PROBLEM).body("type", endsWithType("content-too-large"))
+                .body("detail", is("the request body has " + big.length() + " bytes; at most 65536 are accepted"));
+        // chunked (a stream of unknown length), so no length is declared: refused once the limit is passed, whether
+        // the idempotency filter or the JSON binding reads it
+        for (String idempotencyKey : new String[] {key, null}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:"
+                    + CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port() + "/users"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
+                            big.getBytes(StandardCharsets.UTF_8))));
+            if (idempotencyKey != null) {
+                request.header("Idempotency-Key", idempotencyKey);
+            }
+            HttpResponse<String> chunked = HttpClient.newHttpClient().send(request.build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(chunked.statusCode(), is(413));
+            assertThat(chunked.headers().firstValue("Content-Type").orElse(""), is(PROBLEM));
+            assertThat(chunked.body(), containsString(
+                    "\"detail\":\"the request body has more than 65536 bytes; at most 65536 are accepted\""));
+        }
+        // neither the user nor the key was taken
+        ContractClient.given("users").contentType(JSON).header("Idempotency-Key", key)
+                .body("{\"name\":\"Small\",\"email\":\"" + email + "\"}").post("/users").then().statusCode(201);
     }
 
     @Test
