@@ -14,11 +14,13 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The OTLP/HTTP traces receiver ({@code POST /v1/traces}, binary protobuf, plain or gzip), as the OTLP specification
  * describes it: 200 with an {@code ExportTraceServiceResponse} (partial success names the spans that were rejected),
- * 400 for a body that is not an export request (the sender must not retry it), 503 with {@code Retry-After} when the
+ * 400 for a body that is not an export request (the sender must not retry it), 413 for one over
+ * {@code flowlens.indexer.max-body-bytes} decoded, 503 with {@code Retry-After} when the
  * Elasticsearch queue cannot take the batch (the sender keeps it and retries; nothing of it was taken).
  */
 @Path("/v1/traces")
@@ -29,10 +31,23 @@ public class TracesResource {
     private static final String INSTANCE = "/v1/traces";
 
     private final SpanSink sink;
+    private final int maxBodyBytes;
 
+    /**
+     * {@code flowlens.indexer.max-body-bytes}: the largest export request taken, decoded (32 MiB). Jaeger's batch
+     * processor sends at most ~8 700 of our spans at a time (its 8 192 and one of the services' exports), ~4.6 MB at
+     * ~530 bytes a span; a body read and parsed whole beyond that bound ran the indexer's 256 MB heap out (a 200 MB
+     * body: OutOfMemoryError), and a gzip body of a few KB can decode to any size.
+     */
     @Inject
-    public TracesResource(SpanSink sink) {
+    public TracesResource(SpanSink sink,
+                          @ConfigProperty(name = "flowlens.indexer.max-body-bytes", defaultValue = "33554432")
+                          int maxBodyBytes) {
+        if (maxBodyBytes < 1) {
+            throw new IllegalStateException("flowlens.indexer.max-body-bytes must be positive, not " + maxBodyBytes);
+        }
         this.sink = sink;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /** The body arrives decoded: {@link GzipRequestDecoding} undoes a gzip Content-Encoding in the web server. */
@@ -41,7 +56,14 @@ public class TracesResource {
     public Response export(InputStream body) {
         ExportTraceServiceRequest request;
         try {
-            request = ExportTraceServiceRequest.parseFrom(body);
+            byte[] bytes = body.readNBytes(maxBodyBytes + 1);
+            if (bytes.length > maxBodyBytes) {
+                // not retried by an OTLP sender (RFC 9110: 413 is final), which counts the batch as failed
+                return Problem.response(413, "content-too-large", "Content Too Large", "the export request has more"
+                        + " than " + maxBodyBytes + " bytes (decoded); at most " + maxBodyBytes + " are accepted",
+                        INSTANCE);
+            }
+            request = ExportTraceServiceRequest.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             return malformed("the body is not a protobuf ExportTraceServiceRequest: " + e.getMessage());
         } catch (IOException | UncheckedIOException e) {

@@ -89,6 +89,23 @@ class TracesResourceTest {
     }
 
     @Test
+    void aBodyOverTheLimitIs413WhetherSentOrDecodedSoAndNothingIsQueued() throws IOException {
+        // a body read whole ran the indexer's heap out; a gzip body of ~40 KB decodes to 40 MiB
+        int before = sink.stats().queued();
+        byte[] overTheLimit = new byte[33_554_433];
+        given().contentType(PROTOBUF).body(overTheLimit).post("/v1/traces")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("type", is("https://flowlens.io/problems/content-too-large"))
+                .body("detail", is("the export request has more than 33554432 bytes (decoded); at most 33554432"
+                        + " are accepted"));
+        byte[] bomb = gzip(new byte[40 * 1024 * 1024]);
+        assertThat("the gzip body itself is small", bomb.length < 100_000, is(true));
+        given().contentType(PROTOBUF).header("Content-Encoding", "gzip").body(bomb).post("/v1/traces")
+                .then().statusCode(413).contentType("application/problem+json");
+        assertThat(sink.stats().queued(), is(before));
+    }
+
+    @Test
     void aBodyThatIsNotGzipAsDeclaredIsABadRequest() {
         int before = sink.stats().queued();
         given().contentType(PROTOBUF).header("Content-Encoding", "gzip").body(spans(1).toByteArray())
