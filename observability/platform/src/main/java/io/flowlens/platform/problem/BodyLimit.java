@@ -41,10 +41,15 @@ public class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (request.getLength() > maxBytes) {
-            throw tooLarge(String.valueOf(request.getLength()));
+        long length = request.getLength();
+        if (length > maxBytes) {
+            throw tooLarge(String.valueOf(length));
         }
-        request.setEntityStream(new Limited(request.getEntityStream()));
+        // with a declared length the server delivers no more than it; HTTP/1.1 (all the services speak) sends a body of
+        // undeclared length chunked, and a request with neither header has none (RFC 9112, 6.3): only that is counted
+        if (length < 0 && request.getHeaderString("Transfer-Encoding") != null) {
+            request.setEntityStream(new Limited(request.getEntityStream()));
+        }
     }
 
     /** The JSON binding may wrap the stream's refusal in its own exception; the answer is still a 413. */
