@@ -335,6 +335,21 @@ class UsersResourceTest {
     }
 
     @Test
+    void aBodyNestedDeeperThanAnyContractIsA400() {
+        // 1 001 nested arrays (2 KB) overflowed the request thread's stack while the wrong-type value was read
+        for (int depth : new int[] {32, 1_001, 20_000}) { // under the body's object
+            String body = "{\"name\":" + "[".repeat(depth) + "]".repeat(depth) + ",\"email\":\"" + uniqueEmail() + "\"}";
+            ContractClient.givenInvalidRequest("users").contentType(JSON).body(body).post("/users").then()
+                    .statusCode(400).contentType(PROBLEM).body("type", endsWithType("malformed-body"))
+                    .body("detail", is("body: nested deeper than 32 levels"));
+        }
+        // 32 levels, the limit: the value is judged by its type
+        ContractClient.givenInvalidRequest("users").contentType(JSON)
+                .body("{\"name\":" + "[".repeat(31) + "]".repeat(31) + ",\"email\":\"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(400).body("detail", is("name: expected a string, found an array"));
+    }
+
+    @Test
     void aBodyOverTheLimitIs413AndChangesNothing() throws IOException, InterruptedException {
         // a 200 MB body was read whole, by the idempotency filter and the JSON binding: an OutOfMemoryError in a 96 MB heap
         String email = uniqueEmail();

@@ -21,6 +21,8 @@ final class RequestBodyError {
     private static final Pattern PROPERTY = Pattern.compile("^Unable to deserialize property '([^']{1,200})' because of");
     /** Yasson 3's unknownJsonProperty message, raised with jsonb.fail-on-unknown-properties. */
     private static final Pattern UNKNOWN = Pattern.compile("^Json property (.{1,200}?) can not be mapped to a class ");
+    /** Parsson's limit on nesting (a plain RuntimeException: JsonParserImpl.Stack), see StrictJsonbResolver. */
+    private static final Pattern TOO_DEEP = Pattern.compile("^Input is too deeply nested \\d+");
     /** The whole body, when the failure is not tied to one property. */
     static final String BODY = "body";
 
@@ -40,6 +42,8 @@ final class RequestBodyError {
                         + UnexpectedJsonValue.describe(unexpected.found());
             } else if (cause instanceof JsonParsingException parsing) {
                 message = "not valid JSON" + where(parsing.getLocation());
+            } else if (TOO_DEEP.matcher(text).find()) {
+                message = "nested deeper than " + StrictJsonbResolver.MAX_DEPTH + " levels";
             } else if (unknown.find()) {
                 path.add(unknown.group(1));
                 message = "unknown property";

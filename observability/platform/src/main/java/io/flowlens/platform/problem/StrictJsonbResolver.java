@@ -1,7 +1,11 @@
 package io.flowlens.platform.problem;
 
+import java.io.InputStream;
+import java.io.Reader;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Map;
 
 import jakarta.inject.Singleton;
 import jakarta.json.JsonNumber;
@@ -13,8 +17,11 @@ import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.serializer.DeserializationContext;
 import jakarta.json.bind.serializer.JsonbDeserializer;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
+import org.eclipse.parsson.JsonProviderImpl;
+import org.eclipse.parsson.api.JsonConfig;
 
 /**
  * JSON-B for request bodies, as strict as the contracts: unknown properties are rejected
@@ -31,13 +38,43 @@ public class StrictJsonbResolver implements ContextResolver<Jsonb> {
     /** Yasson's switch (org.eclipse.yasson.YassonConfig.FAIL_ON_UNKNOWN_PROPERTIES). */
     static final String FAIL_ON_UNKNOWN_PROPERTIES = "jsonb.fail-on-unknown-properties";
 
-    private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig()
+    /** The deepest nesting a request body may have; the contracts' bodies are flat objects. */
+    static final int MAX_DEPTH = 32;
+
+    private final Jsonb jsonb = JsonbBuilder.newBuilder().withProvider(new ShallowJson()).withConfig(new JsonbConfig()
             .setProperty(FAIL_ON_UNKNOWN_PROPERTIES, true)
-            .withDeserializers(new StrictString(), new StrictDecimal(), new StrictLong(), new StrictInteger()));
+            .withDeserializers(new StrictString(), new StrictDecimal(), new StrictLong(), new StrictInteger()))
+            .build();
 
     @Override
     public Jsonb getContext(Class<?> type) {
         return jsonb;
+    }
+
+    /**
+     * Parsson, with the nesting a parser accepts held to {@link #MAX_DEPTH} (Parsson's own limit is 1 000). Reading a
+     * value of the wrong type ({@link #require}) builds it whole, one stack frame pair per level: 1 001 nested arrays,
+     * 2 KB of body, overflowed the stack of a request's thread (StackOverflowError, a 500 in text). JSON-B parses a
+     * body through the provider's parser factory, which is where the limit goes.
+     */
+    static final class ShallowJson extends JsonProviderImpl {
+
+        @Override
+        public JsonParserFactory createParserFactory(Map<String, ?> config) {
+            Map<String, Object> limited = new HashMap<>(config == null ? Map.of() : config);
+            limited.put(JsonConfig.MAX_DEPTH, MAX_DEPTH + 1); // Parsson refuses a depth that reaches its limit
+            return super.createParserFactory(limited);
+        }
+
+        @Override
+        public JsonParser createParser(Reader reader) {
+            return createParserFactory(Map.of()).createParser(reader);
+        }
+
+        @Override
+        public JsonParser createParser(InputStream in) {
+            return createParserFactory(Map.of()).createParser(in);
+        }
     }
 
     /** The current value, which must be of JSON type {@code expected} or null (bean validation judges nulls). */
