@@ -335,6 +335,23 @@ class UsersResourceTest {
     }
 
     @Test
+    void aStringThatIsNotTextIsA400() {
+        // JSON allows both; PostgreSQL refused U+0000 (a 503 "database unavailable"), and a lone surrogate became '?'
+        ContractClient.givenInvalidRequest("users").contentType(JSON)
+                .body("{\"name\":\"Nul\\u0000Byte\",\"email\":\"" + uniqueEmail() + "\"}").post("/users").then()
+                .statusCode(400).contentType(PROBLEM).body("type", endsWithType("malformed-body"))
+                .body("detail", is("name: contains U+0000 at index 3, which text cannot hold"));
+        ContractClient.givenInvalidRequest("users").contentType(JSON)
+                .body("{\"name\":\"Lone \\ud800 half\",\"email\":\"" + uniqueEmail() + "\"}").post("/users").then()
+                .statusCode(400).body("detail", is("name: contains an unpaired surrogate U+D800 at index 5, which is not"
+                        + " Unicode text"));
+        // a pair is a character like any other
+        ContractClient.given("users").contentType(JSON)
+                .body("{\"name\":\"Emoji \\ud83d\\ude00\",\"email\":\"" + uniqueEmail() + "\"}").post("/users").then()
+                .statusCode(201).body("name", is("Emoji \uD83D\uDE00"));
+    }
+
+    @Test
     void aBodyNestedDeeperThanAnyContractIsA400() {
         // 1 001 nested arrays (2 KB) overflowed the request thread's stack while the wrong-type value was read
         for (int depth : new int[] {32, 1_001, 20_000}) { // under the body's object

@@ -40,6 +40,8 @@ final class RequestBodyError {
             if (cause instanceof UnexpectedJsonValue unexpected) {
                 message = "expected " + unexpected.expected() + ", found "
                         + UnexpectedJsonValue.describe(unexpected.found());
+            } else if (cause instanceof NotText notText) {
+                message = notText.getMessage();
             } else if (cause instanceof JsonParsingException parsing) {
                 message = "not valid JSON" + where(parsing.getLocation());
             } else if (TOO_DEEP.matcher(text).find()) {

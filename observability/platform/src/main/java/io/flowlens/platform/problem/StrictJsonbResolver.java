@@ -26,7 +26,8 @@ import org.eclipse.parsson.api.JsonConfig;
 /**
  * JSON-B for request bodies, as strict as the contracts: unknown properties are rejected
  * ({@code additionalProperties: false}) and a value of the wrong JSON type is not coerced ({@code "reason": false}
- * is not the string "false", {@code "amount": "12"} is not a number). Either becomes a 400 problem whose detail
+ * is not the string "false", {@code "amount": "12"} is not a number), and a string holds text ({@link NotText}). Each
+ * becomes a 400 problem whose detail
  * {@link RequestBodyError} words in the request's terms.
  * A {@code @Singleton}, not a normal-scoped bean: Jersey reads the resolver's type argument from the class, which a
  * CDI client proxy hides.
@@ -101,7 +102,7 @@ public class StrictJsonbResolver implements ContextResolver<Jsonb> {
         @Override
         public String deserialize(JsonParser parser, DeserializationContext context, Type type) {
             JsonValue value = require(parser, JsonValue.ValueType.STRING, "a string");
-            return value instanceof JsonString string ? string.getString() : null;
+            return value instanceof JsonString string ? NotText.check(string.getString()) : null;
         }
     }
 
