@@ -36,6 +36,18 @@ class QueryParametersTest {
     }
 
     @Test
+    void anAmountWithMoreThanTwoDecimalsIs400BeforeTheFlowStarts() {
+        // it was refused by orders, after the run was recorded and users called; spelled out in that refusal,
+        // 1e-999999999 ran orders out of heap (a 500)
+        ContractClient.givenInvalidRequest("orchestrator").get("/demo/full-flow/1?amount=10.001")
+                .then().statusCode(400).contentType(PROBLEM).body("type", endsWith("/validation"))
+                .body("detail", is("amount must have at most two decimals, was 10.001"));
+        ContractClient.givenInvalidRequest("orchestrator").get("/demo/full-flow/1?amount=1e-999999999")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("detail", is("amount must have at most two decimals, was 1E-999999999"));
+    }
+
+    @Test
     void aQueryParameterTheOperationDoesNotDeclareIs400NamingIt() {
         // a misspelt amount ran the flow at the default amount
         ContractClient.givenInvalidRequest("orchestrator").get("/demo/full-flow/1?amuont=10")

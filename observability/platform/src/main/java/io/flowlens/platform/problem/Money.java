@@ -18,7 +18,9 @@ public final class Money {
      */
     public static BigDecimal requireCents(BigDecimal amount, String field) {
         if (amount.stripTrailingZeros().scale() > 2) {
-            throw ProblemException.invalid(field, "must have at most two decimals, was " + amount.toPlainString());
+            // as sent, in exponent notation where it has one: the plain digits of 1e-999999999 are a gigabyte (an
+            // OutOfMemoryError, a 500), and of 1e-100000 a 100 KB answer
+            throw ProblemException.invalid(field, "must have at most two decimals, was " + amount);
         }
         return amount.setScale(2);
     }

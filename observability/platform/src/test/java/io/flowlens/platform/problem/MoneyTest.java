@@ -30,4 +30,14 @@ class MoneyTest {
         assertThat(problem.violations().get(0).getField(), is("amount"));
         assertThat(problem.violations().get(0).getMessage(), is("must have at most two decimals, was 1.234"));
     }
+
+    @Test
+    void aTinyAmountIsNamedInItsExponentNotationNotSpelledOut() {
+        // 1e-999999999 spelled out is a gigabyte of zeros: an OutOfMemoryError in a service's heap
+        ProblemException problem = assertThrows(ProblemException.class,
+                () -> Money.requireCents(new BigDecimal("1e-999999999"), "amount"));
+        assertThat(problem.getMessage(), is("amount must have at most two decimals, was 1E-999999999"));
+        assertThat(assertThrows(ProblemException.class, () -> Money.requireCents(new BigDecimal("0.001"), "amount"))
+                .getMessage(), is("amount must have at most two decimals, was 0.001"));
+    }
 }
