@@ -17,6 +17,14 @@ import io.flowlens.exporter.elasticsearch.SpanFields;
 public record TimeWindow(Instant start, Instant end) {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /**
+     * Ten years: longer than any span retention, and short enough that a window and the baseline windows before it
+     * stay within the dates Elasticsearch takes (a window of 99999999999999d was a DateTimeException, a 500).
+     */
+    public static final Duration LONGEST = Duration.ofDays(3650);
+    /** The span store's dates: Elasticsearch's date format takes four-digit years, and no span is older than 1970. */
+    private static final Instant EARLIEST_END = Instant.EPOCH;
+    private static final Instant LATEST_END = Instant.parse("9999-12-31T23:59:59Z");
 
     public TimeWindow {
         if (!start.isBefore(end)) {
@@ -57,14 +65,18 @@ public record TimeWindow(Instant start, Instant end) {
         Matcher shortForm = SHORT.matcher(text.trim().toLowerCase(Locale.ROOT));
         Duration duration;
         if (shortForm.matches()) {
-            long amount = Long.parseLong(shortForm.group(1));
-            duration = switch (shortForm.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
+            try {
+                long amount = Long.parseLong(shortForm.group(1));
+                duration = switch (shortForm.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            } catch (NumberFormatException | ArithmeticException beyondAnyDuration) {
+                throw tooLong(text);
+            }
         } else {
             try {
                 duration = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
@@ -75,7 +87,26 @@ public record TimeWindow(Instant start, Instant end) {
         if (duration.isNegative() || duration.isZero()) {
             throw new UsageException("'" + text + "' is not a positive duration");
         }
+        if (duration.compareTo(LONGEST) > 0) {
+            throw tooLong(text);
+        }
         return duration;
+    }
+
+    private static UsageException tooLong(String text) {
+        return new UsageException("'" + text + "' is longer than " + format(LONGEST) + ", the longest window");
+    }
+
+    /**
+     * A window's end as given ({@code --until}, the console's {@code until}): from 1970 to the year 9999.
+     *
+     * @throws UsageException outside those dates; the message names the instant, the caller says where it came from
+     */
+    public static Instant requireEnd(Instant end) {
+        if (end.isBefore(EARLIEST_END) || end.isAfter(LATEST_END)) {
+            throw new UsageException("'" + end + "' is not an instant from 1970 to the year 9999");
+        }
+        return end;
     }
 
     /** The way the reports print a duration back: the short form when it is exact. */

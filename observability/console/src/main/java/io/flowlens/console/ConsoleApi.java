@@ -194,6 +194,11 @@ public class ConsoleApi {
         } catch (DateTimeParseException e) {
             throw new UsageException("until must be an ISO-8601 instant like 2026-12-03T06:00:00Z, was '" + until + "'");
         }
+        try {
+            TimeWindow.requireEnd(end);
+        } catch (UsageException outOfRange) {
+            throw new UsageException("until: " + outOfRange.getMessage());
+        }
         return TimeWindow.ending(end, length);
     }
 

@@ -100,6 +100,14 @@ class ConsoleHttpTest {
                 .body("detail", containsString("q is required"));
         given().get("/api/dashboard?until=yesterday").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("until must be an ISO-8601 instant"));
+        // beyond the dates a window can have: these were 500s (a DateTimeException, a NumberFormatException, and
+        // Elasticsearch refusing a five-digit year)
+        given().get("/api/flows?window=99999999999999d").then().statusCode(400)
+                .body("detail", is("'99999999999999d' is longer than 3650d, the longest window"));
+        given().get("/api/flows?window=9999999999999999999999h").then().statusCode(400);
+        given().queryParam("window", "1h").queryParam("until", "+10000-01-01T00:00:00Z").get("/api/dashboard").then()
+                .statusCode(400)
+                .body("detail", is("until: '+10000-01-01T00:00:00Z' is not an instant from 1970 to the year 9999"));
     }
 
     @Test

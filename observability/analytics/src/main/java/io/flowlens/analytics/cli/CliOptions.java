@@ -103,10 +103,16 @@ final class CliOptions {
     static final class InstantConverter implements ITypeConverter<Instant> {
         @Override
         public Instant convert(String value) {
+            Instant instant;
             try {
-                return Instant.parse(value);
+                instant = Instant.parse(value);
             } catch (DateTimeParseException e) {
                 throw new TypeConversionException("'" + value + "' is not an ISO-8601 instant like 2025-01-31T12:00:00Z");
+            }
+            try {
+                return TimeWindow.requireEnd(instant);
+            } catch (UsageException e) {
+                throw new TypeConversionException(e.getMessage());
             }
         }
     }

@@ -72,6 +72,10 @@ class FlowlensCliTest {
         assertUsageError(run("analytics", "errors", "--window", "fortnight"),
                 "'fortnight' is not a duration like 15m, 90s, 2h or 1d");
         assertUsageError(run("analytics", "errors", "--until", "yesterday"), "'yesterday' is not an ISO-8601 instant");
+        assertUsageError(run("analytics", "errors", "--until", "+10000-01-01T00:00:00Z"),
+                "'+10000-01-01T00:00:00Z' is not an instant from 1970 to the year 9999");
+        assertUsageError(run("analytics", "errors", "--window", "99999999999999d"),
+                "'99999999999999d' is longer than 3650d, the longest window");
         assertUsageError(run("analytics", "slowest", "--limit", "0"), "must be at least 1, was 0");
         assertUsageError(run("analytics", "slowest", "--limit", "many"), "'many' is not a whole number");
         assertUsageError(run("analytics", "errors", "extra"), "extra");
