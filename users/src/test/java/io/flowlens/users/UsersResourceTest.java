@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import io.flowlens.servercheck.RawRequest;
 import io.flowlens.testing.ContractClient;
-import io.flowlens.testing.RawRequest;
 import io.flowlens.testing.RecordedSpans;
 import io.helidon.microprofile.server.ServerCdiExtension;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
@@ -418,7 +418,9 @@ class UsersResourceTest {
     void aMalformedQueryIsTracedAndAnsweredAsAProblem() throws IOException {
         // refused by server-check's query grammar before routing, so before MicroProfile Telemetry's filter too
         RecordedSpans.Traceparent malformed = RecordedSpans.traceparent();
-        String answer = RawRequest.get("/users?limit=5|6", "traceparent: " + malformed.header());
+        String answer = RawRequest.get(URI.create("http://localhost:"
+                + CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port()), "/users?limit=5|6",
+                "traceparent: " + malformed.header());
         assertThat(answer, allOf(startsWith("HTTP/1.1 400"), containsString("Content-Type: " + PROBLEM),
                 containsString("\"type\":\"https://flowlens.io/problems/malformed-query\""),
                 containsString("\"detail\":\"'|' at index 7 of the query is not allowed unencoded (RFC 3986);"

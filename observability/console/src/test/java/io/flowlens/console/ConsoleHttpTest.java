@@ -1,12 +1,8 @@
 package io.flowlens.console;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import io.flowlens.servercheck.RawRequest;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import io.restassured.RestAssured;
@@ -131,28 +127,8 @@ class ConsoleHttpTest {
                 + " (RFC 3986); percent-encode it as %7B"));
     }
 
-    /**
-     * The answer (head and body) to a GET of {@code target} sent byte for byte, as an HTTP client library would not
-     * send it. Read up to its Content-Length: Helidon answers "Connection: close" but leaves the socket to the client.
-     */
-    private String rawGet(String target) throws IOException {
-        try (Socket socket = new Socket(this.target.getUri().getHost(), this.target.getUri().getPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (head.indexOf("\r\n\r\n") < 0) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                head.append((char) b);
-            }
-            Matcher length = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head);
-            byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
-            return head + new String(body, StandardCharsets.UTF_8);
-        }
+    private String rawGet(String path) throws IOException {
+        return RawRequest.get(target.getUri(), path);
     }
 
     @Test

@@ -1,18 +1,17 @@
-package io.flowlens.testing;
+package io.flowlens.servercheck;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.helidon.microprofile.server.ServerCdiExtension;
-import jakarta.enterprise.inject.spi.CDI;
-
 /**
- * A GET to the running test server whose request target is sent byte for byte: an HTTP client library encodes or
- * refuses a target it finds malformed ({@code ?q=a|b}), which is what a test of the server's own refusal must send.
+ * A GET whose request target is sent byte for byte: an HTTP client library encodes or refuses a target it finds
+ * malformed ({@code ?q=a|b}), which is what a test of a server's own refusal must send. In server-check's test jar,
+ * for the modules whose servers it checks (the services' and the console's tests).
  */
 public final class RawRequest {
 
@@ -20,14 +19,13 @@ public final class RawRequest {
     }
 
     /**
-     * The answer, head and body, to {@code GET target} with these extra header lines. Read up to its Content-Length:
+     * The answer, head and body, to {@code GET target} on {@code server} with these extra header lines. Read up to its Content-Length:
      * Helidon answers "Connection: close" but leaves the socket to the client.
      *
      * @param headerLines e.g. {@code "traceparent: 00-…"}
      */
-    public static String get(String target, String... headerLines) throws IOException {
-        int port = CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port();
-        try (Socket socket = new Socket("localhost", port)) {
+    public static String get(URI server, String target, String... headerLines) throws IOException {
+        try (Socket socket = new Socket(server.getHost(), server.getPort())) {
             socket.setSoTimeout(10_000);
             StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n");
             for (String line : headerLines) {
