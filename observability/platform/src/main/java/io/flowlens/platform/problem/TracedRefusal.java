@@ -15,9 +15,10 @@ import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 
 /**
- * A request that server-check's query grammar refuses before it is routed is answered as every other problem of the
- * services: in a span of its own that continues the caller's trace ({@link UnmatchedRequestSpan}), with the trace id
- * in the problem. It was answered outside any trace, so a caller sending {@code ?q=a|b} was invisible in Jaeger.
+ * A request refused before any resource method ran is answered as every other problem of the services: in a span of
+ * its own that continues the caller's trace ({@link UnmatchedRequestSpan}), with the trace id in the problem. Used for
+ * server-check's query grammar (a caller sending {@code ?q=a|b} was answered outside any trace, invisible in Jaeger)
+ * and for a path nothing serves ({@link UnknownPathProblem}).
  */
 @ApplicationScoped
 public class TracedRefusal implements RefusedRequestAnswer {
