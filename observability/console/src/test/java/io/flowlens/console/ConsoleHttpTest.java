@@ -101,6 +101,14 @@ class ConsoleHttpTest {
         given().get("/api/flows?window=99999999999999d").then().statusCode(400)
                 .body("detail", is("'99999999999999d' is longer than 3650d, the longest window"));
         given().get("/api/flows?window=9999999999999999999999h").then().statusCode(400);
+        // a parameter the API does not take was ignored: every flow, the built-in rules
+        given().get("/api/flows?outcom=declined").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", is("outcom is not a parameter of /api/flows, which takes outcome, window, limit, user,"
+                        + " trace"));
+        given().get("/api/search/examples?q=x").then().statusCode(400)
+                .body("detail", is("q is not a parameter of /api/search/examples, which takes none"));
+        // a page takes any query: its script reads it
+        given().get("/flows?outcom=declined").then().statusCode(200);
         given().queryParam("window", "1h").queryParam("until", "+10000-01-01T00:00:00Z").get("/api/dashboard").then()
                 .statusCode(400)
                 .body("detail", is("until: '+10000-01-01T00:00:00Z' is not an instant from 1970 to the year 9999"));
