@@ -19,8 +19,8 @@ public final class RawRequest {
     }
 
     /**
-     * The answer, head and body, to {@code GET target} on {@code server} with these extra header lines. Read up to its Content-Length:
-     * Helidon answers "Connection: close" but leaves the socket to the client.
+     * The answer, head and body, to {@code GET target} on {@code server} with these extra header lines. Read up to
+     * its Content-Length: Helidon answers "Connection: close" but leaves the socket to the client.
      *
      * @param headerLines e.g. {@code "traceparent: 00-…"}
      */

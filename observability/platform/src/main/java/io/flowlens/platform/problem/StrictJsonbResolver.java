@@ -60,6 +60,9 @@ public class StrictJsonbResolver implements ContextResolver<Jsonb> {
      */
     static final class ShallowJson extends JsonProviderImpl {
 
+        /** For a parser asked of the provider itself (JSON-B's fromJson of a String or a Reader): built once. */
+        private final JsonParserFactory parsers = createParserFactory(Map.of());
+
         @Override
         public JsonParserFactory createParserFactory(Map<String, ?> config) {
             Map<String, Object> limited = new HashMap<>(config == null ? Map.of() : config);
@@ -69,12 +72,12 @@ public class StrictJsonbResolver implements ContextResolver<Jsonb> {
 
         @Override
         public JsonParser createParser(Reader reader) {
-            return createParserFactory(Map.of()).createParser(reader);
+            return parsers.createParser(reader);
         }
 
         @Override
         public JsonParser createParser(InputStream in) {
-            return createParserFactory(Map.of()).createParser(in);
+            return parsers.createParser(in);
         }
     }
 
