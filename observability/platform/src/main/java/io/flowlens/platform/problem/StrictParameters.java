@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import io.flowlens.contracts.problem.Violation;
+import io.flowlens.servercheck.UndeclaredQuery;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.HttpMethod;
@@ -28,9 +29,9 @@ import org.glassfish.jersey.server.model.ResourceMethod;
  * declared type is not a collection) sent more than once, sent empty, or not parsable as its type, and a path
  * parameter not parsable as its type, are a 400 problem that names them. So is a query parameter the operation does
  * not declare: a misspelt {@code ?amuont=10} ran the full flow, with its orders and payments, at the default amount,
- * where a misspelt JSON property is already refused (an OPTIONS request, which Jersey answers for the path, is
- * exempt). One check for every resource method, read from the matched method's declared {@code @QueryParam}s and
- * {@code @PathParam}s.
+ * where a misspelt JSON property is already refused ({@link UndeclaredQuery}, the rule the console shares; an OPTIONS
+ * request, which Jersey answers for the path, is exempt). One check for every resource method, read from the matched
+ * method's declared {@code @QueryParam}s and {@code @PathParam}s.
  */
 @Provider
 @ApplicationScoped
@@ -63,11 +64,7 @@ public class StrictParameters implements ContainerRequestFilter {
             return;
         }
         List<Violation> violations = new ArrayList<>();
-        List<String> declaredQuery = new ArrayList<>();
         for (Parameter parameter : method.getInvocable().getParameters()) {
-            if (parameter.getSource() == Parameter.Source.QUERY) {
-                declaredQuery.add(parameter.getSourceName());
-            }
             List<String> values = switch (parameter.getSource()) {
                 case QUERY -> Collection.class.isAssignableFrom(parameter.getRawType())
                         ? null : uriInfo.getQueryParameters().get(parameter.getSourceName());
@@ -79,13 +76,10 @@ public class StrictParameters implements ContainerRequestFilter {
                 violations.add(new Violation().field(parameter.getSourceName()).message(problem));
             }
         }
-        if (!HttpMethod.OPTIONS.equals(request.getMethod())) {
-            for (String name : uriInfo.getQueryParameters().keySet()) {
-                if (!declaredQuery.contains(name)) {
-                    violations.add(new Violation().field(name).message("not a parameter of this operation, which takes "
-                            + (declaredQuery.isEmpty() ? "none" : String.join(", ", declaredQuery))));
-                }
-            }
+        if (!HttpMethod.OPTIONS.equals(request.getMethod())) { // Jersey answers an OPTIONS for the whole path
+            UndeclaredQuery.of(request).ifPresent(undeclared -> undeclared.names().forEach(name -> violations.add(
+                    new Violation().field(name).message("not a parameter of this operation, which takes "
+                            + undeclared.takes()))));
         }
         if (!violations.isEmpty()) {
             String detail = String.join("; ", violations.stream().map(v -> v.getField() + ": " + v.getMessage()).toList());
