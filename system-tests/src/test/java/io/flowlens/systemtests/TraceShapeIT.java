@@ -74,7 +74,9 @@ class TraceShapeIT {
     /**
      * Measures, one flow at a time, how long after the answer the trace is searchable in Jaeger with all four
      * services, and how long until all its span documents are searchable in {@code flowlens-spans-*} (no forced
-     * refresh: the index's 1 s refresh interval is part of what a Kibana user waits).
+     * refresh: the index's 1 s refresh interval is part of what a Kibana user waits). "All" is at least a first
+     * flow's spans, and as many as Jaeger shows once it has more: a downstream call the orchestrator retried after its
+     * 3 s timeout (which a starved CI machine can bring about) adds the attempt's spans, and the flow still completes.
      */
     @Test
     void spansBecomeSearchableWithinSeconds() throws IOException {
@@ -89,20 +91,23 @@ class TraceShapeIT {
             long answeredAt = System.nanoTime();
             long inElasticsearch = 0;
             long inJaeger = 0;
+            long documents = 0;
+            List<TraceSpan> spans = List.of();
             long deadline = answeredAt + Duration.ofSeconds(30).toNanos();
             while ((inElasticsearch == 0 || inJaeger == 0) && System.nanoTime() < deadline) {
-                if (inElasticsearch == 0 && flowlensSpanCount(traceId, false) == spansPerFlow) {
-                    inElasticsearch = System.nanoTime();
+                spans = system.jaeger().trace(traceId);
+                if (inJaeger == 0 && FullFlowSystemIT.servicesOf(spans).size() == 4
+                        && spans.stream().anyMatch(TraceSpan::isRoot)) {
+                    inJaeger = System.nanoTime();
                 }
-                if (inJaeger == 0) {
-                    List<TraceSpan> spans = system.jaeger().trace(traceId);
-                    if (FullFlowSystemIT.servicesOf(spans).size() == 4 && spans.stream().anyMatch(TraceSpan::isRoot)) {
-                        inJaeger = System.nanoTime();
-                    }
-                }
+                documents = flowlensSpanCount(traceId, false);
+                boolean allDocuments = documents >= Math.max(spansPerFlow, spans.size());
+                inElasticsearch = !allDocuments ? 0 : inElasticsearch == 0 ? System.nanoTime() : inElasticsearch;
                 ServiceProcesses.sleep(50);
             }
-            assertThat("trace " + traceId + " searchable in Jaeger and flowlens-spans within 30 s",
+            assertThat("trace " + traceId + " searchable within 30 s: in Jaeger " + spans.size() + " spans of "
+                            + FullFlowSystemIT.servicesOf(spans) + ", in flowlens-spans " + documents
+                            + " documents (a first flow has " + spansPerFlow + " spans)",
                     inElasticsearch > 0 && inJaeger > 0, is(true));
             jaegerMillis.add((inJaeger - answeredAt) / 1_000_000);
             elasticsearchMillis.add((inElasticsearch - answeredAt) / 1_000_000);
