@@ -352,6 +352,41 @@ class UsersResourceTest {
     }
 
     @Test
+    void aBodyThatIsNotUtf8IsA400AndChangesNothing() {
+        // Parsson decoded such bytes to U+FFFD: "caf\xE9" sent in Latin-1 was stored as "caf\uFFFD"
+        String email = uniqueEmail();
+        byte[][] notUtf8 = {
+            {'c', 'a', 'f', (byte) 0xE9}, // Latin-1
+            {'x', (byte) 0xFF, (byte) 0xFE, 'y'}, // never in UTF-8
+            {'x', (byte) 0xC0, (byte) 0xAF, 'y'}, // an overlong '/'
+            {'x', (byte) 0xED, (byte) 0xA0, (byte) 0x80, 'y'}, // an encoded surrogate (CESU-8)
+            {'x', (byte) 0xE2, (byte) 0x82}, // a sequence cut short
+        };
+        for (String contentType : new String[] {"application/json", "application/json; charset=ISO-8859-1"}) {
+            for (byte[] name : notUtf8) {
+                ContractClient.givenInvalidRequest("users").contentType(contentType)
+                        .body(jsonWithName(name, email)).post("/users").then()
+                        .statusCode(400).contentType(PROBLEM).body("type", endsWithType("malformed-body"))
+                        .body("detail", is("body: not UTF-8 text, which a JSON body must be (RFC 8259)"));
+            }
+        }
+        // nothing was stored under the address, and UTF-8 is read as before
+        ContractClient.given("users").contentType(JSON)
+                .body(jsonWithName("caf\u00e9 \ud83d\ude00".getBytes(StandardCharsets.UTF_8), email))
+                .post("/users").then().statusCode(201).body("name", is("caf\u00e9 \uD83D\uDE00"));
+    }
+
+    private static byte[] jsonWithName(byte[] name, String email) {
+        byte[] head = "{\"name\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = ("\",\"email\":\"" + email + "\"}").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[head.length + name.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(name, 0, body, head.length, name.length);
+        System.arraycopy(tail, 0, body, head.length + name.length, tail.length);
+        return body;
+    }
+
+    @Test
     void aBodyNestedDeeperThanAnyContractIsA400() {
         // 1 001 nested arrays (2 KB) overflowed the request thread's stack while the wrong-type value was read
         for (int depth : new int[] {32, 1_001, 20_000}) { // under the body's object

@@ -1,5 +1,6 @@
 package io.flowlens.platform.problem;
 
+import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -42,6 +43,8 @@ final class RequestBodyError {
                         + UnexpectedJsonValue.describe(unexpected.found());
             } else if (cause instanceof NotText notText) {
                 message = notText.getMessage();
+            } else if (cause instanceof CharacterCodingException) {
+                message = "not UTF-8 text, which a JSON body must be (RFC 8259)";
             } else if (cause instanceof JsonParsingException parsing) {
                 message = "not valid JSON" + where(parsing.getLocation());
             } else if (TOO_DEEP.matcher(text).find()) {

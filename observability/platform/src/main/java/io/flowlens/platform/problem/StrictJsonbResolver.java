@@ -26,9 +26,9 @@ import org.eclipse.parsson.api.JsonConfig;
 /**
  * JSON-B for request bodies, as strict as the contracts: unknown properties are rejected
  * ({@code additionalProperties: false}) and a value of the wrong JSON type is not coerced ({@code "reason": false}
- * is not the string "false", {@code "amount": "12"} is not a number), and a string holds text ({@link NotText}). Each
- * becomes a 400 problem whose detail
- * {@link RequestBodyError} words in the request's terms.
+ * is not the string "false", {@code "amount": "12"} is not a number), a body is UTF-8 ({@link Utf8Parsers}) and a
+ * string holds text ({@link NotText}). Each becomes a 400 problem whose detail {@link RequestBodyError} words in the
+ * request's terms.
  * A {@code @Singleton}, not a normal-scoped bean: Jersey reads the resolver's type argument from the class, which a
  * CDI client proxy hides.
  */
@@ -56,7 +56,8 @@ public class StrictJsonbResolver implements ContextResolver<Jsonb> {
      * Parsson, with the nesting a parser accepts held to {@link #MAX_DEPTH} (Parsson's own limit is 1 000). Reading a
      * value of the wrong type ({@link #require}) builds it whole, one stack frame pair per level: 1 001 nested arrays,
      * 2 KB of body, overflowed the stack of a request's thread (StackOverflowError, a 500 in text). JSON-B parses a
-     * body through the provider's parser factory, which is where the limit goes.
+     * body through the provider's parser factory, which is where the limit goes, and where the bytes are decoded
+     * ({@link Utf8Parsers}).
      */
     static final class ShallowJson extends JsonProviderImpl {
 
@@ -67,7 +68,7 @@ public class StrictJsonbResolver implements ContextResolver<Jsonb> {
         public JsonParserFactory createParserFactory(Map<String, ?> config) {
             Map<String, Object> limited = new HashMap<>(config == null ? Map.of() : config);
             limited.put(JsonConfig.MAX_DEPTH, MAX_DEPTH + 1); // Parsson refuses a depth that reaches its limit
-            return super.createParserFactory(limited);
+            return new Utf8Parsers(super.createParserFactory(limited));
         }
 
         @Override
