@@ -162,6 +162,24 @@ class OrdersResourceTest {
     }
 
     @Test
+    void textLengthsCountCharactersAsTheContractDoesNotUtf16Units() {
+        // maxLength counts code points; @Size counted UTF-16 units, and H2's VARCHAR(200) held 100 emoji
+        String text = "\uD83D\uDE00".repeat(200);
+        int id = ContractClient.given("orders").contentType(JSON)
+                .body("{\"user_id\":1,\"amount\":1,\"currency\":\"EUR\",\"description\":\"" + text + "\"}")
+                .post("/orders").then().statusCode(201).body("description", is(text)).extract().path("id");
+        ContractClient.given("orders").contentType(JSON).body("{\"reason\":\"" + text + "\"}")
+                .post("/orders/" + id + "/cancel").then().statusCode(200).body("cancel_reason", is(text));
+        assertThat(read(id).path("description"), is(text));
+        assertThat(read(id).path("cancel_reason"), is(text));
+        long before = store.count();
+        ContractClient.givenInvalidRequest("orders").contentType(JSON)
+                .body("{\"user_id\":1,\"amount\":1,\"currency\":\"EUR\",\"description\":\"" + text + "x\"}")
+                .post("/orders").then().spec(problem(400, "validation")).body("violations.field", hasItem("description"));
+        assertThat("nothing written", store.count(), is(before));
+    }
+
+    @Test
     void malformedJsonWrongTypesAndUnknownFieldsAre400AndCreateNothing() {
         long before = store.count();
         rejectCreate("[", "malformed-body");

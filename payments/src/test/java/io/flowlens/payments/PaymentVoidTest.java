@@ -96,6 +96,21 @@ class PaymentVoidTest {
     }
 
     @Test
+    void aReasonsLengthCountsCharactersAsTheContractDoesNotUtf16Units() {
+        // maxLength counts code points; @Size counted UTF-16 units, and H2's VARCHAR(200) held 100 emoji
+        String reason = "\uD83D\uDE00".repeat(200);
+        long orderId = ORDER_IDS.incrementAndGet();
+        ContractClient.givenInvalidRequest("payments").contentType(JSON)
+                .body("{\"order_id\":" + orderId + ",\"reason\":\"" + reason + "x\"}")
+                .post("/payment-voids").then().spec(problem(400, "validation")).body("violations.field", hasItem("reason"));
+        assertThat(store.isVoided(orderId), is(false));
+        ContractClient.given("payments").contentType(JSON)
+                .body("{\"order_id\":" + orderId + ",\"reason\":\"" + reason + "\"}")
+                .post("/payment-voids").then().statusCode(200).body("order_id", is((int) orderId));
+        assertThat(store.isVoided(orderId), is(true));
+    }
+
+    @Test
     void badVoidRequestsAre400AndVoidNothing() {
         long orderId = ORDER_IDS.incrementAndGet();
         int authorized = pay(orderId, "20.00");

@@ -352,6 +352,20 @@ class UsersResourceTest {
     }
 
     @Test
+    void aNamesLengthCountsCharactersAsTheContractDoesNotUtf16Units() {
+        // maxLength counts code points; @Size counted UTF-16 units, so 51 to 100 emoji, a valid name, were a 400
+        String emoji = "\uD83D\uDE00";
+        int id = ContractClient.given("users").contentType(JSON)
+                .body("{\"name\":\"" + emoji.repeat(100) + "\",\"email\":\"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(201).body("name", is(emoji.repeat(100))).extract().path("id");
+        ContractClient.given("users").get("/users/" + id).then().statusCode(200).body("name", is(emoji.repeat(100)));
+        ContractClient.givenInvalidRequest("users").contentType(JSON)
+                .body("{\"name\":\"" + emoji.repeat(101) + "\",\"email\":\"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(400).contentType(PROBLEM)
+                .body("detail", is("name length must be between 1 and 100"));
+    }
+
+    @Test
     void aBodyThatIsNotUtf8IsA400AndChangesNothing() {
         // Parsson decoded such bytes to U+FFFD: "caf\xE9" sent in Latin-1 was stored as "caf\uFFFD"
         String email = uniqueEmail();
