@@ -377,6 +377,8 @@ public class TracedDatabase {
      * What a failed statement means to the caller. SQLState class 23 is an integrity constraint violation on H2 and
      * PostgreSQL alike, but only a unique violation is a conflict with existing data (409); a reference to a missing
      * row or a value a CHECK refuses came from the request (422); a NOT NULL or other violation is our own bug (500).
+     * So is class 22, a value the column cannot hold (too long, out of range, U+0000 on PostgreSQL): the contract's
+     * checks let it through, and a retry would send it again, so it must not be the 503 callers retry.
      * A row lock waited for in vain is 503 {@link #ROW_LOCKED}: the holder is still at work, so a retry may succeed.
      * Anything else means the database could not do the work (503).
      */
@@ -393,6 +395,9 @@ public class TracedDatabase {
             default -> state.startsWith("23")
                     ? new ProblemException(500, "integrity-violation", "Integrity violation",
                     operation + " on " + table + " broke an integrity constraint (" + state + ")", e)
+                    : state.startsWith("22")
+                    ? new ProblemException(500, "data-exception", "Value refused by the database",
+                    operation + " on " + table + " had a value the column cannot hold (" + state + ")", e)
                     : new ProblemException(503, "database-unavailable", "Database unavailable",
                     operation + " on " + table + " failed", e);
         };

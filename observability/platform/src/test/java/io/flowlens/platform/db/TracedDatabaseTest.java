@@ -190,6 +190,12 @@ class TracedDatabaseTest {
         // a missing required value is our own bug
         assertThat(status(() -> database.insert("owners", "INSERT INTO owners (name) VALUES (?)",
                 s -> s.setNull(1, Types.VARCHAR))), is(500));
+        // so is a value the column cannot hold, which was a 503 'database unavailable' that callers retry
+        assertThat(status(() -> owner("x".repeat(51))), is(500));
+        assertThat(status(() -> database.insert("things", "INSERT INTO things (owner_id, weight) VALUES (?, ?)", s -> {
+            s.setLong(1, ada);
+            s.setLong(2, Long.MAX_VALUE);
+        })), is(500));
     }
 
     @Test
