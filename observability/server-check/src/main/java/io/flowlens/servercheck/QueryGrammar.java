@@ -11,6 +11,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 
 /**
  * Holds a request's query to RFC 3986's grammar, in place of Helidon 4.1.6's own check, which also refuses {@code :}
@@ -53,14 +54,15 @@ public class QueryGrammar extends RoutingAddition {
         refusal.answer(request, response, Status.BAD_REQUEST_400, PROBLEM_TYPE, "Malformed query", problem);
     }
 
-    /** The problem, written here: server-check binds no JSON, and a module without tracing has no trace id to add. */
+    /** The problem alone: a module without tracing has no trace id to add. */
     private static void problemOnly(RoutingRequest request, RoutingResponse response, Status status, String type,
                                     String title, String detail) {
         response.status(status);
         response.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
-        response.send(("{\"type\":\"" + PROBLEM_TYPES + type + "\",\"title\":\"" + json(title) + "\",\"status\":"
-                + status.code() + ",\"detail\":\"" + json(detail) + "\",\"instance\":\""
-                + json(request.prologue().uriPath().rawPath()) + "\"}").getBytes(StandardCharsets.UTF_8));
+        response.send(Json.createObjectBuilder().add("type", PROBLEM_TYPES + type).add("title", title)
+                .add("status", status.code()).add("detail", detail)
+                .add("instance", request.prologue().uriPath().rawPath()).build().toString()
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** What breaks RFC 3986's {@code query = *( pchar / "/" / "?" )}, or {@code null} when nothing does. */
@@ -91,19 +93,5 @@ public class QueryGrammar extends RoutingAddition {
 
     private static boolean hex(char c) {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
-    }
-
-    private static String json(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 8);
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
