@@ -259,6 +259,19 @@ class FullFlowTest extends AgainstStandIns {
     }
 
     @Test
+    void theGatewayCountsATextsLengthInCharactersAsTheContractDoes() {
+        // the gateway validates with the clients' models, whose @Size counted UTF-16 units: 100 emoji, a valid name,
+        // were a 400 here and a 201 on users itself
+        String emoji = "\uD83D\uDE00";
+        ContractClient.given("orchestrator").contentType(JSON)
+                .body("{\"name\":\"" + emoji.repeat(100) + "\",\"email\":\"emoji@example.com\"}")
+                .post("/users").then().statusCode(201).body("name", is(emoji.repeat(100)));
+        ContractClient.givenInvalidRequest("orchestrator").contentType(JSON)
+                .body("{\"name\":\"" + emoji.repeat(101) + "\",\"email\":\"emoji2@example.com\"}")
+                .post("/users").then().statusCode(400).body("violations.field", hasItem("name"));
+    }
+
+    @Test
     void gatewayPassesDownstreamProblemsThrough() {
         ContractClient.given("orchestrator").get("/users/777")
                 .then().statusCode(404).body("detail", is("user 777 does not exist"));
