@@ -163,6 +163,15 @@ class UsersResourceTest {
         ContractClient.givenInvalidRequest("users").contentType(JSON)
                 .body("{\"name\":\" \\n \",\"email\":\"" + uniqueEmail() + "\"}")
                 .post("/users").then().statusCode(400).body("violations.field", hasItem("name"));
+        // blanks beyond ASCII are blanks too (Java's \s is ASCII only: an ideographic space alone was a name)
+        for (String blank : new String[] {"\\u3000", "\\u00a0 \\u2003", "\\ufeff", "\\u001c\\u0085"}) {
+            ContractClient.givenInvalidRequest("users").contentType(JSON)
+                    .body("{\"name\":\"" + blank + "\",\"email\":\"" + uniqueEmail() + "\"}")
+                    .post("/users").then().statusCode(400).body("violations.field", hasItem("name"));
+        }
+        ContractClient.given("users").contentType(JSON)
+                .body("{\"name\":\"Ada\\u3000King\",\"email\":\"" + uniqueEmail() + "\"}")
+                .post("/users").then().statusCode(201).body("name", is("Ada\u3000King"));
     }
 
     @Test
