@@ -1,8 +1,5 @@
 package io.flowlens.servercheck;
 
-import java.nio.charset.StandardCharsets;
-
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
@@ -11,7 +8,6 @@ import io.helidon.webserver.http.RoutingResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 
 /**
  * Holds a request's query to RFC 3986's grammar, in place of Helidon 4.1.6's own check, which also refuses {@code :}
@@ -27,14 +23,13 @@ import jakarta.json.Json;
 public class QueryGrammar extends RoutingAddition {
 
     static final String PROBLEM_TYPE = "malformed-query";
-    private static final String PROBLEM_TYPES = "https://flowlens.io/problems/";
 
-    /** The module's own answer (the services' is traced), else {@link #problemOnly}. */
+    /** The module's own answer (the services' is traced), else {@link RefusedRequestAnswer#PROBLEM_ONLY}. */
     private final RefusedRequestAnswer refusal;
 
     @Inject
     public QueryGrammar(Instance<RefusedRequestAnswer> answers) {
-        this.refusal = answers.isResolvable() ? answers.get() : QueryGrammar::problemOnly;
+        this.refusal = answers.isResolvable() ? answers.get() : RefusedRequestAnswer.PROBLEM_ONLY;
     }
 
     @Override
@@ -52,17 +47,6 @@ public class QueryGrammar extends RoutingAddition {
             return;
         }
         refusal.answer(request, response, Status.BAD_REQUEST_400, PROBLEM_TYPE, "Malformed query", problem);
-    }
-
-    /** The problem alone: a module without tracing has no trace id to add. */
-    private static void problemOnly(RoutingRequest request, RoutingResponse response, Status status, String type,
-                                    String title, String detail) {
-        response.status(status);
-        response.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
-        response.send(Json.createObjectBuilder().add("type", PROBLEM_TYPES + type).add("title", title)
-                .add("status", status.code()).add("detail", detail)
-                .add("instance", request.prologue().uriPath().rawPath()).build().toString()
-                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** What breaks RFC 3986's {@code query = *( pchar / "/" / "?" )}, or {@code null} when nothing does. */

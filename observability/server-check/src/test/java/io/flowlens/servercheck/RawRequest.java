@@ -3,15 +3,17 @@ package io.flowlens.servercheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A GET whose request target is sent byte for byte: an HTTP client library encodes or refuses a target it finds
- * malformed ({@code ?q=a|b}), which is what a test of a server's own refusal must send. In server-check's test jar,
- * for the modules whose servers it checks (the services' and the console's tests).
+ * A request sent byte for byte: an HTTP client library encodes or refuses a target it finds malformed
+ * ({@code ?q=a|b}) and frames a body its own way, and a test of a server's own refusal must send exactly those. In
+ * server-check's test jar, for the modules whose servers it checks (the services' and the console's tests).
  */
 public final class RawRequest {
 
@@ -25,14 +27,26 @@ public final class RawRequest {
      * @param headerLines e.g. {@code "traceparent: 00-…"}
      */
     public static String get(URI server, String target, String... headerLines) throws IOException {
+        StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n");
+        for (String line : headerLines) {
+            request.append(line).append("\r\n");
+        }
+        request.append("Connection: close\r\n\r\n");
+        return exchange(server, request.toString().getBytes(StandardCharsets.US_ASCII), false).text();
+    }
+
+    /**
+     * Sends these bytes as they are (a request's head and body, framed or misframed as the test needs), reads the
+     * first answer up to its Content-Length, then whether the server closed the connection after it.
+     */
+    public static Answer exchange(URI server, byte[] request) throws IOException {
+        return exchange(server, request, true);
+    }
+
+    private static Answer exchange(URI server, byte[] request, boolean seeIfClosed) throws IOException {
         try (Socket socket = new Socket(server.getHost(), server.getPort())) {
             socket.setSoTimeout(10_000);
-            StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n");
-            for (String line : headerLines) {
-                request.append(line).append("\r\n");
-            }
-            request.append("Connection: close\r\n\r\n");
-            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request);
             InputStream in = socket.getInputStream();
             StringBuilder head = new StringBuilder();
             while (head.indexOf("\r\n\r\n") < 0) {
@@ -44,7 +58,35 @@ public final class RawRequest {
             }
             Matcher length = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head);
             byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
-            return head + new String(body, StandardCharsets.UTF_8);
+            String answer = head + new String(body, StandardCharsets.UTF_8);
+            if (!seeIfClosed) {
+                return new Answer(answer, false);
+            }
+            // a server that keeps the connection waits for the next request: nothing arrives before the timeout
+            socket.setSoTimeout(2_000);
+            boolean closed;
+            try {
+                closed = in.read() < 0;
+            } catch (SocketTimeoutException stillOpen) {
+                closed = false;
+            } catch (SocketException reset) {
+                closed = true;
+            }
+            return new Answer(answer, closed);
         }
+    }
+
+    /** Sends these bytes and closes the connection without waiting for an answer: a client that went away. */
+    public static void sendAndLeave(URI server, byte[] request) throws IOException {
+        try (Socket socket = new Socket(server.getHost(), server.getPort())) {
+            socket.getOutputStream().write(request);
+        }
+    }
+
+    /**
+     * @param text   the head and body of the first answer
+     * @param closed whether the server closed the connection after it ({@code false}: it kept it, or sent more)
+     */
+    public record Answer(String text, boolean closed) {
     }
 }

@@ -2,8 +2,11 @@ package io.flowlens.spanindexer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 
+import io.flowlens.servercheck.RawRequest;
 import io.helidon.microprofile.server.ServerCdiExtension;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
@@ -20,8 +23,10 @@ import static io.flowlens.spanindexer.OtlpRequests.request;
 import static io.flowlens.spanindexer.OtlpRequests.span;
 import static io.flowlens.spanindexer.OtlpRequests.spans;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * The receiver in-process. Elasticsearch is unreachable on purpose (port 9 refuses connections): the exporter then
@@ -102,6 +107,26 @@ class TracesResourceTest {
         assertThat("the gzip body itself is small", bomb.length < 100_000, is(true));
         given().contentType(PROTOBUF).header("Content-Encoding", "gzip").body(bomb).post("/v1/traces")
                 .then().statusCode(413).contentType("application/problem+json");
+        assertThat(sink.stats().queued(), is(before));
+    }
+
+    @Test
+    void aBodyWhoseLengthCannotBeKnownIsRefusedAndNothingIsQueued() throws IOException {
+        // Helidon 4.1.6 read "Content-Length: -1" as chunked; server-check's framing check refuses it for every server
+        int before = sink.stats().queued();
+        byte[] export = spans(3).toByteArray();
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        sent.writeBytes(("POST /v1/traces HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + PROTOBUF
+                + "\r\nContent-Length: -1\r\n\r\n" + Integer.toHexString(export.length) + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        sent.writeBytes(export);
+        sent.writeBytes("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        RawRequest.Answer answer = RawRequest.exchange(URI.create("http://localhost:"
+                + CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port()), sent.toByteArray());
+        assertThat(answer.text(), allOf(startsWith("HTTP/1.1 400"), containsString("Connection: close"),
+                containsString("\"type\":\"https://flowlens.io/problems/malformed-request\""),
+                containsString("\"detail\":\"Content-Length: must be a number of bytes (RFC 9110, 8.6), was '-1'\"")));
+        assertThat(answer.closed(), is(true));
         assertThat(sink.stats().queued(), is(before));
     }
 
