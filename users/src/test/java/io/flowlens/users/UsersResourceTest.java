@@ -496,6 +496,31 @@ class UsersResourceTest {
                 .post("/users").then().statusCode(201);
     }
 
+    @Test
+    void aBodyThatCannotBeReadIsTheCallersMistakeNotTheServers() throws IOException {
+        // Helidon's parser threw a NumberFormatException for a chunk size that is not hexadecimal, and its DataReader's
+        // exception when the client went away before the declared length arrived: both were 500s, error spans
+        String email = uniqueEmail();
+        String user = "{\"name\":\"Chunk\",\"email\":\"" + email + "\"}";
+        RawRequest.Answer badChunk = RawRequest.exchange(server(), ("POST /users HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n" + user
+                + "\r\n0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(badChunk.text(), allOf(startsWith("HTTP/1.1 400"), containsString("Content-Type: " + PROBLEM),
+                containsString("\"type\":\"https://flowlens.io/problems/malformed-body\""),
+                containsString("\"detail\":\"body: the chunked transfer coding is malformed (RFC 9112, 7.1)\"")));
+        // nobody reads the answer to a client that left; its span says what it was
+        RecordedSpans.Traceparent left = RecordedSpans.traceparent();
+        RawRequest.sendAndLeave(server(), ("POST /users HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 200\r\ntraceparent: " + left.header()
+                + "\r\n\r\n" + user.substring(0, 20)).getBytes(StandardCharsets.UTF_8));
+        SpanData server = RecordedSpans.named(RecordedSpans.awaitTrace(left.traceId(), "POST /users",
+                Duration.ofSeconds(10)), "POST /users");
+        assertThat(server.getAttributes().get(AttributeKey.longKey("http.status_code")), is(400L));
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("flowlens.problem.type")), is("malformed-body"));
+        assertThat("a 4xx is the caller's mistake", server.getStatus().getStatusCode(), is(StatusCode.UNSET));
+        ContractClient.given("users").contentType(JSON).body(user).post("/users").then().statusCode(201);
+    }
+
     private static URI server() {
         return URI.create("http://localhost:"
                 + CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port());

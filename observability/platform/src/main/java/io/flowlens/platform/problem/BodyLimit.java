@@ -3,7 +3,9 @@ package io.flowlens.platform.problem;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 
+import io.helidon.common.buffers.DataReader;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,7 +24,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code POST /users} ran users out of its 96 MB heap, a 500 for it and an {@code OutOfMemoryError} for whatever else
  * the service did at that moment. A declared {@code Content-Length} over the limit is refused before anything is read;
  * a chunked body when the limit is passed. Runs after the telemetry filter, so the problem is on the request's span,
- * and before idempotency (USER + 100), so a refused request claims no key.
+ * and before idempotency (USER + 100), so a refused request claims no key. A body that cannot be read as its request
+ * frames it (a malformed chunk, a client gone before its declared length arrived) is a 400 {@code malformed-body}
+ * here too; a request whose framing is unknown from its head alone server-check's {@code RequestFraming} refuses first.
  */
 @Provider
 @ApplicationScoped
@@ -47,19 +51,20 @@ public class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
         }
         // with a declared length the server delivers no more than it; HTTP/1.1 (all the services speak) sends a body of
         // undeclared length chunked, and a request with neither header has none (RFC 9112, 6.3): only that is counted
-        if (length < 0 && request.getHeaderString("Transfer-Encoding") != null) {
-            request.setEntityStream(new Limited(request.getEntityStream()));
+        boolean chunked = length < 0 && request.getHeaderString("Transfer-Encoding") != null;
+        if (length > 0 || chunked) {
+            request.setEntityStream(new Guarded(request.getEntityStream(), chunked));
         }
     }
 
-    /** The JSON binding may wrap the stream's refusal in its own exception; the answer is still a 413. */
+    /** The JSON binding may wrap the stream's refusal in its own exception; the answer is still the refusal. */
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         try {
             return context.proceed();
         } catch (RuntimeException | IOException e) {
-            if (context.getInputStream() instanceof Limited limited && limited.exceeded) {
-                throw tooLarge("more than " + maxBytes);
+            if (context.getInputStream() instanceof Guarded guarded && guarded.refusal != null) {
+                throw guarded.refusal;
             }
             throw e;
         }
@@ -70,19 +75,45 @@ public class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
                 "the request body has " + size + " bytes; at most " + maxBytes + " are accepted", null);
     }
 
-    /** Counts what is read, and refuses to read past the limit. Marks are not supported, so the count stays true. */
-    private final class Limited extends FilterInputStream {
+    /**
+     * A body the server could not read as its request framed it. Helidon 4.1.6 throws what its parser met: a
+     * {@code NumberFormatException} for a chunk size that is not hexadecimal, its {@code DataReader}'s exception when
+     * the client goes away before the declared length arrived. Unguarded, either reached the services' last mapper as
+     * a 500 "Internal server error", an error span that the error-rate alert counts against the service.
+     */
+    private static ProblemException unreadable(RuntimeException failure, boolean chunked) {
+        String detail = failure instanceof DataReader.InsufficientDataAvailableException
+                || failure instanceof UncheckedIOException
+                ? "body: the connection ended before the whole body arrived"
+                : chunked ? "body: the chunked transfer coding is malformed (RFC 9112, 7.1)"
+                : "body: could not be read as its Content-Length declares";
+        return new ProblemException(400, "malformed-body", "Malformed request body", detail, failure);
+    }
 
+    /**
+     * Counts what is read of a chunked body and refuses to read past the limit; turns a failure to read the body into
+     * a 400 ({@link #unreadable}). Marks are not supported, so the count stays true.
+     */
+    private final class Guarded extends FilterInputStream {
+
+        private final boolean chunked;
         private long read;
-        private boolean exceeded;
+        /** The refusal this stream threw, for {@link #aroundReadFrom} to find under the binding's wrapper. */
+        private ProblemException refusal;
 
-        Limited(InputStream in) {
+        Guarded(InputStream in, boolean chunked) {
             super(in);
+            this.chunked = chunked;
         }
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
+            int b;
+            try {
+                b = super.read();
+            } catch (RuntimeException e) {
+                throw refuse(unreadable(e, chunked));
+            }
             if (b >= 0) {
                 count(1);
             }
@@ -91,19 +122,40 @@ public class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (RuntimeException e) {
+                throw refuse(unreadable(e, chunked));
+            }
             if (n > 0) {
                 count(n);
             }
             return n;
         }
 
+        /** Jersey closes the stream after the binding read it, and Helidon reads to the body's end to close it. */
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } catch (RuntimeException e) {
+                throw refuse(unreadable(e, chunked));
+            }
+        }
+
         private void count(int n) {
             read += n;
-            if (read > maxBytes) {
-                exceeded = true;
-                throw tooLarge("more than " + maxBytes);
+            if (chunked && read > maxBytes) {
+                throw refuse(tooLarge("more than " + maxBytes));
             }
+        }
+
+        private ProblemException refuse(ProblemException problem) {
+            if (refusal == null) {
+                refusal = problem;
+            }
+            return refusal;
         }
 
         @Override
