@@ -521,6 +521,31 @@ class UsersResourceTest {
         ContractClient.given("users").contentType(JSON).body(user).post("/users").then().statusCode(201);
     }
 
+    @Test
+    void aMediaTypeHeaderJerseyCannotParseIsAProblemNotABare400() throws IOException {
+        // Jersey answered its own parse failure with a 400 of no body and no content type, asking no exception mapper
+        String email = uniqueEmail();
+        String user = "{\"name\":\"Media\",\"email\":\"" + email + "\"}";
+        String[][] malformed = {
+            {"Accept: ///", "Accept must be a list of media ranges (RFC 9110, 12.5.1)"},
+            {"Content-Type: ;;;", "Content-Type must be a media type (RFC 9110, 8.3)"},
+        };
+        for (String[] header : malformed) {
+            RecordedSpans.Traceparent traceparent = RecordedSpans.traceparent();
+            String answer = RawRequest.exchange(server(), ("POST /users HTTP/1.1\r\nHost: localhost\r\n"
+                    + (header[0].startsWith("Accept") ? "Content-Type: application/json\r\n" : "") + header[0]
+                    + "\r\ntraceparent: " + traceparent.header() + "\r\nContent-Length: " + user.length()
+                    + "\r\n\r\n" + user).getBytes(StandardCharsets.UTF_8)).text();
+            assertThat(header[0], answer, allOf(startsWith("HTTP/1.1 400"), containsString("Content-Type: " + PROBLEM),
+                    containsString("\"type\":\"https://flowlens.io/problems/validation\""),
+                    containsString("\"detail\":\"" + header[1] + "\""),
+                    containsString("\"trace_id\":\"" + traceparent.traceId() + "\"")));
+        }
+        // a media type Jersey parses is not refused here (it may still not be one the operation consumes)
+        ContractClient.given("users").contentType("application/json; charset=utf-8").accept("application/json, */*;q=0.1")
+                .body(user).post("/users").then().statusCode(201);
+    }
+
     private static URI server() {
         return URI.create("http://localhost:"
                 + CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port());
