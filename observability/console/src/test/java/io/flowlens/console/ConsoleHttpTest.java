@@ -135,6 +135,18 @@ class ConsoleHttpTest {
                 + " (RFC 3986); percent-encode it as %7B"));
     }
 
+    @Test
+    void aMediaTypeThatDoesNotParseIsA400Problem() throws IOException {
+        // Jersey answered its own parse failure with a bare 400: no body, no content type, nothing for a page to show
+        assertThat(RawRequest.get(target.getUri(), "/api/flows", "Accept: ///"),
+                allOf(startsWith("HTTP/1.1 400"), containsString("application/problem+json"),
+                        containsString("\"detail\":\"Accept must be a list of media ranges (RFC 9110, 12.5.1)\""),
+                        containsString("\"instance\":\"/api/flows\"")));
+        assertThat(RawRequest.get(target.getUri(), "/api/flows", "Content-Type: ;;;"),
+                allOf(startsWith("HTTP/1.1 400"), containsString("application/problem+json"),
+                        containsString("\"detail\":\"Content-Type must be a media type (RFC 9110, 8.3)\"")));
+    }
+
     private String rawGet(String path) throws IOException {
         return RawRequest.get(target.getUri(), path);
     }

@@ -56,7 +56,7 @@ public class TracesResource {
     public Response export(InputStream body) {
         ExportTraceServiceRequest request;
         try {
-            byte[] bytes = body.readNBytes(maxBodyBytes + 1);
+            byte[] bytes = readAtMost(body, maxBodyBytes + 1);
             if (bytes.length > maxBodyBytes) {
                 // not retried by an OTLP sender (RFC 9110: 413 is final), which counts the batch as failed
                 return Problem.response(413, "content-too-large", "Content Too Large", "the export request has more"
@@ -88,6 +88,22 @@ public class TracesResource {
                     .setErrorMessage(conversion.firstProblem()));
         }
         return Response.ok(answer.build().toByteArray(), PROTOBUF).build();
+    }
+
+    /**
+     * Helidon 4.1.6 throws what its parser meets while the body arrives: a {@code NumberFormatException} for a chunk
+     * size that is not hexadecimal, its {@code DataReader}'s exception when the sender goes away before the declared
+     * length arrived. Unguarded, either was a 500 in text/plain, which an OTLP sender retries.
+     */
+    private static byte[] readAtMost(InputStream body, int limit) throws IOException {
+        try {
+            return body.readNBytes(limit);
+        } catch (UncheckedIOException decoding) {
+            throw decoding; // a body declared gzip that is not: the caller words it
+        } catch (RuntimeException framing) {
+            throw new IOException("the chunked transfer coding is malformed (RFC 9112, 7.1), or the connection ended"
+                    + " before the body did", framing);
+        }
     }
 
     private static Response malformed(String detail) {

@@ -131,6 +131,26 @@ class TracesResourceTest {
     }
 
     @Test
+    void aBodyThatCannotBeReadAsFramedOrAMediaTypeThatDoesNotParseIsABadRequest() throws IOException {
+        // Helidon's parser threw a NumberFormatException for a chunk size that is not hexadecimal: a 500 in text/plain
+        int before = sink.stats().queued();
+        URI server = URI.create("http://localhost:"
+                + CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port());
+        String head = "POST /v1/traces HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + PROTOBUF + "\r\n";
+        String badChunk = RawRequest.exchange(server, (head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)).text();
+        assertThat(badChunk, allOf(startsWith("HTTP/1.1 400"), containsString("application/problem+json"),
+                containsString("\"type\":\"https://flowlens.io/problems/malformed-otlp\""),
+                containsString("the chunked transfer coding is malformed (RFC 9112, 7.1)")));
+        // Jersey answered a media type it cannot parse with a bare 400: no body, no content type
+        String badAccept = RawRequest.exchange(server, (head + "Accept: ///\r\nContent-Length: 0\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)).text();
+        assertThat(badAccept, allOf(startsWith("HTTP/1.1 400"), containsString("application/problem+json"),
+                containsString("\"detail\":\"Accept must be a list of media ranges (RFC 9110, 12.5.1)\"")));
+        assertThat(sink.stats().queued(), is(before));
+    }
+
+    @Test
     void aBodyThatIsNotGzipAsDeclaredIsABadRequest() {
         int before = sink.stats().queued();
         given().contentType(PROTOBUF).header("Content-Encoding", "gzip").body(spans(1).toByteArray())

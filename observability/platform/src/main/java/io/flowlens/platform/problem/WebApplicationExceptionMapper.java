@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.flowlens.servercheck.MediaTypeHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HttpMethod;
@@ -57,6 +58,12 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
             // a JSON Content-Type with nothing after it: the same as no body, which bean validation answers
             return Problems.response(ProblemException.invalid(RequestBodyError.BODY, ConstraintViolationMapper.REQUIRED),
                     uriInfo);
+        }
+        if (exception instanceof MediaTypeHeaders.MalformedHeader malformed) {
+            // refused before matching, so before the telemetry filter, like the 405, 406 and 415 below
+            ProblemException problem = ProblemException.invalid(malformed.header(), malformed.rule());
+            return unmatched.answer(request.getMethod(), Problems.instance(uriInfo), headers::getHeaderString,
+                    problem.status(), () -> Problems.response(problem, uriInfo));
         }
         if (exception instanceof NotFoundException && exception.getCause() == null) {
             // No resource matched: an empty 404 lets Helidon try its own routes (/health, /openapi, /metrics).
