@@ -25,8 +25,9 @@ import jakarta.inject.Inject;
  * <p>Helidon 4.1.6 takes a {@code Content-Length} it can parse as a number, negative ones too, and reads a body of
  * length -1 as chunked: {@code Content-Length: -1} with a chunked body of 200 MB went past every body limit here (the
  * services' 64 KiB, the span indexer's 32 MiB) into an {@code OutOfMemoryError}. It also reads the first of two
- * different lengths, and a declared length over a {@code Transfer-Encoding} that RFC 9112 says overrides it: a proxy in
- * front that reads the other one would see a different next request than this server (request smuggling).
+ * different lengths, a declared length over a {@code Transfer-Encoding} that RFC 9112 says overrides it, and
+ * {@code Transfer-Encoding: Chunked} (a spelling RFC 9112 allows) as no body at all: a proxy in front that reads the
+ * other one would see a different next request than this server (request smuggling).
  */
 @ApplicationScoped
 public class RequestFraming extends RoutingAddition {
@@ -54,7 +55,8 @@ public class RequestFraming extends RoutingAddition {
         response.header(HeaderValues.CONNECTION_CLOSE);
         refusal.answer(request, response, refused.status(), PROBLEM_TYPE, "Malformed request", refused.detail());
         // the header alone does not end Helidon 4.1.6's connection: it went on to read what followed the head as the
-        // next request, which with these headers may be the body (a pipelined GET after "Content-Length: -1" was served)
+        // next request, which with these headers may be the body (a GET pipelined after "Content-Length: -1" was
+        // served)
         throw new CloseConnectionException("closed after refusing a request whose framing is unknown");
     }
 
@@ -80,9 +82,10 @@ public class RequestFraming extends RoutingAddition {
             return new Refusal(Status.BAD_REQUEST_400, "Transfer-Encoding: chunked must be the last coding (RFC 9112,"
                     + " 6.3), was '" + printable(String.join(", ", codings)) + "'");
         }
-        if (codings.size() > 1) {
-            return new Refusal(Status.NOT_IMPLEMENTED_501, "Transfer-Encoding: only chunked is understood here, not '"
-                    + printable(String.join(", ", codings)) + "' (RFC 9112, 6.1)");
+        // Helidon 4.1.6 reads "chunked" in lower case only, and any other spelling as no body at all
+        if (codings.size() > 1 || codings.size() == 1 && !codings.getFirst().equals("chunked")) {
+            return new Refusal(Status.NOT_IMPLEMENTED_501, "Transfer-Encoding: only chunked, in lower case, is"
+                    + " understood here, not '" + printable(String.join(", ", codings)) + "' (RFC 9112, 6.1)");
         }
         return null;
     }

@@ -101,8 +101,9 @@ public class TracesResource {
         } catch (UncheckedIOException decoding) {
             throw decoding; // a body declared gzip that is not: the caller words it
         } catch (RuntimeException framing) {
-            throw new IOException("the chunked transfer coding is malformed (RFC 9112, 7.1), or the connection ended"
-                    + " before the body did", framing);
+            throw new IOException("the chunked transfer coding is malformed, or has chunk extensions or trailers,"
+                    + " which this server does not read (RFC 9112, 7.1), or the connection ended before the body did",
+                    framing);
         }
     }
 

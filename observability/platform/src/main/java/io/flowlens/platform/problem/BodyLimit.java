@@ -85,7 +85,8 @@ public class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
         String detail = failure instanceof DataReader.InsufficientDataAvailableException
                 || failure instanceof UncheckedIOException
                 ? "body: the connection ended before the whole body arrived"
-                : chunked ? "body: the chunked transfer coding is malformed (RFC 9112, 7.1)"
+                : chunked ? "body: the chunked transfer coding is malformed, or has chunk extensions or trailers,"
+                + " which this server does not read (RFC 9112, 7.1)"
                 : "body: could not be read as its Content-Length declares";
         return new ProblemException(400, "malformed-body", "Malformed request body", detail, failure);
     }
