@@ -2,7 +2,6 @@ package io.flowlens.servercheck;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.FilterChain;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,24 +19,17 @@ import jakarta.inject.Inject;
  * answered by the module's {@link RefusedRequestAnswer} when it has one.
  */
 @ApplicationScoped
-public class QueryGrammar extends RoutingAddition {
+public class QueryGrammar extends RequestCheck {
 
     static final String PROBLEM_TYPE = "malformed-query";
 
-    /** The module's own answer (the services' is traced), else {@link RefusedRequestAnswer#PROBLEM_ONLY}. */
-    private final RefusedRequestAnswer refusal;
-
     @Inject
     public QueryGrammar(Instance<RefusedRequestAnswer> answers) {
-        this.refusal = answers.isResolvable() ? answers.get() : RefusedRequestAnswer.PROBLEM_ONLY;
+        super(answers);
     }
 
     @Override
-    protected void addTo(HttpRouting.Builder routing) {
-        routing.addFilter(this::filter);
-    }
-
-    private void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+    protected void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         String query = request.prologue().query().rawValue();
         String problem = request.prologue().fragment().hasValue()
                 ? "a request target has no fragment ('#'); percent-encode it as %23"
@@ -46,7 +38,7 @@ public class QueryGrammar extends RoutingAddition {
             chain.proceed();
             return;
         }
-        refusal.answer(request, response, Status.BAD_REQUEST_400, PROBLEM_TYPE, "Malformed query", problem);
+        refusal().answer(request, response, Status.BAD_REQUEST_400, PROBLEM_TYPE, "Malformed query", problem);
     }
 
     /** What breaks RFC 3986's {@code query = *( pchar / "/" / "?" )}, or {@code null} when nothing does. */

@@ -10,7 +10,6 @@ import io.helidon.http.Headers;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.FilterChain;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,30 +29,24 @@ import jakarta.inject.Inject;
  * other one would see a different next request than this server (request smuggling).
  */
 @ApplicationScoped
-public class RequestFraming extends RoutingAddition {
+public class RequestFraming extends RequestCheck {
 
     static final String PROBLEM_TYPE = "malformed-request";
 
-    private final RefusedRequestAnswer refusal;
-
     @Inject
     public RequestFraming(Instance<RefusedRequestAnswer> answers) {
-        this.refusal = answers.isResolvable() ? answers.get() : RefusedRequestAnswer.PROBLEM_ONLY;
+        super(answers);
     }
 
     @Override
-    protected void addTo(HttpRouting.Builder routing) {
-        routing.addFilter(this::filter);
-    }
-
-    private void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+    protected void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         Refusal refused = problemWith(request.headers());
         if (refused == null) {
             chain.proceed();
             return;
         }
         response.header(HeaderValues.CONNECTION_CLOSE);
-        refusal.answer(request, response, refused.status(), PROBLEM_TYPE, "Malformed request", refused.detail());
+        refusal().answer(request, response, refused.status(), PROBLEM_TYPE, "Malformed request", refused.detail());
         // the header alone does not end Helidon 4.1.6's connection: it went on to read what followed the head as the
         // next request, which with these headers may be the body (a GET pipelined after "Content-Length: -1" was
         // served)
