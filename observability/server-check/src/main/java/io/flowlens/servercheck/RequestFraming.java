@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
@@ -54,15 +55,15 @@ public class RequestFraming extends RequestCheck {
     }
 
     /** What makes the body's length unknowable, or {@code null} when nothing does. */
-    static Refusal problemWith(Headers headers) {
-        List<String> lengths = values(headers, HeaderNames.CONTENT_LENGTH.defaultCase());
-        List<String> codings = values(headers, HeaderNames.TRANSFER_ENCODING.defaultCase());
+    private static Refusal problemWith(Headers headers) {
+        List<String> lengths = values(headers, HeaderNames.CONTENT_LENGTH);
+        List<String> codings = values(headers, HeaderNames.TRANSFER_ENCODING);
         if (!lengths.isEmpty() && !codings.isEmpty()) {
             return new Refusal(Status.BAD_REQUEST_400, "a request has either Content-Length or Transfer-Encoding,"
                     + " not both (RFC 9112, 6.3)");
         }
         for (String length : lengths) {
-            if (!length.matches("[0-9]{1,18}")) {
+            if (!length.matches("[0-9]+")) {
                 return new Refusal(Status.BAD_REQUEST_400, "Content-Length: must be a number of bytes (RFC 9110,"
                         + " 8.6), was '" + printable(length) + "'");
             }
@@ -84,9 +85,9 @@ public class RequestFraming extends RequestCheck {
     }
 
     /** Every comma-separated element of every line of the header, trimmed; empty elements count for nothing. */
-    private static List<String> values(Headers headers, String name) {
+    private static List<String> values(Headers headers, HeaderName name) {
         List<String> values = new ArrayList<>();
-        for (String line : headers.all(HeaderNames.create(name), List::of)) {
+        for (String line : headers.all(name, List::of)) {
             for (String element : line.split(",", -1)) {
                 String value = element.strip();
                 if (!value.isEmpty()) {
@@ -105,6 +106,6 @@ public class RequestFraming extends RequestCheck {
         return value.codePointCount(0, value.length()) > 40 ? shown + "…" : shown.toString();
     }
 
-    record Refusal(Status status, String detail) {
+    private record Refusal(Status status, String detail) {
     }
 }
