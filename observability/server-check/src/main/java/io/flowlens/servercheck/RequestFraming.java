@@ -3,6 +3,7 @@ package io.flowlens.servercheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -33,6 +34,8 @@ import jakarta.inject.Inject;
 public class RequestFraming extends RequestCheck {
 
     static final String PROBLEM_TYPE = "malformed-request";
+    /** RFC 9110's {@code Content-Length = 1*DIGIT}, compiled once: the check runs on every request with a body. */
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
     @Inject
     public RequestFraming(Instance<RefusedRequestAnswer> answers) {
@@ -63,7 +66,7 @@ public class RequestFraming extends RequestCheck {
                     + " not both (RFC 9112, 6.3)");
         }
         for (String length : lengths) {
-            if (!length.matches("[0-9]+")) {
+            if (!DIGITS.matcher(length).matches()) {
                 return new Refusal(Status.BAD_REQUEST_400, "Content-Length: must be a number of bytes (RFC 9110,"
                         + " 8.6), was '" + printable(length) + "'");
             }
