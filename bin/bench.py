@@ -1101,7 +1101,9 @@ def flow_cpu(sets):
     modes at once, each instance on its own ports, state folder and empty databases; OTLP goes to a sink in this
     process, so only the services' own cost is measured. All instances are warmed in turns (saturating 10 s
     chunks) until each has run FLOWCPU_WARMUP_FLOWS flows, then measured in turns, FLOWCPU_REPS times: RATE flows/s
-    for SECONDS, CPU (utime+stime of the instance's four processes, /proc) divided by the flows answered."""
+    for SECONDS, CPU (utime+stime of the instance's four processes, /proc) divided by the flows answered, each
+    service's share split by thread (THREAD_GROUPS) and its RSS after the probe in flow-cpu.json, so a difference
+    between builds can be placed."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped run still stops the services it started
     reps = int(os.environ.get("FLOWCPU_REPS", "3"))
     warm_flows = int(os.environ.get("FLOWCPU_WARMUP_FLOWS", "6000"))
@@ -1141,11 +1143,19 @@ def flow_cpu(sets):
                     print(f"warm {name}: {run['rps']:.0f} flows/s ({inst['flows']} flows)", flush=True)
         for rep in range(reps):
             for name, inst in named.items():
-                run, cpu_ms = with_cpu_per_flow(
-                    inst["pids"], lambda: probe(inst["ports"], "rate", SECONDS, cpus=None, RATE=RATE))
+                before = {svc: cpu_snapshot([pid]) for svc, pid in zip(SERVICES, inst["pids"])}
+                run = probe(inst["ports"], "rate", SECONDS, cpus=None, RATE=RATE)
+                split = {svc: cpu_split(before[svc], cpu_snapshot([pid]), run["count"])
+                         for svc, pid in zip(SERVICES, inst["pids"])}
+                cpu_ms = sum(sum(parts.values()) for parts in split.values())
                 inst["cpu_ms"].append(cpu_ms)
-                print(f"#{rep + 1} {name}: {cpu_ms:.2f} ms CPU/flow, p50 {run['p50']:.1f} ms, "
-                      f"failed {run['failed']:.3f}", flush=True)
+                inst.setdefault("cpu_ms_by_service", []).append(split)
+                inst.setdefault("rss_mb", []).append({svc: proc_rss_mb(pid) for svc, pid in zip(SERVICES, inst["pids"])})
+                print(f"#{rep + 1} {name}: {cpu_ms:.2f} ms CPU/flow ("
+                      + ", ".join(f"{svc} {sum(parts.values()):.2f} [requests {parts['request threads']:.2f}, "
+                                  f"JIT {parts['JIT compilers']:.2f}]" for svc, parts in split.items())
+                      + f"), p50 {run['p50']:.1f} ms, failed {run['failed']:.3f}, max RSS "
+                      f"{max(inst['rss_mb'][-1].values()):.0f} MB", flush=True)
     finally:
         for inst in instances:
             subprocess.run([str(inst["root"] / "bin/services.sh"), "stop"], env={**os.environ, **inst["env"]},
