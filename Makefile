@@ -101,10 +101,12 @@ spike-test: ## k6 spike: quiet, a burst, quiet again
 soak-test: ## k6 soak: steady mix for DURATION (default 10m)
 	bin/perf.sh soak
 
-bench: ## issue 15's figures in one run: startup and RSS, tracing overhead with the services pinned to one core, span ingest; writes perf/results/BENCHMARKS.md and benchmarks.json's summary (~20–30 min)
-	bin/stack.sh up
-	bin/mvn.sh -q install -DskipTests
-	bin/bench.py
+bench: ## issue 15's figures in one run: startup and RSS, tracing overhead with the services pinned to one core, span ingest; writes perf/results/BENCHMARKS.md and benchmarks.json's summary (~20–30 min); stops the backends afterwards unless they were running before
+	@# backends it started are only the benchmark's: left running, they held ~1.2 GB after it ended (Elasticsearch 812 MB
+	@# of it); a stack that was up before (make up, make demo) is someone's, and stays as it was
+	@if ! bin/stack.sh status 2>/dev/null | grep -q ' running '; then \
+	    trap 'bin/stack.sh down' EXIT; trap 'exit 130' INT TERM; fi; \
+	bin/stack.sh up && bin/mvn.sh -q install -DskipTests && bin/bench.py
 
 bench-startup: ## only the startup/footprint part of make bench: AOT cache vs none, one service vs four, RSS after load (~10 min)
 	bin/mvn.sh -q install -DskipTests
