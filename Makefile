@@ -102,24 +102,20 @@ soak-test: ## k6 soak: steady mix for DURATION (default 10m)
 	bin/perf.sh soak
 
 bench: ## issue 15's figures in one run: startup and RSS, tracing overhead with the services pinned to one core, span ingest; writes perf/results/BENCHMARKS.md and benchmarks.json's summary (~20–30 min); stops the backends afterwards unless they were running before
-	@# backends it started are only the benchmark's: left running, they held ~1.2 GB after it ended (Elasticsearch 812 MB
-	@# of it); a stack that was up before (make up, make demo) is someone's, and stays as it was
-	@if ! bin/stack.sh status 2>/dev/null | grep -q ' running '; then \
-	    trap 'bin/stack.sh down' EXIT; trap 'exit 130' INT TERM; fi; \
-	bin/stack.sh up && bin/mvn.sh -q install -DskipTests && bin/bench.py
+	bin/mvn.sh -q install -DskipTests
+	bin/with-stack.sh bin/bench.py
 
 bench-startup: ## only the startup/footprint part of make bench: AOT cache vs none, one service vs four, RSS after load (~10 min)
 	bin/mvn.sh -q install -DskipTests
 	bin/bench.py startup
 
-bench-console: ## time the web console's views in headless Chromium (100-span trace, dashboard over 10 000 spans); writes BENCHMARKS.md's "Console view load"
-	bin/stack.sh up
+bench-console: ## time the web console's views in headless Chromium (100-span trace, dashboard over 10 000 spans); writes BENCHMARKS.md's "Console view load"; stops the backends afterwards unless they were running before
 	bin/mvn.sh -q install -DskipTests -pl observability/console -am
-	bin/bench.py console
+	bin/with-stack.sh bin/bench.py console
 
-bench-pipeline: ## what the tracing pipeline costs per span (Jaeger, indexer, Elasticsearch CPU; bytes on disk) under real flows; regenerates docs/SCALING.md's sizing table (~5 min)
-	$(MAKE) up
-	bin/bench.py pipeline
+bench-pipeline: ## what the tracing pipeline costs per span (Jaeger, indexer, Elasticsearch CPU; bytes on disk) under real flows; regenerates docs/SCALING.md's sizing table (~5 min); stops the stack afterwards unless it was running before
+	$(MVN) -q install -DskipTests
+	bin/with-stack.sh --services bin/bench.py pipeline
 
 kibana-setup: ## import the Kibana data view, saved searches and dashboards (compose/kibana/saved-objects) into the Kibana of make docker-up
 	bin/kibana-setup.sh
