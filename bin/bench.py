@@ -1149,14 +1149,14 @@ def flow_cpu(sets):
                     print(f"warm {name}: {run['rps']:.0f} flows/s ({inst['flows']} flows)", flush=True)
         for rep in range(reps):
             for name, inst in named.items():
-                before = {svc: cpu_snapshot([pid]) for svc, pid in zip(SERVICES, inst["pids"])}
+                pids = dict(zip(SERVICES, inst["pids"]))
+                before = {svc: cpu_snapshot([pid]) for svc, pid in pids.items()}
                 run = probe(inst["ports"], "rate", SECONDS, cpus=None, RATE=RATE)
-                split = {svc: cpu_split(before[svc], cpu_snapshot([pid]), run["count"])
-                         for svc, pid in zip(SERVICES, inst["pids"])}
+                split = {svc: cpu_split(before[svc], cpu_snapshot([pid]), run["count"]) for svc, pid in pids.items()}
                 cpu_ms = sum(sum(parts.values()) for parts in split.values())
                 inst["cpu_ms"].append(cpu_ms)
                 inst.setdefault("cpu_ms_by_service", []).append(split)
-                inst.setdefault("rss_mb", []).append({svc: proc_rss_mb(pid) for svc, pid in zip(SERVICES, inst["pids"])})
+                inst.setdefault("rss_mb", []).append({svc: proc_rss_mb(pid) for svc, pid in pids.items()})
                 print(f"#{rep + 1} {name}: {cpu_ms:.2f} ms CPU/flow ("
                       + ", ".join(f"{svc} {sum(parts.values()):.2f} [requests {parts['request threads']:.2f}, "
                                   f"JIT {parts['JIT compilers']:.2f}]" for svc, parts in split.items())

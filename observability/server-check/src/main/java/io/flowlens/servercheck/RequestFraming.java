@@ -34,6 +34,12 @@ import jakarta.inject.Inject;
 public class RequestFraming extends RequestCheck {
 
     static final String PROBLEM_TYPE = "malformed-request";
+    /**
+     * What a server here says of a chunked body that Helidon 4.1.6 could not read once its head passed this check:
+     * its parser throws on a malformed chunk, and on chunk extensions and trailers, which it does not read.
+     */
+    public static final String UNREADABLE_CHUNKS = "the chunked transfer coding is malformed, or has chunk extensions"
+            + " or trailers, which this server does not read (RFC 9112, 7.1)";
     /** RFC 9110's {@code Content-Length = 1*DIGIT}, compiled once: the check runs on every request with a body. */
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.flowlens.servercheck.RequestFraming;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -101,8 +102,7 @@ public class TracesResource {
         } catch (UncheckedIOException decoding) {
             throw decoding; // a body declared gzip that is not: the caller words it
         } catch (RuntimeException framing) {
-            throw new IOException("the chunked transfer coding is malformed, or has chunk extensions or trailers,"
-                    + " which this server does not read (RFC 9112, 7.1), or the connection ended before the body did",
+            throw new IOException(RequestFraming.UNREADABLE_CHUNKS + ", or the connection ended before the body did",
                     framing);
         }
     }

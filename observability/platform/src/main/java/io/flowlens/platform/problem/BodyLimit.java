@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
+import io.flowlens.servercheck.RequestFraming;
 import io.helidon.common.buffers.DataReader;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,8 +86,7 @@ public class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
         String detail = failure instanceof DataReader.InsufficientDataAvailableException
                 || failure instanceof UncheckedIOException
                 ? "body: the connection ended before the whole body arrived"
-                : chunked ? "body: the chunked transfer coding is malformed, or has chunk extensions or trailers,"
-                + " which this server does not read (RFC 9112, 7.1)"
+                : chunked ? "body: " + RequestFraming.UNREADABLE_CHUNKS
                 : "body: could not be read as its Content-Length declares";
         return new ProblemException(400, "malformed-body", "Malformed request body", detail, failure);
     }
