@@ -113,7 +113,7 @@ bench-console: ## time the web console's views in headless Chromium (100-span tr
 	bin/mvn.sh -q install -DskipTests -pl observability/console -am
 	bin/with-stack.sh bin/bench.py console
 
-bench-pipeline: ## what the tracing pipeline costs per span (Jaeger, indexer, Elasticsearch CPU; bytes on disk) under real flows; regenerates docs/SCALING.md's sizing table (~5 min); stops the stack afterwards unless it was running before
+bench-pipeline: ## what the tracing pipeline costs per span (Jaeger, indexer, Elasticsearch CPU; bytes on disk) under real flows; regenerates docs/SCALING.md's sizing table (~7–10 min: runs until the figures stop falling); stops the stack afterwards unless it was running before
 	$(MVN) -q install -DskipTests
 	bin/with-stack.sh --services bin/bench.py pipeline
 

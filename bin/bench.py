@@ -1412,14 +1412,39 @@ def bytes_per_span(pattern):
     return primaries["store"]["size_in_bytes"] / max(es_get(f"/{pattern}/_count")["count"], 1)
 
 
+# The pipeline runs on the stack `make bench-pipeline` has just started, and its figures fall for minutes: the
+# services' JIT and Elasticsearch's (2026-12-07, after 300 warm-up flows, runs of 1500 flows: the services 19.2 →
+# 11.5 → 10.3 → 10.0 → 10.0 → 9.5 → 9.2 → 8.8 CPU-ms per flow, Elasticsearch 309 → 237 → 210 → 152 → 176 → 132 →
+# 126 → 122 per 1000 spans). A band around the last runs' median does not tell that climb from the noise after it
+# (15 % let a steady 10 % fall per run through; Elasticsearch's merges then swing it by ±25 %, so 10 % never held),
+# so runs go on until no figure's median of the last PIPELINE_REPS runs is more than PIPELINE_SETTLED below its median
+# of the PIPELINE_REPS before them, and only those last runs are the result.
+PIPELINE_SETTLED = 0.10
+
+
+def pipeline_figures(run):
+    return [run["service_cpu_ms_per_flow"], *run["cpu_ms_per_1000_spans"].values()]
+
+
+def pipeline_settled(runs, reps):
+    """True when no figure of the last `reps` runs is still falling against the `reps` runs before them."""
+    if len(runs) < 2 * reps:
+        return False
+    before, last = (list(zip(*map(pipeline_figures, part))) for part in (runs[-2 * reps:-reps], runs[-reps:]))
+    return all(statistics.median(now) >= (1 - PIPELINE_SETTLED) * statistics.median(then)
+               for then, now in zip(before, last))
+
+
 def pipeline():
     """Real full flows through the running `make up` stack, CPU time of every process before and after (/proc)."""
     flows_measured = int(os.environ.get("PIPELINE_FLOWS", "1500"))
+    reps = int(os.environ.get("PIPELINE_REPS", "3"))
+    max_runs = int(os.environ.get("PIPELINE_MAX_RUNS", "16"))
     port = PORTS["orchestrator"]
     backends = {name: int(sh("bin/stack.sh", "pid", name).stdout.strip()) for name in ("jaeger", "indexer", "es")}
-    flows(port, int(os.environ.get("PIPELINE_WARMUP_FLOWS", "300")))  # JIT, pools, today's indices
-    runs = []
-    for rep in range(int(os.environ.get("PIPELINE_REPS", "3"))):
+    flows(port, int(os.environ.get("PIPELINE_WARMUP_FLOWS", "300")))  # pools, today's indices
+    all_runs = []
+    while True:
         before_counts = settled_spans()
         before = {name: proc_cpu(p) for name, p in backends.items()}
         before_services = cpu_seconds()
@@ -1432,8 +1457,12 @@ def pipeline():
                "service_cpu_ms_per_flow": (cpu_seconds() - before_services) * 1000 / flows_measured,
                "cpu_ms_per_1000_spans": {name: (proc_cpu(p) - before[name]) * 1e6 / max(spans, 1)
                                          for name, p in backends.items()}}
-        runs.append(run)
-        print(f"#{rep + 1}: {json.dumps(run)}", flush=True)
+        all_runs.append(run)
+        print(f"#{len(all_runs)}: {json.dumps(run)}", flush=True)
+        settled = pipeline_settled(all_runs, reps)
+        if settled or len(all_runs) >= max_runs:
+            break
+    runs, warmup_runs = all_runs[-reps:], all_runs[:-reps]
 
     def median(key, name=None):
         return statistics.median(r[key][name] if name else r[key] for r in runs)
@@ -1450,7 +1479,7 @@ def pipeline():
         "cpu_ms_per_1000_spans": {name: median("cpu_ms_per_1000_spans", name) for name in backends},
         "bytes_per_span": {"jaeger-span": bytes_per_span("jaeger-span-*"),
                            "flowlens-spans": bytes_per_span("flowlens-spans-*")},
-        "load_average": os.getloadavg(), "runs": runs}
+        "load_average": os.getloadavg(), "settled": settled, "runs": runs, "warmup_runs": warmup_runs}
     out = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results"))
     out.mkdir(parents=True, exist_ok=True)
     (out / "pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -1459,12 +1488,21 @@ def pipeline():
     def spread_of(key, name=None):
         return fmt(spread([r[key][name] if name else r[key] for r in runs]), 0 if name else 1)
 
+    def climb(key, digits, name=None):
+        return " → ".join(f"{r[key][name] if name else r[key]:.{digits}f}" for r in warmup_runs) or "none"
+
     lines = [PIPELINE_SECTION, "",
-             f"`bin/bench.py pipeline` on {result['cores']} cores, {result['date']}: {len(runs)} × {flows_measured} "
-             f"full flows (4 concurrent clients, {rate:.1f} flows/s, {failed} failed) through the `make up` stack "
+             f"`bin/bench.py pipeline` on {result['cores']} cores, {result['date']}: full flows (4 concurrent "
+             f"clients) through the `make up` stack in runs of {flows_measured} "
              f"after {os.environ.get('PIPELINE_WARMUP_FLOWS', '300')} warm-up flows; CPU time (utime+stime, /proc) of "
-             f"each process from the first flow until both stores held every span, divided by the spans Jaeger "
-             f"stored; median (min–max) of the {len(runs)} runs. "
+             f"each process from a run's first flow until both stores held every span, divided by the spans Jaeger "
+             f"stored. Runs went on until no figure's median of the last {len(runs)} was more than "
+             f"{PIPELINE_SETTLED:.0%} below its median of the {len(runs)} before them ({len(warmup_runs)} runs before "
+             f"the last {len(runs)}: the services' CPU ms per "
+             f"flow {climb('service_cpu_ms_per_flow', 1)}, Elasticsearch's per 1000 spans "
+             f"{climb('cpu_ms_per_1000_spans', 0, 'es')})"
+             f"{'' if settled else f', NOT settled within {max_runs} runs: the figures below were still falling'}; "
+             f"median (min–max) of those {len(runs)}, at {rate:.1f} flows/s, {failed} flows failed. "
              f"Load average at the end: {' / '.join(f'{x:.1f}' for x in result['load_average'])} (1 / 5 / 15 min).",
              "",
              "| figure | value |", "|---|---|",
