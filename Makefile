@@ -102,15 +102,15 @@ soak-test: ## k6 soak: steady mix for DURATION (default 10m)
 	bin/perf.sh soak
 
 bench: ## issue 15's figures in one run: startup and RSS, tracing overhead with the services pinned to one core, span ingest; writes perf/results/BENCHMARKS.md and benchmarks.json's summary (~20–30 min); stops the backends afterwards unless they were running before
-	bin/mvn.sh -q install -DskipTests
+	$(MVN) -q install -DskipTests
 	bin/with-stack.sh bin/bench.py
 
 bench-startup: ## only the startup/footprint part of make bench: AOT cache vs none, one service vs four, RSS after load (~10 min)
-	bin/mvn.sh -q install -DskipTests
+	$(MVN) -q install -DskipTests
 	bin/bench.py startup
 
 bench-console: ## time the web console's views in headless Chromium (100-span trace, dashboard over 10 000 spans); writes BENCHMARKS.md's "Console view load"; stops the backends afterwards unless they were running before
-	bin/mvn.sh -q install -DskipTests -pl observability/console -am
+	$(MVN) -q install -DskipTests -pl observability/console -am
 	bin/with-stack.sh bin/bench.py console
 
 bench-pipeline: ## what the tracing pipeline costs per span (Jaeger, indexer, Elasticsearch CPU; bytes on disk) under real flows; regenerates docs/SCALING.md's sizing table (~7–10 min: runs until the figures stop falling); stops the stack afterwards unless it was running before

@@ -1444,8 +1444,10 @@ def pipeline():
     backends = {name: int(sh("bin/stack.sh", "pid", name).stdout.strip()) for name in ("jaeger", "indexer", "es")}
     flows(port, int(os.environ.get("PIPELINE_WARMUP_FLOWS", "300")))  # pools, today's indices
     all_runs = []
+    # a run's closing counts are the next run's opening ones: both stores settled once between two runs, not twice
+    after_counts = settled_spans()
     while True:
-        before_counts = settled_spans()
+        before_counts = after_counts
         before = {name: proc_cpu(p) for name, p in backends.items()}
         before_services = cpu_seconds()
         began = time.monotonic()
@@ -1464,8 +1466,11 @@ def pipeline():
             break
     runs, warmup_runs = all_runs[-reps:], all_runs[:-reps]
 
+    def figure(run, key, name=None):
+        return run[key][name] if name else run[key]
+
     def median(key, name=None):
-        return statistics.median(r[key][name] if name else r[key] for r in runs)
+        return statistics.median(figure(r, key, name) for r in runs)
 
     spans = sum(r["spans_jaeger"] for r in runs)
     indexed = sum(r["spans_indexer"] for r in runs)
@@ -1486,10 +1491,10 @@ def pipeline():
     cost = result["cpu_ms_per_1000_spans"]
 
     def spread_of(key, name=None):
-        return fmt(spread([r[key][name] if name else r[key] for r in runs]), 0 if name else 1)
+        return fmt(spread([figure(r, key, name) for r in runs]), 0 if name else 1)
 
     def climb(key, digits, name=None):
-        return " → ".join(f"{r[key][name] if name else r[key]:.{digits}f}" for r in warmup_runs) or "none"
+        return " → ".join(f"{figure(r, key, name):.{digits}f}" for r in warmup_runs) or "none"
 
     lines = [PIPELINE_SECTION, "",
              f"`bin/bench.py pipeline` on {result['cores']} cores, {result['date']}: full flows (4 concurrent "
