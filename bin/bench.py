@@ -955,6 +955,12 @@ def launch(services, env, work, cpus=None):
                  "PAYMENTS_MP_REST_URL": f"http://127.0.0.1:{ports['payments']}",
                  "FLOWLENS_DB_URL": f"jdbc:h2:file:{work}/{svc}-{ports[svc]};WRITE_DELAY=0",
                  **{key: value.replace("{service}", svc) for key, value in env.items()}})
+        # as bin/services.sh starts them: C2 behind the start until ready (FLOWLENS_JIT_BEHIND_START=off in `env`: not;
+        # a BENCH_CHECKOUT from before it has no such script)
+        behind = checkout / "bin" / "jit-behind-start.py"
+        if behind.exists():
+            subprocess.Popen((["taskset", "-c", cpus] if cpus else []) + [str(behind), str(processes[svc].pid),
+                             str(ports[svc])], stdin=subprocess.DEVNULL, env={**os.environ, **env})
     pending = set(services)
     while pending:
         for svc in list(pending):

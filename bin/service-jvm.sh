@@ -61,7 +61,9 @@ fi
 # swapped order): ~200 flows/s from the fourth 10 s chunk instead of the ninth to eleventh, the same rate at the
 # sixteenth, the same CPU per flow at 15 flows/s (perf/results/PROFILES.md, "Less inlining, a shorter JIT climb").
 # C2 skips start-up code (class generation and loading, jar reading, annotation and config parsing): the packages and
-# the figures are in the directives file itself. CompilerDirectivesFile is a diagnostic option, hence the unlock.
+# the figures are in the directives file itself. What it still compiles during a start waits behind the start itself:
+# bin/services.sh and bin/bench.py run bin/jit-behind-start.py beside every JVM they start (no option can do that: a
+# priority set by option would hold under load too). CompilerDirectivesFile is a diagnostic option, hence the unlock.
 COMPILER_DIRECTIVES="$HERE/compiler-directives.json"
 JIT_OPTS=(-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000
     -XX:+UnlockDiagnosticVMOptions "-XX:CompilerDirectivesFile=$COMPILER_DIRECTIVES")

@@ -126,6 +126,9 @@ start_one() {
         "${database[@]}" \
         FLOWLENS_ADMIN_TOKEN="$(admin_token)" \
         "$JAVA_HOME/bin/java" -Djava.io.tmpdir="$tmp" "${java_opts[@]}" -jar "$ROOT/$svc/target/$svc.jar"
+    # C2 at the lowest priority until the service is ready (see the script); it ends by itself, at most after 90 s
+    (close_lock_fds; exec "$HERE/jit-behind-start.py" "$(cat "$STATE/$unit.pid")" "$port") \
+        </dev/null >>"$STATE/$unit.log" 2>&1 &
 }
 
 admin_token() {
