@@ -51,7 +51,9 @@ def ready(port):
     script's CPU, which is taken from the start it is there to speed up."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-            connection.sendall(b"GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            # HTTP/1.1: Helidon 4 answers an HTTP/1.0 request 400
+            connection.sendall(f"GET /health/ready HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+                               .encode())
             status_line = connection.makefile("rb").readline()
     except OSError:
         return False

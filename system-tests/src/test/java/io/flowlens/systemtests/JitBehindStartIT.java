@@ -3,6 +3,10 @@ package io.flowlens.systemtests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +51,7 @@ class JitBehindStartIT {
     private static final AtomicInteger READINESS_CHECKS = new AtomicInteger();
     private static HttpServer standIn;
     private static Process users;
+    private static int usersPort;
     private static boolean privileged;
 
     @BeforeAll
@@ -59,11 +64,11 @@ class JitBehindStartIT {
             exchange.close();
         });
         standIn.start();
-        int port = ServiceProcesses.freePort();
+        usersPort = ServiceProcesses.freePort();
         ProcessBuilder builder = new ProcessBuilder(ServiceJvm.command(ROOT, "users", Map.of()))
                 .redirectErrorStream(true).redirectOutput(logs.resolve("users.log").toFile());
-        builder.environment().putAll(Map.of("SERVER_PORT", String.valueOf(port), "SERVER_HOST", "127.0.0.1",
-                "OTEL_SDK_DISABLED", "true", "FLOWLENS_DB_URL", "jdbc:h2:mem:users-" + port));
+        builder.environment().putAll(Map.of("SERVER_PORT", String.valueOf(usersPort), "SERVER_HOST", "127.0.0.1",
+                "OTEL_SDK_DISABLED", "true", "FLOWLENS_DB_URL", "jdbc:h2:mem:users-" + usersPort));
         users = builder.start();
         Awaitility.await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20))
                 .failFast("users exited", () -> !users.isAlive())
@@ -142,6 +147,27 @@ class JitBehindStartIT {
         } finally {
             on.destroy();
             on.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void endsByItselfOnceTheServiceItselfAnswersReady() throws Exception {
+        // the stand-in above answers any request; the service is Helidon, which is stricter (it answers an HTTP/1.0
+        // request 400: a script that asked so never saw ready, and held C2 back for its whole 90 s)
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + usersPort + "/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        Process behind = new ProcessBuilder(ROOT.resolve("bin/jit-behind-start.py").toString(),
+                String.valueOf(users.pid()), String.valueOf(usersPort)).inheritIO().start();
+        try {
+            assertThat("ends once the service answers ready", behind.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS),
+                    is(true));
+            assertThat(behind.exitValue(), is(0));
+            assertThat(c2Priorities(), everyItem(is(0)));
+        } finally {
+            behind.destroyForcibly();
         }
     }
 
