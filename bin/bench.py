@@ -715,7 +715,15 @@ EXPLANATIONS = [
     " After fd2a907 (C2 skips start-up code: `bin/compiler-directives.json` keeps C2 off the class-file API, Weld's class writer, class loading, jars, annotations and Helidon's config, which a start calls thousands of times and a flow hardly at all; side by side, 6 reps, four 4.51 → 4.34 s, C2 3.2 → 2.8 CPU-s until ready, the first 200 flows 47.7 → 51.8 flows/s; PROFILES.md, \"C2 skips start-up code\"): users 1.21 s, four 4.34 s (4.2–5.3), met; the first repetition again the slowest, right after `bin/stack.sh up`."
     " After 874cabc (three statements fewer per flow; nothing in a start): users 1.52 s (met), four 5.89 s, missed by 0.89 s, on the slowest machine state in days (the flow's CPU twice the run before's, see CPU per flow). Side by side right after it (`bin/bench.py startup`, 4 reps interleaved): 34f1181, which read 4.34 s in the run before, 5.6 s (5.4–5.7), this build 5.5 s (5.2–5.9); the first 200 flows 37.5 against 38.3 flows/s (47.7–51.8 the day before). The miss is the machine's state, not the build."
     " 2026-12-07, after 49eda7e (request checks of the session before it, the services' own temp dir, library jars without a Class-Path; side by side the manifests changed nothing in a start, PROFILES.md \"The exceptions a start throws\"): users 1.75 s (met), four 6.08 s (6.1–6.6), missed by 1.08 s, on the slow machine state again (the first 200 flows at 27.2 flows/s against 47.7–51.8 on a normal day)."
-    " After f1325eb (this session's request checks, compact object headers tried and not kept; nothing in a start): users 1.59 s (met), four 6.16 s (6.1–6.7), missed by 1.16 s, on the slow machine state (the first 200 flows at 22.9–31.5 flows/s).",
+    " After f1325eb (this session's request checks, compact object headers tried and not kept; nothing in a start): users 1.59 s (met), four 6.16 s (6.1–6.7), missed by 1.16 s, on the slow machine state (the first 200 flows at 22.9–31.5 flows/s)."
+    " After e88f523 (C2 behind the start: `bin/jit-behind-start.py` holds a starting service's C2 compiler thread at"
+    " nice 19 until its /health/ready answers, then gives its priority back; side by side, four at once, 4 reps: ready"
+    " 6.01 → 4.68 s, CPU-s until ready 11.05 → 8.15 of which C2 3.5 → 0.6, and by the end of the first 200 flows 1.2"
+    " CPU-s less, all of it C2's; with the stack up four 6.9 → 5.6 s; PROFILES.md, \"C2 behind the start\"): users"
+    " 1.57 s (met), four 5.35 s (5.2–6.8), missed by 0.35 s, the first repetition again the slow one right after"
+    " `bin/stack.sh up`, and every start ~10 % slower than in the run an hour before (no cache: four 9.1 s against"
+    " 8.2). That run (bc6529b) read four 4.55 s, met, but its script never saw ready (an HTTP/1.0 request, which"
+    " Helidon 4 answers 400) and held C2 back for 90 s: not a figure of what is kept.",
     "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across four"
     " JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where a "
     "flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`,"
@@ -748,7 +756,9 @@ EXPLANATIONS = [
     " After fd2a907 (C2 skips start-up code; the flow's CPU the same side by side): 5.35 ms (4.58–5.71), met; saturated 257 flows/s (238–262)."
     " After 874cabc (three statements fewer per flow; side by side twice in swapped order, saturated 2–4 % less CPU per flow and inside the spread at 15 flows/s: PROFILES.md \"Three statements fewer per flow\"): 12.56 ms (11.23–13.65), missed by 2.56 ms, on the slowest machine state since 58cf6c6: tracing off saturated at 146–174 flows/s (238–262 the run before), and earlier that day the build of the run before (34f1181), which read 5.35 ms then, measured 10.8–12.5 ms per flow at 15 flows/s beside this one (10.9–12.2)."
     " After 49eda7e (the session before's checks on every request: the query's grammar, path parameters, the admin token's filter; side by side with 36aa6b6, `bin/bench.py flow-cpu`, tracing off, 4 probes each at 15 flows/s: 14.77 ms (14.00–16.58) against 15.18 (13.79–16.71), no cost the spread lets through): 13.09 ms (11.16–15.12), missed by 3.09 ms, on the slow state (tracing off saturated at 141–163 flows/s against 238–262)."
-    " After f1325eb (the request checks of 2026-12-07 measured again side by side with `bin/bench.py flow-cpu` split by service and thread: 2 % by the deployments' medians, inside their spread, PROFILES.md \"What the request checks of 2026-12-07 cost a flow\"; `-XX:+UseCompactObjectHeaders` saved no CPU there and was not kept): 12.46 ms (11.56–12.76), missed by 2.46 ms, on the slow state (tracing off saturated at 155–166 flows/s).",
+    " After f1325eb (the request checks of 2026-12-07 measured again side by side with `bin/bench.py flow-cpu` split by service and thread: 2 % by the deployments' medians, inside their spread, PROFILES.md \"What the request checks of 2026-12-07 cost a flow\"; `-XX:+UseCompactObjectHeaders` saved no CPU there and was not kept): 12.46 ms (11.56–12.76), missed by 2.46 ms, on the slow state (tracing off saturated at 155–166 flows/s)."
+    " After e88f523 (nothing in a flow; C2 behind the start ends at ready): 13.99 ms (13.39–14.45), missed by 3.99 ms,"
+    " on the slow state (tracing off saturated at 141–166 flows/s); the run an hour before, on a faster one, 11.23 ms.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
     "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
     "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
@@ -772,7 +782,11 @@ EXPLANATIONS = [
     " After fd2a907 (C2 skips start-up code, whose climb side by side was the same): off 61 s, OTLP 111 s (40 → 228 and 21 → 205 flows/s, 13 636 and 12 039 flows), missed by 51 s; tracing off settled at its fourth chunk, the earliest yet, OTLP at its sixth, and OTLP's JIT still spent 0.44 ms per flow at 15 flows/s in the probes after it (tracing off 0.09)."
     " After 874cabc: off 101 s, OTLP 91 s (16 → 140 and 14 → 139 flows/s, 7 756 and 7 537 flows), missed by 41 s; both settled on a plateau near 140 flows/s, where the run before settled near 205–228, the slow machine state again (the climb's top comes earlier and lower when every flow costs twice as much)."
     " After 49eda7e: off 102 s, OTLP 112 s (14 → 131 and 13 → 134 flows/s, 7 217 and 6 900 flows), missed by 52 s; both settled on a plateau near 130 flows/s, as in the run before on the same slow state."
-    " After f1325eb: off 81 s, OTLP 132 s (15 → 144 and 13 → 132 flows/s, 9 493 and 8 106 flows), missed by 72 s; both settled on a plateau near 140 flows/s, the slow state again.",
+    " After f1325eb: off 81 s, OTLP 132 s (15 → 144 and 13 → 132 flows/s, 9 493 and 8 106 flows), missed by 72 s; both settled on a plateau near 140 flows/s, the slow state again."
+    " After e88f523 (C2 behind the start until ready): off 101 s, OTLP 111 s (15 → 139 and 12 → 129 flows/s, 7 737 and"
+    " 6 417 flows), missed by 51 s. The warm-up of this run alone, side by side with the lever off: 81 / 111 s against"
+    " 81 / 112 s. With C2 held back for 90 s instead (bc6529b's bug), both deployments fell to ~20 flows/s for ~40 s"
+    " once it was given back, 142 / 193 s in its `make bench` (PROFILES.md, \"C2 behind the start\").",
     "- **Tracing ratios** (CPU, throughput, p99): until 2026-12-04 both deployments traced (bin/bench.py gave "
     "`OTEL_SDK_DISABLED` only to the JVM options, never to the JVMs), so every earlier ratio compared OTLP with itself;"
     " each deployment now proves its mode on `/metrics`. The first honest runs: CPU 0.90 / 1.11, throughput 0.90 / "
@@ -818,7 +832,9 @@ EXPLANATIONS = [
     " After fd2a907 (nothing in a flow): CPU 1.03 (1.10, 1.03, 1.02), met; throughput 0.92 (0.92, 0.92, 0.97), missed by 0.03; p99 1.11 (1.11, 0.86, 1.19), missed by 0.01 with its pairs again spread as widely as in every run (0.84–1.19 over the last runs, 1.06 the run before); the OTLP deployment's JIT was still compiling in the probes at 15 flows/s (0.44 against 0.09 ms per flow; it settled 50 s later than tracing off), and its p99 was 17.4 ms (14.4–22.1) against 16.8 (14.6–19.9)."
     " After 874cabc (three statements and three spans fewer per flow, 36 spans), on a slow machine state: CPU 1.03 (1.03, 1.03, 1.00), met; throughput 0.94 (0.95, 0.84, 0.94; backends idle 0.83, 0.83, 0.91), missed by 0.01; p99 0.78 (0.78, 0.75, 0.97), met, with p99s of 36–61 ms in both deployments (14–22 the run before)."
     " After 49eda7e, on a slow state: CPU 1.00 (14.8/14.8, 14.2/14.0, 13.0/13.6 ms at once), met; throughput 0.92 (0.91, 0.92, 1.00; backends idle 0.80, 0.90, 0.94), missed by 0.03; p99 1.04 (0.68, 1.05, 1.03), met, with p99s of 34–50 ms in both deployments."
-    " After f1325eb, on a slow state: CPU 1.03 (14.4/14.9, 13.0/13.4, 13.1/13.0 ms at once), met; throughput 0.93 (0.87, 0.93, 0.97; backends idle 0.82, 0.91, 0.95), missed by 0.02; p99 1.05 (0.88, 1.09, 1.05), met, with p99s of 31–49 ms in both deployments.",
+    " After f1325eb, on a slow state: CPU 1.03 (14.4/14.9, 13.0/13.4, 13.1/13.0 ms at once), met; throughput 0.93 (0.87, 0.93, 0.97; backends idle 0.82, 0.91, 0.95), missed by 0.02; p99 1.05 (0.88, 1.09, 1.05), met, with p99s of 31–49 ms in both deployments."
+    " After e88f523: CPU 1.02 (1.07, 1.02, 0.95), met; throughput 0.94 (0.94, 0.88, 0.95), missed by 0.01; p99 0.84"
+    " (1.00, 0.80, 0.84), met.",
     "- **RSS** (≤ 200 MB): after 200 flows on fresh services met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
     "metaspace is ~5 MB. 2026-12-05: 201 MB (the orchestrator 201–203); four fresh sets side by side, 4 times, "
@@ -829,7 +845,9 @@ EXPLANATIONS = [
     " After fd2a907: 240.54 MB after the tracing-overhead run (tracing off 163 / 241 / 240 / 218, OTLP 186 / 224 / 202 / 217), 183.22 MB after 200 flows: missed by 41 MB; side by side, C2 skipping start-up code left the RSS after 200 flows at 182 against 184 MB and users' RSS at ready at 154 against 161 MB."
     " After 874cabc: 235.41 MB after the run (tracing off 164 / 213 / 215 / 206, OTLP 179 / 234 / 190 / 235 MB), 181.69 MB after 200 flows: missed by 35 MB; side by side with 34f1181 the RSS after 200 flows was 184 MB for both."
     " After 49eda7e: 230.75 MB after the run (tracing off 163 / 228 / 207 / 203, OTLP 177 / 209 / 231 / 228 MB), 184.49 MB after 200 flows: missed by 31 MB."
-    " After f1325eb: 248.07 MB after the run (tracing off 155 / 226 / 186 / 203, OTLP 181 / 248 / 198 / 210 MB), 185.79 MB after 200 flows: missed by 48 MB. Compact object headers (`-XX:+UseCompactObjectHeaders`, JDK 25) were tried side by side and not kept: each AOT cache 14 MB larger, the services 4–17 MB more RSS (PROFILES.md, \"Compact object headers\").",
+    " After f1325eb: 248.07 MB after the run (tracing off 155 / 226 / 186 / 203, OTLP 181 / 248 / 198 / 210 MB), 185.79 MB after 200 flows: missed by 48 MB. Compact object headers (`-XX:+UseCompactObjectHeaders`, JDK 25) were tried side by side and not kept: each AOT cache 14 MB larger, the services 4–17 MB more RSS (PROFILES.md, \"Compact object headers\")."
+    " After e88f523: 239.34 MB after the tracing-overhead run (tracing off 156 / 224 / 196 / 198, OTLP 178 / 239 / 229"
+    " / 224 MB), 185.20 MB after 200 flows: missed by 39 MB.",
     "- **Span indexer** (≥ 15 000 spans/s): met on a quiet machine (16 185 and 15 746 in two runs; 14 576 in a run with"
     " other work on the cores). The indexer (~45–50) and Elasticsearch (~60–75) cost ~110 CPU-ms per 1000 spans "
     "together, so 2 cores top out near 18 000 spans/s before the sender's own CPU, which shares them here. Kept: "
@@ -842,7 +860,7 @@ EXPLANATIONS = [
     " After 4f297f3: 19 201 (18 453–20 387)."
     " After fd2a907: 19 889 (19 740–20 324)."
     " After 874cabc: 19 749 (16 182–20 541)."
-    " After 49eda7e: 19 399 (16 979–20 025).",
+    " After 49eda7e: 19 399 (16 979–20 025). After f1325eb: 20 230. After e88f523: 17 871 (16 398–20 405).",
     "- **`make test`** (≤ 8 min): most of it is the system tests, each a real scenario on real backends (outages, "
     "failover with eight service JVMs, a three-node Elasticsearch, alert windows of real traffic). Cut on 2026-12-04 "
     "(1 393 → 981 s): service starts no longer hash the jars, per-trace counts became one aggregation, browser pages "
@@ -863,7 +881,9 @@ EXPLANATIONS = [
     " After 4f297f3: 444 s with warm caches; the run before it, which trained the four caches again for the new options, took 512 s."
     " After fd2a907: 427 s with warm caches (403 tests, one more: `ServiceJvmIT` checks what the JVM made of the compiler directives)."
     " After 874cabc and 8a61442: 525 s (411 tests, 8 more, ~15 s of them: a create's answer against a GET in users, orders and payments, an authorization's statements, `bin/waterfall.py` against a trace arriving in pieces and after a real flow), missed by 45 s, on the same slow machine state as the rest of this run."
-    " After 6b92917 (the services' temp dirs, library manifests, perf.sh's file list): 535 s (416 tests), missed by 55 s on the same slow state; the system tests 7:36 of it, `OutageIT` 132 s (its Elasticsearch outage 101 s) and `AlertsOnRealTrafficIT` 102 s the longest classes.",
+    " After 6b92917 (the services' temp dirs, library manifests, perf.sh's file list): 535 s (416 tests), missed by 55 s on the same slow state; the system tests 7:36 of it, `OutageIT` 132 s (its Elasticsearch outage 101 s) and `AlertsOnRealTrafficIT` 102 s the longest classes."
+    " After bc6529b: 538 s (443 tests: `JitBehindStartIT`, 1.3 s), missed by 58 s; the system tests 7:37 of it,"
+    " `OutageIT` 141 s the longest class.",
 ]
 
 
