@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Keeps a starting service JVM's C2 compiler behind its start, and gives it its priority back once the service is ready.
+"""Keeps a starting service JVM's C2 compiler behind its start, and gives it its priority back once it is ready.
 
 Usage: bin/jit-behind-start.py PID PORT   (run beside the JVM from its launch: bin/services.sh and bin/bench.py do)
 
 Four services starting at once on 2 cores are CPU-bound, and HotSpot's C2 is the largest single part of a start (35 %
 of its CPU): it compiles what the start calls thousands of times (class loading, the class-file API, zip, regex),
 while the interpreter and C1 code that the start actually runs on wait for the core. At the lowest priority (nice 19)
-until /health/ready answers 200, C2 compiles only when the cores are idle; from then on it has its usual priority,
-compiles what the service's requests make hot, and a queued start-up method that is no longer called is dropped from
-its queue as stale instead of compiled. Side by side (perf/results/PROFILES.md, "C2 behind the start"): four ready
-in 4.7 s instead of 6.0, and 1.2 CPU-s less spent by the end of the first 200 flows.
+until /health/ready answers 200, C2 gets hardly any CPU while the start has work; from then on it has its usual
+priority, compiles what the service's requests make hot, and a queued start-up method that is no longer called is
+dropped from its queue as stale instead of compiled. Side by side (perf/results/PROFILES.md, "C2 behind the
+start"): four ready in 4.7 s instead of 6.0, and 1.2 CPU-s less spent by the end of the first 200 flows.
 
 Only for the start: the compilers at a lower priority for good (`-XX:CompilerThreadPriority`, tried on 2026-12-04)
 made the start faster too, but starved the JIT under load, and the flow then needed twice as long to warm up. So this
@@ -26,8 +26,8 @@ COMPILER_THREAD = "C2 CompilerThre"  # HotSpot's "C2 CompilerThread<N>", as the 
 STARTING_THREAD = "java"  # what a new thread is called until it names itself
 BEHIND = 19
 # The first compiler threads are created before main() runs and are looked for every 10 ms; once one is found, every
-# 100 ms, with the readiness check (a JVM on more cores adds C2 threads as its queue grows; each scan costs CPU that a
-# start is short of: at 10 ms throughout, the script took 3 % of a core)
+# 100 ms, with the readiness check (a JVM on more cores adds C2 threads as its queue grows), since every scan costs
+# CPU that a start is short of. The whole script costs ~0.12 CPU-s per start, most of it Python's own start.
 FIRST_SCAN_S = 0.01
 SCAN_S = 0.1
 DEADLINE_S = 90.0  # bin/services.sh gives a start 90 s; a service that never gets ready gets its C2 back then
@@ -67,7 +67,8 @@ def thread_name(pid, tid):
 
 def hold_back(pid, port, lowered):
     """Lowers every C2 compiler thread of `pid` as it appears, until the service is ready, the deadline passes or the
-    JVM exits; records each in `lowered` (thread id: its priority before) as it goes, so a stop midway gives back all."""
+    JVM exits; records each in `lowered` (thread id: its priority before) as it goes, so that a stop midway gives
+    them all back."""
     others = set()
     began = time.monotonic()
     next_ready_poll = began
