@@ -2,6 +2,7 @@ package io.flowlens.systemtests;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,7 +59,7 @@ class JitBehindStartIT {
     @BeforeAll
     static void startUsersAndTheStandIn(@TempDir Path logs) throws Exception {
         privileged = mayRaiseAPriority();
-        standIn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        standIn = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         standIn.createContext("/health/ready", exchange -> {
             READINESS_CHECKS.incrementAndGet();
             exchange.sendResponseHeaders(READY.get() ? 200 : 503, -1);
@@ -153,7 +154,7 @@ class JitBehindStartIT {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + usersPort + "/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         Process behind = new ProcessBuilder(ROOT.resolve("bin/jit-behind-start.py").toString(),
                 String.valueOf(users.pid()), String.valueOf(usersPort)).inheritIO().start();
