@@ -17,13 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -54,8 +49,6 @@ class OutageIT {
     private static final Duration OUTAGE = Duration.ofSeconds(6);
     /** As long as the storage outage the architecture issue asks the pipeline to survive. */
     private static final Duration STORAGE_OUTAGE = Duration.ofSeconds(30);
-    /** Reads of what the flows left behind (their orders, payments, traces) at once: both cores busy, none flooded. */
-    private static final int READERS = 4;
 
     private static SystemUnderTest system;
 
@@ -91,7 +84,7 @@ class OutageIT {
         // its own part of the trace). Read after the traces were checked, since a failed export is counted only once
         // its retries are over.
         List<String> traceIds = flows.stream().map(Flow::traceId).toList();
-        List<Boolean> reached = readAll(traceIds, OutageIT::reachedJaeger);
+        List<Boolean> reached = Parallel.map(traceIds, OutageIT::reachedJaeger);
         List<String> incomplete = IntStream.range(0, traceIds.size()).filter(i -> !reached.get(i))
                 .mapToObj(traceIds::get).toList();
         long dropped = servicesDropped() - droppedBefore;
@@ -341,31 +334,10 @@ class OutageIT {
         Set<Long> orders = new HashSet<>();
         answered.forEach(flow -> assertThat("order " + flow.orderId() + " belongs to one flow",
                 orders.add(flow.orderId()), is(true)));
-        readAll(answered, flow -> {
+        Parallel.map(answered, flow -> {
             assertStored(flow);
             return flow;
         });
-    }
-
-    /**
-     * {@code read} of every item, {@link #READERS} at a time through the JDK's client; the first failure fails the
-     * test. The storage outage leaves ~600 flows to check, two reads each, which one at a time through RestAssured
-     * took ~20 s of the test.
-     */
-    private static <T, R> List<R> readAll(List<T> items, Function<T, R> read) {
-        try (ExecutorService readers = Executors.newFixedThreadPool(READERS)) {
-            List<CompletableFuture<R>> reads = items.stream()
-                    .map(item -> CompletableFuture.supplyAsync(() -> read.apply(item), readers)).toList();
-            List<R> results = new ArrayList<>();
-            for (CompletableFuture<R> each : reads) {
-                try {
-                    results.add(each.join());
-                } catch (CompletionException e) {
-                    throw e.getCause() instanceof AssertionError failed ? failed : new AssertionError(e.getCause());
-                }
-            }
-            return results;
-        }
     }
 
     private static void assertStored(Flow flow) {
