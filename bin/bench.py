@@ -883,7 +883,12 @@ EXPLANATIONS = [
     " After 874cabc and 8a61442: 525 s (411 tests, 8 more, ~15 s of them: a create's answer against a GET in users, orders and payments, an authorization's statements, `bin/waterfall.py` against a trace arriving in pieces and after a real flow), missed by 45 s, on the same slow machine state as the rest of this run."
     " After 6b92917 (the services' temp dirs, library manifests, perf.sh's file list): 535 s (416 tests), missed by 55 s on the same slow state; the system tests 7:36 of it, `OutageIT` 132 s (its Elasticsearch outage 101 s) and `AlertsOnRealTrafficIT` 102 s the longest classes."
     " After bc6529b: 538 s (443 tests: `JitBehindStartIT`, 1.3 s), missed by 58 s; the system tests 7:37 of it,"
-    " `OutageIT` 141 s the longest class.",
+    " `OutageIT` 141 s the longest class."
+    " After f34eb20, on a new machine in a slow state: 683 s, `OutageIT` 191 s the longest class, its Elasticsearch"
+    " outage case 139 s, of which ~26 s went to reading the ~600 flows' orders and payments one at a time through"
+    " RestAssured. After a481775 (those reads four at a time through the JDK's client), the next run: 667 s,"
+    " `OutageIT` 147 s, the test JVM 84 → 55 CPU-s; the lanes are CPU-bound, so what one class sheds the others"
+    " absorb in part (PROFILES.md, \"The system tests' bulk reads\").",
 ]
 
 
