@@ -200,10 +200,10 @@ class TwoInstancesFailoverIT {
                 && (f.answeredAtNanos() < wholeBefore || f.startedAtNanos() > allDead)).toList();
         // each with its start and answer in ms from the kill, to tell a span buffer the kill took from a lost span
         // and what Jaeger said of it, beside the services the indexer's copy has: Jaeger's storage alone, or the export
-        List<String> incomplete = traced.stream().flatMap(f -> notWholeInJaeger(f.traceId())
+        List<String> incomplete = Parallel.map(traced, f -> notWholeInJaeger(f.traceId())
                 .map(why -> f.traceId() + " started " + (f.startedAtNanos() - killed) / 1_000_000 + " answered "
                         + (f.answeredAtNanos() - killed) / 1_000_000 + ": " + why + "; flowlens-spans-* has "
-                        + indexedSpansPerService(f.traceId())).stream()).toList();
+                        + indexedSpansPerService(f.traceId()))).stream().flatMap(Optional::stream).toList();
         assertThat("traces not whole in Jaeger, of " + traced.size() + " (the dead instances' last exported span began,"
                 + " in ms from the kill: " + exportedUpToMillis + "; all dead at "
                 + (allDead - killed) / 1_000_000 + "; " + (incomplete.isEmpty() ? "" : spansGivenUp()) + ")",
