@@ -81,9 +81,10 @@ class SpanIndexerOutageIT {
         // Jaeger's storage path was never disturbed: its trace is the count to reach, trace by trace
         List<String> flows = List.copyOf(traceIds);
         TraceShapeIT.awaitCompleteTrace(system, flows.getLast()); // the last one stored: the earlier ones are too
+        List<Long> stored = Parallel.map(flows, traceId -> (long) system.jaeger().trace(traceId).size());
         Map<String, Long> expected = new ConcurrentHashMap<>();
-        for (String traceId : flows) {
-            expected.put(traceId, (long) system.jaeger().trace(traceId).size());
+        for (int i = 0; i < flows.size(); i++) {
+            expected.put(flows.get(i), stored.get(i));
         }
         assertThat("Jaeger stored every flow", expected.values().stream().filter(spans -> spans == 0).count(), is(0L));
         Map<String, Long> missing = new ConcurrentHashMap<>();
