@@ -888,7 +888,10 @@ EXPLANATIONS = [
     " outage case 139 s, of which ~26 s went to reading the ~600 flows' orders and payments one at a time through"
     " RestAssured. After a481775 (those reads four at a time through the JDK's client), the next run: 667 s,"
     " `OutageIT` 147 s, the test JVM 84 → 55 CPU-s; the lanes are CPU-bound, so what one class sheds the others"
-    " absorb in part (PROFILES.md, \"The system tests' bulk reads\").",
+    " absorb in part (PROFILES.md, \"The system tests' bulk reads\"). After 83a40b1 (the failover test's Jaeger"
+    " reads in parallel too): 741 s, with the machine slower again (the same Python loop 1.02 CPU-s against 0.77;"
+    " every process group 5–10 % more CPU-s, the test JVM 65 against 55), so no figure of this state measures the"
+    " change; the classes alone do.",
 ]
 
 
