@@ -9,9 +9,10 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * The requests a test makes in bulk (hundreds of flows, or reads of what they left behind), a few at a time: one
- * after the other they were tens of seconds of a test while a core sat idle (OutageIT's ~600 flows, two reads each:
- * ~26 s, then ~4 s).
+ * The reads a test makes in bulk (what hundreds of flows left behind: their orders, payments and traces), a few at a
+ * time. One after the other they were tens of seconds of a test: OutageIT's ~600 flows after its storage outage, two
+ * reads each, took ~26 s through RestAssured and take ~4 s here. Only for reads: flows sent at once would shape their
+ * traces differently on a loaded box (timeouts, retries), which tests such as SamplingIT compare span for span.
  */
 final class Parallel {
 
@@ -21,7 +22,7 @@ final class Parallel {
     private Parallel() {
     }
 
-    /** {@code work} of every item, {@link #THREADS} at a time, results in the items' order; the first failure is thrown. */
+    /** {@code work} of every item, {@link #THREADS} at a time; the results in the items' order, or the first failure. */
     static <T, R> List<R> map(List<T> items, Function<T, R> work) {
         try (ExecutorService threads = Executors.newFixedThreadPool(THREADS)) {
             List<CompletableFuture<R>> results = items.stream()
