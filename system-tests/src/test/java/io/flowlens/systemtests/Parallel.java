@@ -22,7 +22,7 @@ final class Parallel {
     private Parallel() {
     }
 
-    /** {@code work} of every item, {@link #THREADS} at a time; the results in the items' order, or the first failure. */
+    /** {@code work} of every item, {@link #THREADS} at a time: the results in order, or the first failure. */
     static <T, R> List<R> map(List<T> items, Function<T, R> work) {
         try (ExecutorService threads = Executors.newFixedThreadPool(THREADS)) {
             List<CompletableFuture<R>> results = items.stream()
