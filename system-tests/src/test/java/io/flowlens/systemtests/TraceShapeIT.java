@@ -38,6 +38,13 @@ class TraceShapeIT {
 
     private static final int FLOWS = 24;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    /**
+     * How long the span counts must hold before the traces count as complete: longer than a service's export delay
+     * ({@code otel.bsp.schedule.delay}, 2 s) with Jaeger's batch and Elasticsearch's 1 s refresh after it. One
+     * unchanged poll a second apart was not: a trace can reach Jaeger in two batches of one service, and SamplingIT's
+     * reference, read that way on a cold set, lacked its last spans.
+     */
+    private static final Duration QUIET = Duration.ofSeconds(4);
 
     private static SystemUnderTest system;
 
@@ -163,7 +170,7 @@ class TraceShapeIT {
     }
 
     /**
-     * Complete = all four services, the root present, no orphan, and the span count unchanged for a second
+     * Complete = all four services, the root present, no orphan, and the span count unchanged for {@link #QUIET}
      * (Jaeger writes to Elasticsearch in batches, so a trace can be searchable before its last spans are).
      */
     private static List<TraceSpan> awaitCompleteTrace(String traceId) {
@@ -175,12 +182,13 @@ class TraceShapeIT {
     }
 
     /**
-     * {@link #awaitCompleteTrace} for several traces at once, so they share the second of "unchanged" (one at a time,
+     * {@link #awaitCompleteTrace} for several traces at once, so they share the wait of "unchanged" (one at a time,
      * 24 flows waited 24 of it).
      */
     static Map<String, List<TraceSpan>> awaitCompleteTraces(SystemUnderTest system, List<String> traceIds) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         Map<String, List<TraceSpan>> previous = Map.of();
+        long quietSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
             Map<String, List<TraceSpan>> traces = new LinkedHashMap<>();
             boolean shaped = true;
@@ -191,11 +199,13 @@ class TraceShapeIT {
                 shaped &= FullFlowSystemIT.servicesOf(spans).size() == 4 && spans.stream().anyMatch(TraceSpan::isRoot);
                 unchanged &= previous.containsKey(traceId) && previous.get(traceId).size() == spans.size();
             }
-            if (shaped && unchanged) {
+            if (!shaped || !unchanged) {
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= QUIET.toNanos()) {
                 return traces;
             }
             previous = traces;
-            ServiceProcesses.sleep(shaped ? 1000 : 200);
+            ServiceProcesses.sleep(shaped ? 500 : 200);
         }
         Map<String, List<String>> last = new LinkedHashMap<>();
         previous.forEach((id, spans) -> last.put(id, spans.stream().map(s -> s.service() + ":" + s.name()).toList()));
