@@ -62,13 +62,11 @@ class SamplingIT {
                     .then().statusCode(200).extract().path("trace_id"));
         }
         // a completed flow of user 1 always makes the same spans: as many as the same flow on the unsampled
-        // services shows in Jaeger; every kept trace must have all of them. The reference is read once nothing more
-        // came for 5 s (the services export every 2 s at the latest), not once it merely looked whole: the main set
-        // can be cold here (this class may be the first on it), and a run of this class alone failed on a reference
-        // read before its last spans had come (every kept trace had 36 spans, as the reference had in storage).
+        // services shows in Jaeger once complete (its counts held for a while: a run of this class alone on a cold
+        // main set failed when one unchanged poll counted as complete); every kept trace must have all of them
         String reference = RestAssured.given().baseUri(system.orchestrator()).get("/demo/full-flow/1")
                 .then().statusCode(200).extract().path("trace_id");
-        long full = system.jaeger().awaitSettled(reference, Duration.ofSeconds(5), Duration.ofSeconds(30)).size();
+        long full = TraceShapeIT.awaitCompleteTrace(system, reference).size();
         // spans arrive over a few seconds (service batches, Jaeger's batch, the indexer's bulk): wait until every
         // trace found so far is complete and as many traces are found as sampling should keep
         List<Map<String, Object>> buckets = Awaitility.await("kept traces of " + full + " spans each, as the reference")

@@ -80,9 +80,7 @@ class SpanIndexerOutageIT {
         assertThat("Jaeger queued batches for the indexer while it was down", mostQueued.get(), greaterThan(0L));
         // Jaeger's storage path was never disturbed: its trace is the count to reach, trace by trace
         List<String> flows = List.copyOf(traceIds);
-        // the last one stored, the earlier ones are too: settled (5 s without a new span), since its count is the one
-        // to reach, and a trace read once it merely looked whole can still lack its last spans (SamplingIT's reference)
-        system.jaeger().awaitSettled(flows.getLast(), Duration.ofSeconds(5), Duration.ofSeconds(60));
+        TraceShapeIT.awaitCompleteTrace(system, flows.getLast()); // the last one stored: the earlier ones are too
         List<Long> stored = Parallel.map(flows, traceId -> (long) system.jaeger().trace(traceId).size());
         Map<String, Long> expected = new ConcurrentHashMap<>();
         for (int i = 0; i < flows.size(); i++) {
