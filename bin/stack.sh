@@ -65,6 +65,11 @@ ES_HEAP="${ES_HEAP:-$( (( ES_NODES == 1 )) && echo 512m || echo 384m)}"
 # replica could never be assigned and every index would stay yellow.
 ES_REPLICAS=$(( ES_NODES > 1 ? 1 : 0 ))
 ES_USER="${FLOWLENS_ES_USER:-flowlens}"
+# The JVM of Elasticsearch's command-line tools (the launcher that starts a node and waits for it, elasticsearch-keystore,
+# -users, -certutil): each lives a second or two, so C1 alone, as for the system tests' short JVMs (its script already
+# gives it the serial collector and a 64 MB heap). Measured 2026-12-07 (perf/results/PROFILES.md "Elasticsearch's
+# short JVMs"): a tool 1.65 -> 1.05 CPU-s; a `bin/stack.sh up` outside its daemons 3.78 -> 3.28 CPU-s (2 runs each).
+ES_CLI_JAVA_OPTS="-XX:TieredStopAtLevel=1"
 START_TIMEOUT="${FLOWLENS_START_TIMEOUT:-120}"
 JAEGER_CONFIG="${JAEGER_CONFIG:-$FLOWLENS_ROOT/stack/jaeger-elasticsearch.yaml}"
 INSTANCE="${FLOWLENS_INSTANCE:-default}"
@@ -427,11 +432,11 @@ ensure_es_certificates() { # JAVA_HOME
         mkdir -p "$certs"
         [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$ES_STATE/config"
         as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" \
-            "$ES_HOME/bin/elasticsearch-certutil" ca --pem --silent --out "$certs/ca.zip" >/dev/null
+            CLI_JAVA_OPTS="$ES_CLI_JAVA_OPTS" "$ES_HOME/bin/elasticsearch-certutil" ca --pem --silent --out "$certs/ca.zip" >/dev/null
         (cd "$certs" && unzip -q -o ca.zip)
         [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$certs"
         as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" \
-            "$ES_HOME/bin/elasticsearch-certutil" cert --pem --silent --ca-cert "$certs/ca/ca.crt" \
+            CLI_JAVA_OPTS="$ES_CLI_JAVA_OPTS" "$ES_HOME/bin/elasticsearch-certutil" cert --pem --silent --ca-cert "$certs/ca/ca.crt" \
             --ca-key "$certs/ca/ca.key" --dns localhost --ip 127.0.0.1 --name http --out "$certs/http.zip" >/dev/null
         (cd "$certs" && unzip -q -o http.zip)
         [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$certs"
@@ -443,7 +448,10 @@ ensure_es_certificates() { # JAVA_HOME
 # every secured start: it converges (passwd for users that exist) and picks up rotated secret files.
 setup_es_security() { # JAVA_HOME
     local java_home="$1" conf="$ES_STATE/config"
-    tool() { as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$conf" "$@"; }
+    tool() {
+        as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$conf" \
+            CLI_JAVA_OPTS="$ES_CLI_JAVA_OPTS" "$@"
+    }
     [[ -f "$conf/elasticsearch.keystore" ]] || tool "$ES_HOME/bin/elasticsearch-keystore" create >/dev/null
     tool "$ES_HOME/bin/elasticsearch-keystore" add -x -f bootstrap.password <"$(secret_file elastic)" >/dev/null
     cat >"$conf/roles.yml" <<'ROLES'
@@ -538,7 +546,7 @@ start_es_node() {
     # ES_PID_MATCH still names the node alone).
     if ! (close_lock_fds; cd "$ES_STATE/logs" && as_es_user env -i PATH="/usr/bin:/bin" HOME="$ES_STATE/tmp" LANG=C.UTF-8 \
             ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" ES_TMPDIR="$ES_STATE/tmp" \
-            CLI_JAVA_OPTS="-Djava.io.tmpdir=$ES_STATE/cli-tmp" \
+            CLI_JAVA_OPTS="-Djava.io.tmpdir=$ES_STATE/cli-tmp $ES_CLI_JAVA_OPTS" \
             ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP${FLOWLENS_STACK_JAVA_OPTS:+ $FLOWLENS_STACK_JAVA_OPTS}" \
             "$ES_HOME/bin/elasticsearch" -d -p "$ES_PIDFILE" \
             -E cluster.name="$ES_CLUSTER" \
