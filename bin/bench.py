@@ -891,7 +891,13 @@ EXPLANATIONS = [
     " absorb in part (PROFILES.md, \"The system tests' bulk reads\"). After 83a40b1 (the failover test's Jaeger"
     " reads in parallel too): 741 s, with the machine slower again (the same Python loop 1.02 CPU-s against 0.77;"
     " every process group 5–10 % more CPU-s, the test JVM 65 against 55), so no figure of this state measures the"
-    " change; the classes alone do.",
+    " change; the classes alone do. At 4169d09, warm, on a slow state (the loop 1.25 CPU-s): 692 s, ~920 CPU-s"
+    " over the run, Elasticsearch 254 and the service JVMs 364 of them (about half of those ~75 starts of ~2.6 CPU-s"
+    " each); one class at a time the system tests spend 786 CPU-s, `ElasticsearchClusterIT` 110,"
+    " `TwoInstancesFailoverIT` 109, `AlertsOnRealTrafficIT` 88 and `OutageIT` 85 the largest. A third lane was"
+    " tried and not kept: the system tests alone, alternated, took 559 / 636 s with two lanes and 557 / 553 s with"
+    " three, the same on like machine states; the main lane's classes then run beside two others and it becomes the"
+    " longest (PROFILES.md, \"What each system test class costs\").",
 ]
 
 
