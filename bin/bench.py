@@ -897,7 +897,10 @@ EXPLANATIONS = [
     " `TwoInstancesFailoverIT` 109, `AlertsOnRealTrafficIT` 88 and `OutageIT` 85 the largest. A third lane was"
     " tried and not kept: the system tests alone, alternated, took 559 / 636 s with two lanes and 557 / 553 s with"
     " three, the same on like machine states; the main lane's classes then run beside two others and it becomes the"
-    " longest (PROFILES.md, \"What each system test class costs\").",
+    " longest (PROFILES.md, \"What each system test class costs\"). After 91b516c (Elasticsearch's launcher and"
+    " tools on C1), on a fast state (the loop 0.77 CPU-s before and after): 616 s, the system tests 8:43 of it,"
+    " `OutageIT` 124 s, `AlertsOnRealTrafficIT` 116 s and `ElasticsearchClusterIT` 99 s the longest classes;"
+    " f34eb20 took 683 s on this machine at the same loop time.",
 ]
 
 
