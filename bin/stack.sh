@@ -424,6 +424,15 @@ es_curl_auth() { # prints curl options for the ES checks (none on the plain stac
     if [[ "$SECURITY" == on ]]; then printf -- '--netrc-file\n%s\n--cacert\n%s\n' "$(es_netrc)" "$SECRETS_DIR/ca.crt"; fi
 }
 
+# One of Elasticsearch's command-line tools (bin/elasticsearch-*) on this instance's config, as the ES user, with
+# nothing of the caller's environment.
+es_tool() { # JAVA_HOME TOOL ARGS...
+    local java_home="$1" tool="$2"
+    shift 2
+    as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" \
+        CLI_JAVA_OPTS="$ES_CLI_JAVA_OPTS" "$ES_HOME/bin/elasticsearch-$tool" "$@"
+}
+
 # A CA and an HTTP certificate for 127.0.0.1/localhost, made once by elasticsearch-certutil; clients trust the CA
 # through $SECRETS_DIR/ca.crt.
 ensure_es_certificates() { # JAVA_HOME
@@ -431,12 +440,10 @@ ensure_es_certificates() { # JAVA_HOME
     if [[ ! -f "$certs/http/http.crt" ]]; then
         mkdir -p "$certs"
         [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$ES_STATE/config"
-        as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" \
-            CLI_JAVA_OPTS="$ES_CLI_JAVA_OPTS" "$ES_HOME/bin/elasticsearch-certutil" ca --pem --silent --out "$certs/ca.zip" >/dev/null
+        es_tool "$java_home" certutil ca --pem --silent --out "$certs/ca.zip" >/dev/null
         (cd "$certs" && unzip -q -o ca.zip)
         [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$certs"
-        as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_STATE/config" \
-            CLI_JAVA_OPTS="$ES_CLI_JAVA_OPTS" "$ES_HOME/bin/elasticsearch-certutil" cert --pem --silent --ca-cert "$certs/ca/ca.crt" \
+        es_tool "$java_home" certutil cert --pem --silent --ca-cert "$certs/ca/ca.crt" \
             --ca-key "$certs/ca/ca.key" --dns localhost --ip 127.0.0.1 --name http --out "$certs/http.zip" >/dev/null
         (cd "$certs" && unzip -q -o http.zip)
         [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$certs"
@@ -448,12 +455,8 @@ ensure_es_certificates() { # JAVA_HOME
 # every secured start: it converges (passwd for users that exist) and picks up rotated secret files.
 setup_es_security() { # JAVA_HOME
     local java_home="$1" conf="$ES_STATE/config"
-    tool() {
-        as_es_user env -i PATH="/usr/bin:/bin" ES_JAVA_HOME="$java_home" ES_PATH_CONF="$conf" \
-            CLI_JAVA_OPTS="$ES_CLI_JAVA_OPTS" "$@"
-    }
-    [[ -f "$conf/elasticsearch.keystore" ]] || tool "$ES_HOME/bin/elasticsearch-keystore" create >/dev/null
-    tool "$ES_HOME/bin/elasticsearch-keystore" add -x -f bootstrap.password <"$(secret_file elastic)" >/dev/null
+    [[ -f "$conf/elasticsearch.keystore" ]] || es_tool "$java_home" keystore create >/dev/null
+    es_tool "$java_home" keystore add -x -f bootstrap.password <"$(secret_file elastic)" >/dev/null
     cat >"$conf/roles.yml" <<'ROLES'
 # written by bin/stack.sh (secured profile): least privilege per client
 flowlens_span_writer:
@@ -480,9 +483,9 @@ ROLES
         password="$(cat "$(secret_file "$user")")"
         # -p is the tool's only non-interactive way; it runs for a second, as the ES user, on this machine only
         if grep -q "^$user:" "$conf/users" 2>/dev/null; then
-            tool "$ES_HOME/bin/elasticsearch-users" passwd "$user" -p "$password" >/dev/null
+            es_tool "$java_home" users passwd "$user" -p "$password" >/dev/null
         else
-            tool "$ES_HOME/bin/elasticsearch-users" useradd "$user" -p "$password" -r "$role" >/dev/null
+            es_tool "$java_home" users useradd "$user" -p "$password" -r "$role" >/dev/null
         fi
     done
     [[ "$EUID" != 0 ]] || chown -R "$ES_USER": "$conf"
