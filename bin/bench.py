@@ -723,7 +723,8 @@ EXPLANATIONS = [
     " 1.57 s (met), four 5.35 s (5.2–6.8), missed by 0.35 s, the first repetition again the slow one right after"
     " `bin/stack.sh up`, and every start ~10 % slower than in the run an hour before (no cache: four 9.1 s against"
     " 8.2). That run (bc6529b) read four 4.55 s, met, but its script never saw ready (an HTTP/1.0 request, which"
-    " Helidon 4 answers 400) and held C2 back for 90 s: not a figure of what is kept.",
+    " Helidon 4 answers 400) and held C2 back for 90 s: not a figure of what is kept."
+    " After 2a95690 (nothing in a service since e88f523; the 10-million-step Python loop read 0.79 CPU-s before the run and 1.41 after it): users 1.71 s (met), four 6.25 s (5.9–9.2), missed by 1.25 s, without the cache 10.5 s (9.1 the run before): the whole run was on a slow state.",
     "- **CPU per flow** (≤ 10 ms): one flow is 6 server requests, 5 REST client calls and about ten commits across four"
     " JVMs; orders and the orchestrator are two thirds of it (13 and 15 of 40 ms in a JFR run, PROFILES.md \"Where a "
     "flow's CPU goes now\"), and in both the largest single item is H2 writing a chunk on every commit (`WRITE_DELAY=0`,"
@@ -758,7 +759,8 @@ EXPLANATIONS = [
     " After 49eda7e (the session before's checks on every request: the query's grammar, path parameters, the admin token's filter; side by side with 36aa6b6, `bin/bench.py flow-cpu`, tracing off, 4 probes each at 15 flows/s: 14.77 ms (14.00–16.58) against 15.18 (13.79–16.71), no cost the spread lets through): 13.09 ms (11.16–15.12), missed by 3.09 ms, on the slow state (tracing off saturated at 141–163 flows/s against 238–262)."
     " After f1325eb (the request checks of 2026-12-07 measured again side by side with `bin/bench.py flow-cpu` split by service and thread: 2 % by the deployments' medians, inside their spread, PROFILES.md \"What the request checks of 2026-12-07 cost a flow\"; `-XX:+UseCompactObjectHeaders` saved no CPU there and was not kept): 12.46 ms (11.56–12.76), missed by 2.46 ms, on the slow state (tracing off saturated at 155–166 flows/s)."
     " After e88f523 (nothing in a flow; C2 behind the start ends at ready): 13.99 ms (13.39–14.45), missed by 3.99 ms,"
-    " on the slow state (tracing off saturated at 141–166 flows/s); the run an hour before, on a faster one, 11.23 ms.",
+    " on the slow state (tracing off saturated at 141–166 flows/s); the run an hour before, on a faster one, 11.23 ms."
+    " After 2a95690 (nothing in a flow since e88f523; the 10-million-step Python loop read 0.79 CPU-s before the run and 1.41 after it): 11.86 ms (11.36–12.46), missed by 1.86 ms, tracing off saturated at 107–125 flows/s.",
     "- **Warm-up** (≤ 60 s): the AOT cache brings classes and method profiles, not compiled code (JDK 25's cache holds "
     "no JIT-compiled methods), so C2 still compiles the flow's several hundred methods at run time, here on the one "
     "core the eight service JVMs share. With tracing really off in one deployment (2026-12-04), neither settled within "
@@ -786,7 +788,8 @@ EXPLANATIONS = [
     " After e88f523 (C2 behind the start until ready): off 101 s, OTLP 111 s (15 → 139 and 12 → 129 flows/s, 7 737 and"
     " 6 417 flows), missed by 51 s. The warm-up of this run alone, side by side with the lever off: 81 / 111 s against"
     " 81 / 112 s. With C2 held back for 90 s instead (bc6529b's bug), both deployments fell to ~20 flows/s for ~40 s"
-    " once it was given back, 142 / 193 s in its `make bench` (PROFILES.md, \"C2 behind the start\").",
+    " once it was given back, 142 / 193 s in its `make bench` (PROFILES.md, \"C2 behind the start\")."
+    " After 2a95690 (nothing in a service): off 610 s, OTLP 458 s (11 → 102 and 9 → 116 flows/s, 27 735 and 25 135 flows), missed by 550 s, on the slowest state yet: both climbed to ~80 flows/s in 7 chunks, then wandered between 62 and 124 flows/s chunk to chunk for 25 more, so three chunks within 5 % came only near the end of the 33 chunks.",
     "- **Tracing ratios** (CPU, throughput, p99): until 2026-12-04 both deployments traced (bin/bench.py gave "
     "`OTEL_SDK_DISABLED` only to the JVM options, never to the JVMs), so every earlier ratio compared OTLP with itself;"
     " each deployment now proves its mode on `/metrics`. The first honest runs: CPU 0.90 / 1.11, throughput 0.90 / "
@@ -834,7 +837,8 @@ EXPLANATIONS = [
     " After 49eda7e, on a slow state: CPU 1.00 (14.8/14.8, 14.2/14.0, 13.0/13.6 ms at once), met; throughput 0.92 (0.91, 0.92, 1.00; backends idle 0.80, 0.90, 0.94), missed by 0.03; p99 1.04 (0.68, 1.05, 1.03), met, with p99s of 34–50 ms in both deployments."
     " After f1325eb, on a slow state: CPU 1.03 (14.4/14.9, 13.0/13.4, 13.1/13.0 ms at once), met; throughput 0.93 (0.87, 0.93, 0.97; backends idle 0.82, 0.91, 0.95), missed by 0.02; p99 1.05 (0.88, 1.09, 1.05), met, with p99s of 31–49 ms in both deployments."
     " After e88f523: CPU 1.02 (1.07, 1.02, 0.95), met; throughput 0.94 (0.94, 0.88, 0.95), missed by 0.01; p99 0.84"
-    " (1.00, 0.80, 0.84), met.",
+    " (1.00, 0.80, 0.84), met."
+    " After 2a95690: CPU 1.02 (1.03, 1.02, 0.99), met; throughput 0.92 (1.00, 0.92, 0.83; backends idle 0.86, 0.80, 1.00), missed by 0.03; p99 1.03 (1.23, 1.03, 0.93), met, with p99s of 36–64 ms in both deployments.",
     "- **RSS** (≤ 200 MB): after 200 flows on fresh services met since Jackson 3 left the class path, with little margin (190–196 MB in the last run): "
     "heap ~40 MB, the mapped AOT cache (82–88 MB, resident in full, paid back in start time), code cache ~23 MB; "
     "metaspace is ~5 MB. 2026-12-05: 201 MB (the orchestrator 201–203); four fresh sets side by side, 4 times, "
@@ -847,7 +851,8 @@ EXPLANATIONS = [
     " After 49eda7e: 230.75 MB after the run (tracing off 163 / 228 / 207 / 203, OTLP 177 / 209 / 231 / 228 MB), 184.49 MB after 200 flows: missed by 31 MB."
     " After f1325eb: 248.07 MB after the run (tracing off 155 / 226 / 186 / 203, OTLP 181 / 248 / 198 / 210 MB), 185.79 MB after 200 flows: missed by 48 MB. Compact object headers (`-XX:+UseCompactObjectHeaders`, JDK 25) were tried side by side and not kept: each AOT cache 14 MB larger, the services 4–17 MB more RSS (PROFILES.md, \"Compact object headers\")."
     " After e88f523: 239.34 MB after the tracing-overhead run (tracing off 156 / 224 / 196 / 198, OTLP 178 / 239 / 229"
-    " / 224 MB), 185.20 MB after 200 flows: missed by 39 MB.",
+    " / 224 MB), 185.20 MB after 200 flows: missed by 39 MB."
+    " After 2a95690: 228.20 MB after the tracing-overhead run (tracing off 166 / 213 / 222 / 205, OTLP 189 / 211 / 228 / 208 MB), 181.75 MB after 200 flows: missed by 28 MB.",
     "- **Span indexer** (≥ 15 000 spans/s): met on a quiet machine (16 185 and 15 746 in two runs; 14 576 in a run with"
     " other work on the cores). The indexer (~45–50) and Elasticsearch (~60–75) cost ~110 CPU-ms per 1000 spans "
     "together, so 2 cores top out near 18 000 spans/s before the sender's own CPU, which shares them here. Kept: "
@@ -860,7 +865,8 @@ EXPLANATIONS = [
     " After 4f297f3: 19 201 (18 453–20 387)."
     " After fd2a907: 19 889 (19 740–20 324)."
     " After 874cabc: 19 749 (16 182–20 541)."
-    " After 49eda7e: 19 399 (16 979–20 025). After f1325eb: 20 230. After e88f523: 17 871 (16 398–20 405).",
+    " After 49eda7e: 19 399 (16 979–20 025). After f1325eb: 20 230. After e88f523: 17 871 (16 398–20 405)."
+    " After 2a95690: 16 170 (14 326–17 061).",
     "- **`make test`** (≤ 8 min): most of it is the system tests, each a real scenario on real backends (outages, "
     "failover with eight service JVMs, a three-node Elasticsearch, alert windows of real traffic). Cut on 2026-12-04 "
     "(1 393 → 981 s): service starts no longer hash the jars, per-trace counts became one aggregation, browser pages "
