@@ -4,9 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,24 +82,25 @@ class SpanIndexerOutageIT {
         List<String> flows = List.copyOf(traceIds);
         TraceShapeIT.awaitCompleteTrace(system, flows.getLast()); // the last one stored: the earlier ones are too
         List<Long> stored = Parallel.map(flows, traceId -> (long) system.jaeger().trace(traceId).size());
-        Map<String, Long> expected = new ConcurrentHashMap<>();
+        Map<String, Long> expected = new LinkedHashMap<>();
         for (int i = 0; i < flows.size(); i++) {
             expected.put(flows.get(i), stored.get(i));
         }
         assertThat("Jaeger stored every flow", expected.values().stream().filter(spans -> spans == 0).count(), is(0L));
-        Map<String, Long> missing = new ConcurrentHashMap<>();
-        Awaitility.await("every span of " + expected.size() + " flows in flowlens-spans-*: missing per trace " + missing)
-                .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                    missing.clear();
+        // untilAsserted: a timeout reports the last poll's missing spans per trace (an alias string would be built
+        // once, before the first poll)
+        Awaitility.await("every span of " + expected.size() + " flows in flowlens-spans-*")
+                .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                     Map<String, Long> found = SpanCounts.perTrace(system, "flowlens-spans-*", "trace_id",
                             expected.keySet());
+                    Map<String, Long> missing = new LinkedHashMap<>();
                     expected.forEach((traceId, spans) -> {
                         long foundSpans = found.getOrDefault(traceId, 0L);
                         if (foundSpans != spans) {
                             missing.put(traceId, spans - foundSpans);
                         }
                     });
-                    return missing.isEmpty();
+                    assertThat("spans missing per trace", missing, is(Map.of()));
                 });
         assertThat("Jaeger gave up no batch for the indexer",
                 PrometheusMetrics.jaegerToIndexer(system, "otelcol_exporter_send_failed_spans_total") - failedBefore,
