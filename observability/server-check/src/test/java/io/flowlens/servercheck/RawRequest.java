@@ -32,12 +32,21 @@ public final class RawRequest {
             request.append(line).append("\r\n");
         }
         request.append("Connection: close\r\n\r\n");
-        return exchange(server, request.toString().getBytes(StandardCharsets.US_ASCII), false).text();
+        return answer(server, request.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
-     * Sends these bytes as they are (a request's head and body, framed or misframed as the test needs), reads the
-     * first answer up to its Content-Length, then whether the server closed the connection after it.
+     * Sends these bytes as they are (a request's head and body, framed or misframed as the test needs) and reads the
+     * first answer, head and body, up to its Content-Length; it does not wait to see whether the server kept the
+     * connection (see {@link #exchange}).
+     */
+    public static String answer(URI server, byte[] request) throws IOException {
+        return exchange(server, request, false).text();
+    }
+
+    /**
+     * As {@link #answer}, then whether the server closed the connection after it: when the server keeps it, that
+     * takes two seconds of waiting for nothing, so only for a test that asserts it.
      */
     public static Answer exchange(URI server, byte[] request) throws IOException {
         return exchange(server, request, true);

@@ -137,15 +137,15 @@ class TracesResourceTest {
         URI server = URI.create("http://localhost:"
                 + CDI.current().getBeanManager().getExtension(ServerCdiExtension.class).port());
         String head = "POST /v1/traces HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + PROTOBUF + "\r\n";
-        String badChunk = RawRequest.exchange(server, (head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII)).text();
+        String badChunk = RawRequest.answer(server, (head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         assertThat(badChunk, allOf(startsWith("HTTP/1.1 400"), containsString("application/problem+json"),
                 containsString("\"type\":\"https://flowlens.io/problems/malformed-otlp\""),
                 containsString("the chunked transfer coding is malformed, or has chunk extensions or trailers, which"
                         + " this server does not read (RFC 9112, 7.1)")));
         // Jersey answered a media type it cannot parse with a bare 400: no body, no content type
-        String badAccept = RawRequest.exchange(server, (head + "Accept: ///\r\nContent-Length: 0\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII)).text();
+        String badAccept = RawRequest.answer(server, (head + "Accept: ///\r\nContent-Length: 0\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         assertThat(badAccept, allOf(startsWith("HTTP/1.1 400"), containsString("application/problem+json"),
                 containsString("\"detail\":\"Accept must be a list of media ranges (RFC 9110, 12.5.1)\"")));
         assertThat(sink.stats().queued(), is(before));
