@@ -101,7 +101,7 @@ spike-test: ## k6 spike: quiet, a burst, quiet again
 soak-test: ## k6 soak: steady mix for DURATION (default 10m)
 	bin/perf.sh soak
 
-bench: ## issue 15's figures in one run: startup and RSS, tracing overhead with the services pinned to one core, span ingest; writes perf/results/BENCHMARKS.md and benchmarks.json's summary (~20–30 min); stops the backends afterwards unless they were running before
+bench: ## issue 15's figures in one run: startup and RSS, tracing overhead with the services pinned to one core, span ingest; writes perf/results/BENCHMARKS.md, benchmarks.json's summary and HISTORY.md (~20–30 min); stops the backends afterwards unless they were running before
 	$(MVN) -q install -DskipTests
 	bin/with-stack.sh bin/bench.py
 
