@@ -152,9 +152,12 @@ def main():
 
 
 def machine_gauge():
-    """CPU-s of a fixed pure-Python loop (10 million additions): how fast this machine runs at the moment. The same
-    build's figures move with it from run to run (0.72-1.41 CPU-s seen on one machine, PROFILES.md), so every run
-    records it before and after, and a change is judged side by side, never against an earlier run."""
+    """CPU-s of a fixed loop of 10 million additions in a Python function, once the cores are quiet: how fast this
+    machine runs at the moment. The same build's figures move with it from run to run, so every run records it before
+    and after, and a change is judged side by side, never against an earlier run. On the machine of 2026-12-08 it read
+    0.29-0.32 CPU-s idle and 0.45 with Elasticsearch starting beside it (PROFILES.md's `python3 -c` loop, whose
+    variables are globals, is a different figure: 0.67-0.83 idle at the same hour)."""
+    quiet(f"0-{os.cpu_count() - 1}")
     began, total = time.process_time(), 0
     for i in range(10_000_000):
         total += i
@@ -556,9 +559,9 @@ def write(results, ingest_runs, seconds, gauge):
         "",
         f"One run of `make bench` ({seconds / 60:.1f} min) of {run['commit']} on {os.cpu_count()} cores, "
         f"{platform.platform()}, JDK {JAVA_HOME}, {run['date']}; load average at the end "
-        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min); a 10-million-step Python loop took "
-        f"{gauge[0]:.2f} CPU-s before the run and {gauge[1]:.2f} after it (this machine's speed of the moment: the "
-        "same build's figures move with it). Every figure below comes from this run except `make test` (the last green run "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min); 10 million additions in a Python "
+        f"function took {gauge[0]:.2f} CPU-s before the run and {gauge[1]:.2f} after it (this machine's speed of the "
+        "moment, which the same build's figures move with; 0.29–0.32 CPU-s idle on the machine of 2026-12-08). Every figure below comes from this run except `make test` (the last green run "
         "on this machine, recorded by the Makefile) and the sections marked as written by their own command. "
         "`perf/results/benchmarks.json` holds every measurement and the `summary`; `HISTORY.md` every run's goals.",
         "",
@@ -727,87 +730,88 @@ GOALS = [
 EXPLANATIONS = [
     'What the profiles (PROFILES.md) show is left behind each goal; the goals table says by how much, and '
     "HISTORY.md every run's figures. One thing first: **the same build reads differently from run to run.** Between"
-    ' the last ten runs, with no change to a service in most of them, the CPU per flow read 5.35–13.99 ms and four '
-    'starts 4.34–6.34 s; the build that read 5.35 ms measured 10.8–12.5 ms a few hours later, side by side with the'
-    " next one's 10.9–12.2; and a 10-million-step Python loop took 0.72–1.41 CPU-s on the machines of those runs at"
-    " different hours. The verdict in the goals table is this run's, and its last column says how often the same "
-    'goal was met; every lever below was judged side by side in one run, never against an earlier run.',
+    ' the runs of 2026-12-06 and 07, with no change to a service in most of them, the CPU per flow read 5.35–13.99 '
+    'ms and four starts 4.34–6.34 s; the build that read 5.35 ms measured 10.8–12.5 ms a few hours later, side by '
+    "side with the next one's 10.9–12.2; and PROFILES.md's gauge, a `python3 -c` loop of 10 million additions, took"
+    ' 0.72–1.41 CPU-s at different hours. Since 2026-12-08 each run records a gauge of its own before and after '
+    "(HISTORY.md). The verdict in the goals table is this run's, and its last column says how often the same goal "
+    'was met; every lever below was judged side by side in one run, never against an earlier run.',
     "",
-    '- **Startup** (one service ≤ 2 s: met in the last 10 runs, 1.21–1.75 s; four at once ≤ 5 s: missed by 0.3–1.3 '
-    's, met in 4 of the last 10). A start is CPU-bound on 2 cores. `users` as shipped spends ~2.8 CPU-s until '
-    "ready: its main thread ~1.0 (Weld's bean discovery and deployment ~40 %, Jersey ~16 %, the connection pool and"
-    ' Flyway ~15 %, metrics, OpenTelemetry, the OpenAPI file), C1 ~0.75, C2 ~0.8; of its ~11 900 classes 11 606 '
-    'come from the AOT cache ("Reflection through native accessors"). Four at once spend ~8 CPU-s, 4 s of both '
-    'cores before any wait. Kept, side by side: the AOT cache (one start 3.8 → 1.7 s, four 10.5 → 6.2 s in the last'
-    ' run), Jackson 3 off the class path (−6 % of the classes), no schema validation of beans.xml, a cache check '
+    '- **Startup** (one service ≤ 2 s, met; four at once ≤ 5 s, missed by 0.3–2 s in most runs). A start is '
+    "CPU-bound on 2 cores. `users` as shipped spends ~2.8 CPU-s until ready: its main thread ~1.0 (Weld's bean "
+    'discovery and deployment ~40 %, Jersey ~16 %, the connection pool and Flyway ~15 %, metrics, OpenTelemetry, '
+    'the OpenAPI file), C1 ~0.75, C2 ~0.8; of its ~11 900 classes 11 606 come from the AOT cache ("Reflection '
+    'through native accessors"). Four at once spend ~8 CPU-s, 4 s of both cores before any wait. Kept, side by '
+    'side: the AOT cache (one start 3.5–3.8 → 1.7 s, four 10.5–10.7 → 6.2–7.0 s in the "Startup and footprint" '
+    'table), Jackson 3 off the class path (−6 % of the classes), no schema validation of beans.xml, a cache check '
     'that no longer hashes the jars (−0.4 s), C2 kept off start-up code (four 4.51 → 4.34 s) and C2 behind the '
     "start until ready (four 6.01 → 4.68 s, 11.05 → 8.15 CPU-s). Not kept: C1 only (half the start's CPU, 0.57 of "
     'the peak rate), `AOTCompileEagerly` (four 6.0 → 7.4 s), core reflection through native accessors (−6 % CPU, '
     'but it pins the virtual threads that serve requests), compact object headers, the compilers at nice 5 (the '
     "warm-up doubled). Left: the main thread's CDI and Jersey start and the compilers' ~1.5 CPU-s; JDK 25's cache "
     'holds no compiled code.',
-    '- **CPU per flow** (≤ 10 ms, tracing off, warm, at 15 flows/s; met in 4 of the last 10 runs: 5.35–5.88 ms on '
-    'fast days, 11.86–13.99 on slow ones). A flow is 6 server requests, 5 REST client calls and 5 durable H2 '
-    'commits over four JVMs. Side by side the same warm flow costs 8–9 ms on H2 in memory against 14–16 ms on '
-    'durable files (`WRITE_DELAY=0`, so an answered write survives a kill): durable commits are ~40 % of it ("What '
-    'persisting each commit costs a flow"); the rest is the JAX-RS server, the REST client\'s `HttpURLConnection` '
-    "connector (Helidon's own is not served at 4.1.6) and JSON-B. At 15 flows/s the same JVMs cost 1.4–2 × what "
-    'they cost saturated: each request wakes parked threads in another process and C2 still compiles ("A flow\'s CPU'
-    ' at 15 flows/s and at saturation"). Kept, side by side: Fault Tolerance built once instead of per call (22 % '
-    'of the orchestrator), caches trained on 3000 flows (0.60–0.64 × the CPU per warm flow), one commit per '
-    "idempotent POST, the orchestrator's run written at its order (six commits → five), three statements fewer, "
+    '- **CPU per flow** (≤ 10 ms, tracing off, warm, at 15 flows/s: 5.35–5.88 ms in the runs of 2026-12-06, '
+    '11.8–14.0 since). A flow is 6 server requests, 5 REST client calls and 5 durable H2 commits over four JVMs. '
+    'Side by side the same warm flow costs 8–9 ms on H2 in memory against 14–16 ms on durable files '
+    '(`WRITE_DELAY=0`, so an answered write survives a kill): durable commits are ~40 % of it ("What persisting '
+    'each commit costs a flow"); the rest is the JAX-RS server, the REST client\'s `HttpURLConnection` connector '
+    "(Helidon's own is not served at 4.1.6) and JSON-B. At 15 flows/s the same JVMs cost 1.4–2 × what they cost "
+    'saturated: each request wakes parked threads in another process and C2 still compiles ("A flow\'s CPU at 15 '
+    'flows/s and at saturation"). Kept, side by side: Fault Tolerance built once instead of per call (22 % of the '
+    'orchestrator), caches trained on 3000 flows (0.60–0.64 × the CPU per warm flow), one commit per idempotent '
+    "POST, the orchestrator's run written at its order (six commits → five), three statements fewer, "
     "`CallerTimeout`. Not kept: H2's page size, a 64 MB page cache, no chunk retention, 6000 training flows. Left: "
     'the durable commits themselves.',
-    '- **Warm-up** (≤ 60 s; the slower deployment settled after 101–610 s in the last 10 runs). The AOT cache '
-    'brings classes and method profiles, not compiled code, so C2 compiles 1 300–2 400 methods per service under '
-    'load on the one core the eight service JVMs share; with less inlined into each compile that is 30.6 instead of'
-    ' 63.9 CPU-s per deployment and it settles at its fourth or fifth 10 s chunk instead of its ninth or twelfth '
-    '("Less inlining, a shorter JIT climb", kept). The rule (three chunks within 5 % after at least 3000 flows, on '
-    "the clock of the whole warm-up, which counts the other deployment's chunks) then waits for the climb's "
-    'plateau; on a slow day the rate wanders from chunk to chunk (62–124 flows/s for 25 chunks in the 610 s run). '
-    'Not kept: `AOTCompileEagerly` (one or two chunks ahead), C2 at a quarter of its thresholds, the compilers at '
-    'nice −5, C1 only (settles in ~40 s at 0.57 of the peak). Left: compiled code in the cache, which JDK 25 does '
-    'not store.',
-    '- **Tracing ratios** (CPU ≤ 1.05 and p99 ≤ 1.10: met in 10 and 8 of the last 10 runs; saturated flows/s ≥ '
-    '0.95: 0.88–0.95, met once). Measured with no backend at all (OTLP to a sink that only answers, "What tracing '
-    'costs the services at saturation"), tracing off and OTLP read 0.93 (0.78–0.99) over 13 pairs: the miss is the '
-    "services' own cost, +0.31 ms of CPU on a saturated flow of 3.4 ms for its spans (36 since 874cabc), of which "
-    'the request threads +0.15, the collectors +0.13 (spans waiting for their export are promoted) and the export '
-    '+0.07. No part is the ~40 % the goal needs. Kept: an export every 2 s instead of 500 ms ("The services\' own '
-    'export"). Not kept: export batches of 2048 spans, a fixed 24 MB young generation. Left: fewer spans per flow '
-    '(but the statement and transaction spans are the data-access tracing the services exist to show) or a cheaper '
-    "span in Helidon's telemetry layer and the SDK, upstream.",
-    '- **RSS** (≤ 200 MB; after 200 flows on fresh services met, 182 MB; after the sustained load of the '
-    'tracing-overhead run 228–261 MB in the last 10 runs). A writing service under a sustained load is its heap at '
-    '`-Xmx` (96 MB: the serial collector fills the old generation before a full collection) plus ~170 MB that is '
-    "not heap: the mapped AOT cache 79–82 MB, code 31–34, file-backed mappings 38, metaspace and the VM's tables, "
-    '5–22 MB of the JDK\'s cached direct buffers ("What a writing service\'s RSS is made of under a sustained load").'
-    ' Kept, side by side: the serial collector, `-Xms32m`, `-Xmx96m` (largest service after 20 saturating chunks '
-    '320–328 → 268 MB), `NewRatio=4`, heap free ratios 10/30 and the native heap trimmed every second, '
-    "`-XX:-ShrinkHeapInSteps` (25–39 MB less on average), and two leaks fixed (Jersey 3.1.10's connector, a thread "
-    'per downstream call). Not kept: `-Xmx72m` (11.13 against 9.34 ms per flow), G1 (234 against 284 MB, but 14 % '
-    'fewer flows/s and a worse p99), `MALLOC_ARENA_MAX=2`, a bound on the cached direct buffers, compact object '
-    'headers (+4–17 MB), the cache mapped without relocation. Left: ~65 MB, more than the heap holds above its live'
-    ' 30–35 MB; only fewer classes would shrink the cache, the code and the metaspace together.',
-    '- **Span indexer** (≥ 15 000 spans/s, 0 lost): met in every run since the runs became 150 000 spans (ab526ea; '
-    '16 170–21 223 in the last 10). The indexer and Elasticsearch cost ~110 CPU-ms per 1000 spans together ("Span '
-    'ingest"), so 2 cores top out near 18 000 spans/s beside the sender; the lowest readings come on slow days.',
-    '- **`make test`** (≤ 480 s with warm caches; 427–616 s in the last 10 runs, met in 4). It is CPU-bound: ~900 '
-    'CPU-s on 2 cores, so ~450 s if both were busy throughout; most of it is the system tests, each a real scenario'
-    ' on real backends (outages, failover with eight service JVMs, a three-node Elasticsearch, alert windows of '
-    'real traffic), Elasticsearch the largest share (~250 CPU-s). Kept, side by side: the system tests in two lanes'
-    ' and the modules two at a time (1 393 → 567 s over 2026-12-04 and 05), every JVM of a test run on C1 (the '
-    "system tests 563 → 405 s), the tests' reads through the JDK's HTTP client and Jackson instead of RestAssured's"
-    ' JsonPath (the test JVM 72.8 → 29.5 CPU-s), bulk reads four at a time. Not kept: a third lane (the same time),'
-    ' C2 for the main Elasticsearch node (77.7 → 150.4 CPU-s). Left: less CPU per scenario, fewer scenarios in '
-    '`make test` (the longer scale variants are already in `make scale-test`), or more cores.',
+    '- **Warm-up** (≤ 60 s; the slower deployment settles after 100–600 s, or not within the 40 chunks). The AOT '
+    'cache brings classes and method profiles, not compiled code, so C2 compiles 1 300–2 400 methods per service '
+    'under load on the one core the eight service JVMs share; with less inlined into each compile that is 30.6 '
+    'instead of 63.9 CPU-s per deployment and it settles at its fourth or fifth 10 s chunk instead of its ninth or '
+    'twelfth ("Less inlining, a shorter JIT climb", kept). The rule (three chunks within 5 % after at least 3000 '
+    "flows, on the clock of the whole warm-up, which counts the other deployment's chunks) then waits for the "
+    "climb's plateau; on a slow day the rate wanders from chunk to chunk (62–124 flows/s for 25 chunks in the 610 s"
+    ' run). Not kept: `AOTCompileEagerly` (one or two chunks ahead), C2 at a quarter of its thresholds, the '
+    'compilers at nice −5, C1 only (settles in ~40 s at 0.57 of the peak). Left: compiled code in the cache, which '
+    'JDK 25 does not store.',
+    '- **Tracing ratios** (CPU ≤ 1.05 and p99 ≤ 1.10 met in most runs; saturated flows/s ≥ 0.95 missed in most, '
+    '0.83–0.95). Measured with no backend at all (OTLP to a sink that only answers, "What tracing costs the '
+    'services at saturation"), tracing off and OTLP read 0.93 (0.78–0.99) over 13 pairs: the miss is the services\' '
+    'own cost, +0.31 ms of CPU on a saturated flow of 3.4 ms for its spans (36 since 874cabc), of which the request'
+    ' threads +0.15, the collectors +0.13 (spans waiting for their export are promoted) and the export +0.07. No '
+    'part is the ~40 % the goal needs. Kept: an export every 2 s instead of 500 ms ("The services\' own export"). '
+    'Not kept: export batches of 2048 spans, a fixed 24 MB young generation. Left: fewer spans per flow (but the '
+    'statement and transaction spans are the data-access tracing the services exist to show) or a cheaper span in '
+    "Helidon's telemetry layer and the SDK, upstream.",
+    '- **RSS** (≤ 200 MB; met after 200 flows on fresh services, ~182 MB; missed after the sustained load of the '
+    'tracing-overhead run, 228–261 MB). A writing service under a sustained load is its heap at `-Xmx` (96 MB: the '
+    'serial collector fills the old generation before a full collection) plus ~170 MB that is not heap: the mapped '
+    "AOT cache 79–82 MB, code 31–34, file-backed mappings 38, metaspace and the VM's tables, 5–22 MB of the JDK's "
+    'cached direct buffers ("What a writing service\'s RSS is made of under a sustained load"). Kept, side by side: '
+    'the serial collector, `-Xms32m`, `-Xmx96m` (largest service after 20 saturating chunks 320–328 → 268 MB), '
+    '`NewRatio=4`, heap free ratios 10/30 and the native heap trimmed every second, `-XX:-ShrinkHeapInSteps` (25–39'
+    " MB less on average), and two leaks fixed (Jersey 3.1.10's connector, a thread per downstream call). Not kept:"
+    ' `-Xmx72m` (11.13 against 9.34 ms per flow), G1 (234 against 284 MB, but 14 % fewer flows/s and a worse p99), '
+    '`MALLOC_ARENA_MAX=2`, a bound on the cached direct buffers, compact object headers (+4–17 MB), the cache '
+    'mapped without relocation. Left: ~65 MB, more than the heap holds above its live 30–35 MB; only fewer classes '
+    'would shrink the cache, the code and the metaspace together.',
+    '- **Span indexer** (≥ 15 000 spans/s, 0 lost): met in every run since the runs became 150 000 spans (ab526ea).'
+    ' The indexer and Elasticsearch cost ~110 CPU-ms per 1000 spans together ("Span ingest"), so 2 cores top out '
+    'near 18 000 spans/s beside the sender; the lowest readings come on slow days.',
+    '- **`make test`** (≤ 480 s with warm caches; 427–616 s since 2026-12-06). It is CPU-bound: ~900 CPU-s on 2 '
+    'cores, so ~450 s if both were busy throughout; most of it is the system tests, each a real scenario on real '
+    'backends (outages, failover with eight service JVMs, a three-node Elasticsearch, alert windows of real '
+    'traffic), Elasticsearch the largest share (~250 CPU-s). Kept, side by side: the system tests in two lanes and '
+    'the modules two at a time (1 393 → 567 s over 2026-12-04 and 05), every JVM of a test run on C1 (the system '
+    "tests 563 → 405 s), the tests' reads through the JDK's HTTP client and Jackson instead of RestAssured's "
+    'JsonPath (the test JVM 72.8 → 29.5 CPU-s), bulk reads four at a time. Not kept: a third lane (the same time), '
+    'C2 for the main Elasticsearch node (77.7 → 150.4 CPU-s). Left: less CPU per scenario, fewer scenarios in `make'
+    ' test` (the longer scale variants are already in `make scale-test`), or more cores.',
 ]
 
 
 # What changed in how a figure is measured, so that HISTORY.md's rows before the change are read for what they are
 HISTORY_NOTES = [
-    "Until 2026-12-04 09:36 (bb41ea0) both deployments traced (`OTEL_SDK_DISABLED` reached the JVM options, never the "
-    "JVMs), so the three tracing ratios before it compare OTLP with itself.",
+    "Before the run of 2026-12-04 09:36 (bb41ea0) both deployments traced (`OTEL_SDK_DISABLED` reached the JVM "
+    "options, never the JVMs), so the three tracing ratios of the runs before it compare OTLP with itself.",
     "Since 2026-12-04 22:46 (76decef) the two deployments warm up in turns and a deployment counts as warm only after "
     "3000 flows; the warm-up figure is on the clock of the whole warm-up, which counts the other deployment's chunks.",
     "Since 2026-12-05 02:58 (992e120) tracing off is saturated while the backends get OTLP's spans replayed; before, "
