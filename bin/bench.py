@@ -561,8 +561,9 @@ def write(results, ingest_runs, seconds, gauge):
         f"{platform.platform()}, JDK {JAVA_HOME}, {run['date']}; load average at the end "
         f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min); 10 million additions in a Python "
         f"function took {gauge[0]:.2f} CPU-s before the run and {gauge[1]:.2f} after it (this machine's speed of the "
-        "moment, which the same build's figures move with; 0.29–0.32 CPU-s idle on the machine of 2026-12-08). Every figure below comes from this run except `make test` (the last green run "
-        "on this machine, recorded by the Makefile) and the sections marked as written by their own command. "
+        "moment, which the same build's figures move with; 0.29–0.32 CPU-s idle on the machine of 2026-12-08). "
+        "Every figure below comes from this run except `make test` (the last green run on this machine, recorded by "
+        "the Makefile) and the sections marked as written by their own command. "
         "`perf/results/benchmarks.json` holds every measurement and the `summary`; `HISTORY.md` every run's goals.",
         "",
         "## Goals (issue 15)",
