@@ -762,9 +762,9 @@ EXPLANATIONS = [
     'orchestrator), caches trained on 3000 flows (0.60–0.64 × the CPU per warm flow), one commit per idempotent '
     "POST, the orchestrator's run written at its order (six commits → five), three statements fewer, "
     "`CallerTimeout`. Not kept: H2's page size, a 64 MB page cache, no chunk retention, 6000 training flows, "
-    'transparent huge pages for the JVMs (−12 % of the CPU per flow pinned, but four starts +0.7 s, +6–12 MB of RSS'
-    ' and a worse p99; "The slow days, and transparent huge pages"). Left: the durable commits themselves, and what'
-    " makes the same JVMs' own code slower on some days (user time, not the kernel's; same section).",
+    'transparent huge pages for the JVMs (−12 % of the CPU per flow pinned, but four starts at once +0.6 s, +6–12 '
+    'MB of RSS and a worse p99; "The slow days, and transparent huge pages"). Left: the durable commits themselves,'
+    " and what makes the same JVMs' own code slower on some days (user time, not the kernel's; same section).",
     '- **Warm-up** (≤ 60 s; the slower deployment settles after 100–600 s, or not within the 40 chunks). The AOT '
     'cache brings classes and method profiles, not compiled code, so C2 compiles 1 300–2 400 methods per service '
     'under load on the one core the eight service JVMs share; with less inlined into each compile that is 30.6 '
