@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -239,6 +240,14 @@ class OutageIT {
                 + " flowlens-spans=%d (counted %d) jaeger-span=%d (counted %d) recovery-ms=%d%n",
                 STORAGE_OUTAGE.toSeconds(), flows.size(), duringOutage.size(), missing[0], indexerPathDropped,
                 missing[1], storagePathDropped, recoveryMillis);
+        if (missing[0] > 0 || missing[1] > 0) {
+            // which traces are short, and by how much, against which reference: a loss in one store, or every trace of
+            // an outcome one span short in both (a reference flow that took a longer path than the traffic's)
+            figures += String.format("  reference spans per outcome: flowlens-spans %s jaeger-span %s%n"
+                    + "  traces per outcome and span count: flowlens-spans %s jaeger-span %s%n",
+                    flowlensPerOutcome, jaegerPerOutcome, spanCountsPerOutcome(flows, "flowlens-spans-*", "trace_id"),
+                    spanCountsPerOutcome(flows, "jaeger-span-*", "traceID"));
+        }
         System.out.print(figures);
         Files.writeString(system.root().resolve("system-tests/target/outages.txt"), figures,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -262,6 +271,17 @@ class OutageIT {
         return flows.stream()
                 .mapToLong(f -> Math.max(0, perOutcome.get(f.orderStatus()) - counts.getOrDefault(f.traceId(), 0L)))
                 .sum();
+    }
+
+    /** For each outcome, how many of the flows' traces hold how many spans in an index: {DECLINED={35=180, 36=6}}. */
+    private static Map<String, Map<Long, Long>> spanCountsPerOutcome(List<Flow> flows, String index,
+                                                                     String traceField) {
+        Map<String, Long> counts = SpanCounts.perTrace(system, index, traceField,
+                flows.stream().map(Flow::traceId).toList());
+        Map<String, Map<Long, Long>> perOutcome = new TreeMap<>();
+        flows.forEach(f -> perOutcome.computeIfAbsent(String.valueOf(f.orderStatus()), outcome -> new TreeMap<>())
+                .merge(counts.getOrDefault(f.traceId(), 0L), 1L, Long::sum));
+        return perOutcome;
     }
 
     /** Spans in an index of each outcome's reference trace; 0 for a trace it does not hold yet. */
