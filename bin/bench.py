@@ -700,8 +700,8 @@ def write(results, ingest_runs, seconds, gauge):
     why = ["", *why_lines()]
     (out / "BENCHMARKS.md").write_text("\n".join(lines + kept + why) + "\n")
     write_history(out, history)
-    data = {**previous, "cores": os.cpu_count(), "reps": REPS, "rate": RATE, "date": time.strftime(
-        "%Y-%m-%d %H:%M UTC", time.gmtime()), "minutes": seconds / 60, "summary": summary,
+    data = {**previous, "cores": os.cpu_count(), "reps": REPS, "rate": RATE, "date": run["date"],
+        "minutes": seconds / 60, "summary": summary,
         "overhead": {"service_cpus": SERVICE_CPUS, "backend_cpus": BACKEND_CPUS, "deployments": results},
         "ingest": ingest_runs, "make_test": test_run}
     for stale in ("results", "small_heap"):  # the layout before the pinned run
@@ -1075,7 +1075,7 @@ def startup():
 
 
 def write_startup(runs):
-    out = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results"))
+    out = results_dir()
     out.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
     lines = [
@@ -1234,7 +1234,7 @@ def flow_cpu(sets):
                      f"{m / median[(first, inst['mode'])]:.3f} | "
                      f"{m / median.get((inst['label'], 'off'), m):.3f} |")
     print("\n".join(lines))
-    out = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results"))
+    out = results_dir()
     out.mkdir(parents=True, exist_ok=True)
     (out / "flow-cpu.json").write_text(json.dumps({"rate": RATE, "seconds": SECONDS, "reps": reps, "instances": [
         {k: (str(v) if isinstance(v, pathlib.Path) else v) for k, v in i.items()} for i in instances]}, indent=2))
@@ -1313,7 +1313,7 @@ def warm_up_curves():
             lines.append(f"\n{name}: at {RATE} flows/s {statistics.median(per_flow):.2f} ms CPU/flow, median of "
                          f"{len(per_flow)} ({min(per_flow):.2f}–{max(per_flow):.2f})")
     print("\n".join(lines))
-    out = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results"))
+    out = results_dir()
     out.mkdir(parents=True, exist_ok=True)
     (out / "warmup-curves.json").write_text(json.dumps({
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "chunk": WARMUP_CHUNK,
@@ -1420,8 +1420,7 @@ def console():
         target = "met" if view["median_ms"] <= 1000 else "MISSED"
         lines.append(f"| {view['view']} | {view['median_ms']:.0f} | {min(view['load_ms']):.0f}–"
                      f"{max(view['load_ms']):.0f} | ≤ 1000 ms: {target} | {view['shown']} |")
-    replace_section(pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results")) / "BENCHMARKS.md",
-                    CONSOLE_SECTION, lines)
+    replace_section(results_dir() / "BENCHMARKS.md", CONSOLE_SECTION, lines)
     print("\n".join(lines))
 
 
@@ -1541,7 +1540,7 @@ def pipeline():
         "bytes_per_span": {"jaeger-span": bytes_per_span("jaeger-span-*"),
                            "flowlens-spans": bytes_per_span("flowlens-spans-*")},
         "load_average": os.getloadavg(), "settled": settled, "runs": runs, "warmup_runs": warmup_runs}
-    out = pathlib.Path(os.environ.get("BENCH_OUT", ROOT / "perf" / "results"))
+    out = results_dir()
     out.mkdir(parents=True, exist_ok=True)
     (out / "pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
     cost = result["cpu_ms_per_1000_spans"]
