@@ -224,11 +224,15 @@ class OutageIT {
         assertThat("flows answered while Elasticsearch was down", duringOutage.isEmpty(), is(false));
 
         long[] missing = new long[2];
+        // the span counts of the last poll, so that a failure describes what was judged
+        List<Map<String, Long>> judged = new CopyOnWriteArrayList<>(List.of(Map.of(), Map.of()));
         try {
             Awaitility.await("every trace whole in flowlens-spans-* and jaeger-span-*").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(1)).until(() -> {
-                        missing[0] = missingSpans(flows, "flowlens-spans-*", "trace_id", flowlensPerOutcome);
-                        missing[1] = missingSpans(flows, "jaeger-span-*", "traceID", jaegerPerOutcome);
+                        judged.set(0, spansPerTrace(flows, "flowlens-spans-*", "trace_id"));
+                        judged.set(1, spansPerTrace(flows, "jaeger-span-*", "traceID"));
+                        missing[0] = missingSpans(flows, judged.get(0), flowlensPerOutcome);
+                        missing[1] = missingSpans(flows, judged.get(1), jaegerPerOutcome);
                         return missing[0] == 0 && missing[1] == 0;
                     });
         } catch (ConditionTimeoutException stillMissing) {
@@ -245,8 +249,8 @@ class OutageIT {
             // an outcome one span short in both (a reference flow that took a longer path than the traffic's)
             figures += String.format("  reference spans per outcome: flowlens-spans %s jaeger-span %s%n"
                     + "  traces per outcome and span count: flowlens-spans %s jaeger-span %s%n",
-                    flowlensPerOutcome, jaegerPerOutcome, spanCountsPerOutcome(flows, "flowlens-spans-*", "trace_id"),
-                    spanCountsPerOutcome(flows, "jaeger-span-*", "traceID"));
+                    flowlensPerOutcome, jaegerPerOutcome, spanCountsPerOutcome(flows, judged.get(0)),
+                    spanCountsPerOutcome(flows, judged.get(1)));
         }
         System.out.print(figures);
         Files.writeString(system.root().resolve("system-tests/target/outages.txt"), figures,
@@ -264,20 +268,20 @@ class OutageIT {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** Spans the flows' traces lack in an index, against the span count of a fresh flow with the same outcome. */
-    private static long missingSpans(List<Flow> flows, String index, String traceField, Map<String, Long> perOutcome) {
-        Map<String, Long> counts = SpanCounts.perTrace(system, index, traceField,
-                flows.stream().map(Flow::traceId).toList());
+    /** Spans of each of the flows' traces in an index. */
+    private static Map<String, Long> spansPerTrace(List<Flow> flows, String index, String traceField) {
+        return SpanCounts.perTrace(system, index, traceField, flows.stream().map(Flow::traceId).toList());
+    }
+
+    /** Spans the flows' traces lack (`counts` per trace), against the span count of a fresh flow with its outcome. */
+    private static long missingSpans(List<Flow> flows, Map<String, Long> counts, Map<String, Long> perOutcome) {
         return flows.stream()
                 .mapToLong(f -> Math.max(0, perOutcome.get(f.orderStatus()) - counts.getOrDefault(f.traceId(), 0L)))
                 .sum();
     }
 
-    /** For each outcome, how many of the flows' traces hold how many spans in an index: {DECLINED={35=180, 36=6}}. */
-    private static Map<String, Map<Long, Long>> spanCountsPerOutcome(List<Flow> flows, String index,
-                                                                     String traceField) {
-        Map<String, Long> counts = SpanCounts.perTrace(system, index, traceField,
-                flows.stream().map(Flow::traceId).toList());
+    /** For each outcome, how many of the flows' traces hold how many spans (`counts`): {DECLINED={35=180, 36=6}}. */
+    private static Map<String, Map<Long, Long>> spanCountsPerOutcome(List<Flow> flows, Map<String, Long> counts) {
         Map<String, Map<Long, Long>> perOutcome = new TreeMap<>();
         flows.forEach(f -> perOutcome.computeIfAbsent(String.valueOf(f.orderStatus()), outcome -> new TreeMap<>())
                 .merge(counts.getOrDefault(f.traceId(), 0L), 1L, Long::sum));
